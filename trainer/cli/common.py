@@ -1,0 +1,101 @@
+"""What every command shares: opening the collection, the clock, output and errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import click
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from trainer.core.cards import clean_text
+from trainer.core.days import local_zone, parse_now, utcnow
+from trainer.core.deckfile import DeckFileError
+from trainer.store.migrate import SchemaError
+
+
+class CliError(Exception):
+    """An error for the user: one line, and an exit code."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@contextmanager
+def handled_errors() -> Iterator[None]:
+    """Turn every expected failure into a `CliError` (never a traceback)."""
+    try:
+        yield
+    except CliError:
+        raise
+    except click.exceptions.Exit as exc:
+        if exc.exit_code:
+            raise CliError("", exc.exit_code) from None
+    except click.Abort:
+        raise CliError("aborted", 1) from None
+    except click.UsageError as exc:
+        hint = (
+            f" (see 'trainer {exc.ctx.command_path.split(' ', 1)[1]} --help')"
+            if exc.ctx and " " in exc.ctx.command_path
+            else " (see 'trainer --help')"
+        )
+        raise CliError(exc.format_message() + hint, 2) from None
+    except click.ClickException as exc:
+        raise CliError(exc.format_message(), exc.exit_code) from None
+    except DeckFileError as exc:
+        raise CliError(f"{len(exc.errors)} problem(s) in deck files, nothing loaded:\n" + str(exc)) from None
+    except (SchemaError, LookupError, ValueError, OSError) as exc:
+        message = exc.args[0] if isinstance(exc, LookupError) and exc.args else str(exc)
+        raise CliError(str(message)) from None
+    except OperationalError as exc:
+        raise CliError(f"database error: {exc.orig}") from None
+    except (SQLAlchemyError, sqlite3.Error) as exc:
+        raise CliError(f"database error: {exc}") from None
+
+
+def clock() -> datetime:
+    """`TRAINER_NOW` if set (ISO 8601 with offset), else the real time."""
+    fixed = os.environ.get("TRAINER_NOW")
+    if fixed:
+        try:
+            return parse_now(fixed)
+        except ValueError as exc:
+            raise CliError(f"TRAINER_NOW: {exc}") from None
+    return utcnow()
+
+
+def emit_json(data: Any) -> None:
+    """Print JSON for machines."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def safe(text: str) -> str:
+    """Card text made safe for a terminal: no control or bidi characters."""
+    return clean_text(text)
+
+
+def local(value: datetime | None) -> str:
+    """A UTC time as local time for display."""
+    if value is None:
+        return "-"
+    return value.astimezone(local_zone()).strftime("%Y-%m-%d %H:%M")
+
+
+def relative(value: datetime | None, now: datetime) -> str:
+    """`in 3h`, `in 2d`, `now`."""
+    if value is None:
+        return "-"
+    seconds = (value - now.astimezone(UTC)).total_seconds()
+    if seconds <= 0:
+        return "now"
+    for size, unit in ((86400, "d"), (3600, "h"), (60, "m")):
+        if seconds >= size:
+            return f"in {round(seconds / size)}{unit}"
+    return "in <1m"

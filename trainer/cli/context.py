@@ -1,0 +1,37 @@
+"""The per-invocation context: the collection, opened on first use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from trainer.cli.common import clock
+from trainer.collection import Collection, open_collection
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Context:
+    """Holds `--db` and the open collection."""
+
+    def __init__(self, target: str | None) -> None:
+        self.target = target
+        self._collection: Collection | None = None
+
+    @property
+    def collection(self) -> Collection:
+        """The collection, opened (and created or upgraded) on first use."""
+        if self._collection is None:
+            self._collection = open_collection(self.target, clock=clock)
+        return self._collection
+
+    def close(self) -> None:
+        """Close the collection if it was opened."""
+        if self._collection is not None:
+            self._collection.close()
+            self._collection = None
+
+
+pass_context = click.make_pass_decorator(Context)

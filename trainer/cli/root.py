@@ -1,0 +1,45 @@
+"""The `trainer` group: global options and the registry of commands."""
+
+from __future__ import annotations
+
+import click
+
+from trainer import __version__
+from trainer.cli import study
+from trainer.cli.context import Context, pass_context
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    "target",
+    metavar="PATH_OR_URL",
+    envvar="TRAINER_DB",
+    help="Collection: a SQLite path or a SQLAlchemy URL (default: per-user data folder).",
+)
+@click.version_option(__version__, prog_name="trainer")
+@click.pass_context
+def cli(ctx: click.Context, target: str | None) -> None:
+    """A terminal flashcard and quiz trainer with FSRS spaced repetition.
+
+    Run with no command to open the study app.
+    """
+    ctx.obj = Context(target)
+    ctx.call_on_close(ctx.obj.close)
+    if ctx.invoked_subcommand is None:
+        _home(ctx.obj)
+
+
+def _home(obj: Context) -> None:
+    try:
+        from trainer.tui.app import run_app
+    except ImportError:
+        study.print_decks(obj, as_json=False)
+        return
+    run_app(obj.target)
+
+
+for command in study.COMMANDS:
+    cli.add_command(command)
+
+__all__ = ["cli", "pass_context"]

@@ -1,0 +1,155 @@
+"""Study commands: decks, next, answer, undo, load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from trainer.cli.common import clock, emit_json, local, relative, safe
+from trainer.cli.context import Context, pass_context
+from trainer.core.scheduling import Rating, format_interval
+from trainer.views import SyncReport
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
+
+
+def print_decks(obj: Context, *, as_json: bool) -> None:
+    """The deck list with counts."""
+    now = clock()
+    decks = obj.collection.decks(now=now)
+    if as_json:
+        emit_json({"decks": [d.to_dict() for d in decks]})
+        return
+    if not decks:
+        click.echo("No decks yet. Load some with: trainer load PATH")
+        return
+    width = max(len("  " * d.depth + d.short_name) for d in decks)
+    click.echo(f"{'Deck':<{width}}  {'New':>5} {'Learn':>5} {'Due':>5} {'Total':>6}  Next due")
+    for d in decks:
+        name = safe("  " * d.depth + d.short_name)
+        counts = f"{d.new:>5} {d.learning:>5} {d.due:>5} {d.total:>6}"
+        click.echo(f"{name:<{width}}  {counts}  {relative(d.next_due, now)}")
+
+
+@click.command()
+@json_option
+@pass_context
+def decks(obj: Context, as_json: bool) -> None:
+    """List decks with new / learning / due-today / total counts."""
+    print_decks(obj, as_json=as_json)
+
+
+@click.command(name="next")
+@click.argument("deck", required=False)
+@click.option("--reveal", is_flag=True, help="Also print the answer.")
+@json_option
+@pass_context
+def next_card(obj: Context, deck: str | None, reveal: bool, as_json: bool) -> None:
+    """Show the next card to study, with the four previewed outcomes."""
+    now = clock()
+    col = obj.collection
+    study = col.next_card(deck, now=now)
+    if study is None:
+        upcoming = col.next_due(deck)
+        if as_json:
+            emit_json({"card": None, "next_due": upcoming.isoformat() if upcoming else None})
+        else:
+            click.echo(f"Nothing to study now. Next card due: {local(upcoming)} ({relative(upcoming, now)}).")
+        return
+    if as_json:
+        emit_json(study.to_dict())
+        return
+    card = study.card
+    click.echo(f"Card {card.id} · {safe(card.deck_name)} · {card.state.state.name.lower()}")
+    if card.content.group_title:
+        click.echo(f"[{safe(card.content.group_title)}]")
+    click.echo(f"Q: {safe(card.question)}")
+    if card.content.kind.value == "choice":
+        for number, option in enumerate(sorted((*card.content.distractors, card.content.back)), 1):
+            click.echo(f"   {number}. {safe(option)}")
+    if reveal:
+        click.echo(f"A: {safe(card.answer)}")
+    outcomes = "  ".join(
+        f"{r.name.lower()} {format_interval(o.interval)}" for r, o in study.preview.outcomes.items()
+    )
+    click.echo(f"   {outcomes}")
+    c = study.counts
+    click.echo(f"Left today: {c.new} new · {c.learning} learning · {c.review} due")
+    click.echo(f"Answer with: trainer answer {card.id} again|hard|good|easy")
+
+
+@click.command()
+@click.argument("card_id", type=int)
+@click.argument("rating")
+@click.option("--duration-ms", type=click.IntRange(min=0), help="Time taken to answer.")
+@json_option
+@pass_context
+def answer(obj: Context, card_id: int, rating: str, duration_ms: int | None, as_json: bool) -> None:
+    """Answer CARD_ID with RATING: again, hard, good, easy or 1-4."""
+    try:
+        parsed = Rating.parse(rating)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="RATING") from None
+    result = obj.collection.answer(card_id, parsed, duration_ms=duration_ms, now=clock())
+    if as_json:
+        emit_json(result.to_dict())
+        return
+    due = result.after.due
+    click.echo(f"Card {card_id}: {parsed.label}. Next review {local(due)} ({relative(due, clock())}).")
+    if result.leech:
+        click.echo("This card is now a leech: it was tagged 'leech' and suspended.")
+
+
+@click.command()
+@json_option
+@pass_context
+def undo(obj: Context, as_json: bool) -> None:
+    """Take back the last answer."""
+    result = obj.collection.undo(now=clock())
+    if as_json:
+        emit_json({"undone": result.to_dict() if result else None})
+        return
+    if result is None:
+        click.echo("Nothing to undo.")
+    else:
+        click.echo(f"Undid {result.rating.label} on card {result.card_id}.")
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--bundled", is_flag=True, help="Re-sync the decks shipped with trainer.")
+@click.option("--check", is_flag=True, help="Validate and report only; change nothing.")
+@json_option
+@pass_context
+def load(obj: Context, paths: tuple[Path, ...], bundled: bool, check: bool, as_json: bool) -> None:
+    """Load deck files or folders of them (a sync: edits keep progress)."""
+    from trainer.paths import bundled_decks_dir
+
+    targets = list(paths) + ([bundled_decks_dir()] if bundled else [])
+    if not targets:
+        raise click.UsageError("give deck files or folders, or --bundled")
+    report = obj.collection.load(targets, check=check, now=clock())
+    if as_json:
+        emit_json(report.to_dict())
+    else:
+        print_report(report)
+
+
+def print_report(report: SyncReport) -> None:
+    """A human summary of a sync."""
+    prefix = "Check passed; loading would have: " if report.checked_only else ""
+    click.echo(
+        f"{prefix}{len(report.added)} added, {len(report.changed)} changed, "
+        f"{report.unchanged} unchanged, {len(report.suspended)} suspended (gone from file), "
+        f"{len(report.restored)} restored."
+    )
+    for name in report.decks_created:
+        click.echo(f"  new deck: {safe(name)}")
+    for external_id in report.changed:
+        click.echo(f"  changed (progress kept): {safe(external_id)}")
+    for external_id in report.suspended:
+        click.echo(f"  suspended: {safe(external_id)}")
+
+
+COMMANDS = [decks, next_card, answer, undo, load]

@@ -1,0 +1,290 @@
+"""The public Python API: open a collection and study it.
+
+    import trainer
+
+    with trainer.open_collection("~/cards.sqlite3") as col:
+        for deck in col.decks():
+            print(deck.name, deck.new, deck.learning, deck.due)
+        study = col.next_card("Denervation")
+        if study:
+            print(study.card.question)
+            col.answer(study.card.id, trainer.Rating.GOOD, duration_ms=4200)
+
+The CLI and the TUI use only this class. Every method that depends on the time takes
+an optional `now` (aware datetime); when omitted, the collection's clock is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+from types import TracebackType
+
+from sqlalchemy import select, update
+
+from trainer.core import days
+from trainer.core.cards import CardContent
+from trainer.core.deckfile import parse_paths
+from trainer.core.scheduling import CardState, Preset, Preview, Rating
+from trainer.paths import bundled_decks_dir, default_collection
+from trainer.services.study import NotFoundError, StudyService
+from trainer.services.sync import sync_decks
+from trainer.store import repo
+from trainer.store.engine import Database, database_url
+from trainer.store.migrate import ensure_schema
+from trainer.store.models import QUEUE_BURIED, QUEUE_SUSPENDED, MetaRow
+from trainer.views import (
+    AnswerResult,
+    CardView,
+    DeckInfo,
+    ReviewEntry,
+    StudyCard,
+    SyncReport,
+    UndoResult,
+)
+
+__all__ = ["Collection", "NotFoundError", "Rating", "open_collection"]
+
+Clock = Callable[[], datetime]
+
+
+class Collection:
+    """A learner's collection: decks, cards, review history."""
+
+    def __init__(self, db: Database, *, clock: Clock = days.utcnow, zone: tzinfo | None = None) -> None:
+        self.db = db
+        self.clock = clock
+        self.zone = zone or days.local_zone()
+        self.study = StudyService(db, self.zone)
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.db.dispose()
+
+    def __enter__(self) -> Collection:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _now(self, now: datetime | None) -> datetime:
+        return (now or self.clock()).astimezone(UTC)
+
+    @property
+    def location(self) -> str:
+        """Where the collection lives (a path, or a URL without password)."""
+        path = self.db.sqlite_path
+        return str(path) if path else self.db.url.render_as_string(hide_password=True)
+
+    # -- decks and studying -----------------------------------------------------------
+
+    def decks(self, *, now: datetime | None = None) -> list[DeckInfo]:
+        """Every deck with new / learning / due-today / total counts (subdecks included)."""
+        return self.study.deck_infos(self._now(now))
+
+    def next_card(self, deck: str | None = None, *, now: datetime | None = None) -> StudyCard | None:
+        """The next card to study with its four previewed outcomes, or None when done."""
+        now = self._now(now)
+        found = self.study.next_card(deck, now)
+        if found is None:
+            return None
+        card_id, counts = found
+        return self.study.study_card(card_id, counts, now)
+
+    def preview(self, card_id: int, *, now: datetime | None = None) -> Preview:
+        """The four outcomes of answering `card_id` now (what `answer` will store)."""
+        now = self._now(now)
+        with self.db.read() as session:
+            row = repo.load_card(session, card_id)
+            if row is None:
+                raise NotFoundError(f"no card with id {card_id}")
+            return self.study.preview(session, row, now)
+
+    def answer(
+        self,
+        card_id: int,
+        rating: Rating | int | str,
+        *,
+        duration_ms: int | None = None,
+        now: datetime | None = None,
+    ) -> AnswerResult:
+        """Answer a card; committed before this returns."""
+        if isinstance(rating, str):
+            rating = Rating.parse(rating)
+        return self.study.answer(card_id, Rating(rating), self._now(now), duration_ms)
+
+    def undo(self, *, now: datetime | None = None) -> UndoResult | None:
+        """Take back the last answer (works across restarts); None when there is none."""
+        return self.study.undo(self._now(now))
+
+    def next_due(self, deck: str | None = None) -> datetime | None:
+        """When the next learning or review card is due."""
+        return self.study.next_due_time(deck)
+
+    # -- cards -----------------------------------------------------------------------
+
+    def card(self, card_id: int) -> CardView:
+        """One card."""
+        with self.db.read() as session:
+            row = repo.load_card(session, card_id)
+            if row is None:
+                raise NotFoundError(f"no card with id {card_id}")
+            return repo.card_view(row, {d.id: d.name for d in repo.decks(session)})
+
+    def history(self, card_id: int) -> list[ReviewEntry]:
+        """A card's review history, oldest first."""
+        reviews = repo.reviews_t
+        with self.db.read() as session:
+            rows = session.execute(
+                select(reviews)
+                .where(reviews.c.card_id == card_id)
+                .order_by(reviews.c.reviewed_at, reviews.c.id)
+            )
+            return [
+                ReviewEntry(
+                    id=r.id, reviewed_at=r.reviewed_at, rating=Rating(r.rating), duration_ms=r.duration_ms,
+                    state_before=CardState(r.state_before), state_after=CardState(r.state_after),
+                    stability_after=r.stability_after, difficulty_after=r.difficulty_after,
+                    due_after=r.due_after, kind=r.kind,
+                )
+                for r in rows
+            ]  # fmt: skip
+
+    def edit_card(
+        self,
+        card_id: int,
+        content: CardContent,
+        *,
+        tags: Sequence[str] | None = None,
+        now: datetime | None = None,
+    ) -> CardView:
+        """Change a card's text (and tags); its memory state is kept."""
+        values: dict[str, object] = {
+            "content": content.to_json(),
+            "content_hash": content.content_hash(),
+            "kind": content.kind.value,
+            "modified_at": self._now(now),
+        }
+        if tags is not None:
+            values["tags"] = repo.join_tags(tags)
+        self._update_card(card_id, values)
+        return self.card(card_id)
+
+    def set_suspended(self, card_ids: Sequence[int], suspended: bool, *, now: datetime | None = None) -> None:
+        """Suspend or unsuspend cards."""
+        cards = repo.cards_t
+        with self.db.write() as session:
+            session.execute(
+                update(cards)
+                .where(cards.c.id.in_(card_ids))
+                .values(
+                    queue=QUEUE_SUSPENDED if suspended else cards.c.state,
+                    buried_until=None,
+                    modified_at=self._now(now),
+                )
+            )
+
+    def bury(self, card_id: int, *, now: datetime | None = None) -> None:
+        """Hide a card until the next study day."""
+        now = self._now(now)
+        with self.db.read() as session:
+            row = repo.load_card(session, card_id)
+            if row is None:
+                raise NotFoundError(f"no card with id {card_id}")
+            preset = self.study.preset_for_card(session, row.deck_id)
+        until = days.next_day_start(now, self.zone, preset.day_start_hour)
+        self._update_card(card_id, {"queue": QUEUE_BURIED, "buried_until": until, "modified_at": now})
+
+    def set_flag(self, card_id: int, flag: int) -> None:
+        """Set a card's flag (0 = none, 1-7 = colours as in Anki)."""
+        if not 0 <= flag <= 7:
+            raise ValueError("flag must be 0-7")
+        self._update_card(card_id, {"flag": flag})
+
+    def _update_card(self, card_id: int, values: dict[str, object]) -> None:
+        cards = repo.cards_t
+        with self.db.write() as session:
+            result = session.execute(update(cards).where(cards.c.id == card_id).values(**values))
+            if repo.rowcount(result) == 0:
+                raise NotFoundError(f"no card with id {card_id}")
+
+    # -- presets ---------------------------------------------------------------------
+
+    def presets(self) -> dict[str, Preset]:
+        """Every preset by name."""
+        with self.db.read() as session:
+            return {p.name: p for p in repo.presets(session).values()}
+
+    def deck_preset(self, deck: str) -> Preset:
+        """The preset a deck uses."""
+        with self.db.read() as session:
+            tree = repo.subtree(repo.decks(session), deck)
+            if not tree:
+                raise NotFoundError(f"no deck named '{deck}'")
+            return repo.presets(session)[tree[0].preset_id]
+
+    # -- deck files ------------------------------------------------------------------
+
+    def load(
+        self, paths: Sequence[Path | str], *, check: bool = False, now: datetime | None = None
+    ) -> SyncReport:
+        """Load (sync) deck files or folders; with `check`, validate and report only.
+
+        Raises `trainer.core.deckfile.DeckFileError` listing every problem; then nothing
+        is loaded.
+        """
+        specs = parse_paths([Path(p) for p in paths])
+        return sync_decks(self.db, specs, self._now(now), check=check)
+
+    def load_bundled(self, *, now: datetime | None = None) -> SyncReport:
+        """Sync the decks shipped with trainer."""
+        return self.load([bundled_decks_dir()], now=now)
+
+    def meta(self, key: str) -> str | None:
+        """A stored collection fact."""
+        with self.db.read() as session:
+            return session.execute(select(MetaRow.value).where(MetaRow.key == key)).scalar()
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Store a collection fact."""
+        with self.db.write() as session:
+            row = session.get(MetaRow, key)
+            if row is None:
+                session.add(MetaRow(key=key, value=value))
+            else:
+                row.value = value
+
+
+def open_collection(
+    target: str | Path | None = None,
+    *,
+    clock: Clock = days.utcnow,
+    zone: tzinfo | None = None,
+    install_bundled: bool = True,
+) -> Collection:
+    """Open (creating or upgrading) a collection: a path means SQLite, `x://` a SQLAlchemy URL.
+
+    The first open of a new collection installs the bundled decks.
+    """
+    db = Database(database_url(target if target is not None else default_collection()))
+    try:
+        ensure_schema(db, clock())
+        collection = Collection(db, clock=clock, zone=zone)
+        if collection.meta("created_at") is None:
+            with db.write() as session:
+                repo.preset_id(session, "Default")
+            if install_bundled and bundled_decks_dir().is_dir():
+                collection.load_bundled()
+            collection.set_meta("created_at", clock().isoformat())
+    except BaseException:
+        db.dispose()
+        raise
+    return collection

@@ -1,0 +1,69 @@
+"""The study day: it starts at the preset's hour in the learner's local time zone.
+
+Times are stored in UTC; local time is only used here and for display.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+def local_zone() -> tzinfo:
+    """The learner's time zone: `TZ`, else the system's zone, else the current offset."""
+    for name in (os.environ.get("TZ", "").lstrip(":"), _system_zone_name()):
+        if name:
+            try:
+                return ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+    return datetime.now().astimezone().tzinfo or UTC
+
+
+def _system_zone_name() -> str:
+    localtime = Path("/etc/localtime")
+    try:
+        target = str(localtime.resolve())
+    except OSError:
+        return ""
+    marker = "zoneinfo/"
+    return target.split(marker, 1)[1] if marker in target else ""
+
+
+def study_date(now: datetime, zone: tzinfo, start_hour: int) -> date:
+    """The calendar date of the study day `now` falls in."""
+    local = now.astimezone(zone)
+    if local.hour < start_hour:
+        local -= timedelta(days=1)
+    return local.date()
+
+
+def day_start(now: datetime, zone: tzinfo, start_hour: int) -> datetime:
+    """When the study day containing `now` began, in UTC (correct across DST changes)."""
+    return _at_hour(study_date(now, zone, start_hour), zone, start_hour)
+
+
+def next_day_start(now: datetime, zone: tzinfo, start_hour: int) -> datetime:
+    """When the next study day begins, in UTC."""
+    return _at_hour(study_date(now, zone, start_hour) + timedelta(days=1), zone, start_hour)
+
+
+def _at_hour(day: date, zone: tzinfo, hour: int) -> datetime:
+    local = datetime.combine(day, time(hour), tzinfo=zone)
+    # Round-trip through UTC so a non-existent local time (in a DST gap) is normalised.
+    return local.astimezone(UTC)
+
+
+def parse_now(text: str) -> datetime:
+    """Parse an ISO 8601 time with offset (as in `TRAINER_NOW`); reject naive times."""
+    value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        raise ValueError(f"time '{text}' has no UTC offset (e.g. 2026-01-31T09:00:00+01:00)")
+    return value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    """The real current time in UTC: the one place that reads the clock."""
+    return datetime.now(UTC)

@@ -1,0 +1,98 @@
+"""Engines and sessions: SQLite pragmas, `BEGIN IMMEDIATE` for writes, any SQLAlchemy URL."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+BUSY_TIMEOUT_S = 30.0
+WRITE = "trainer_write"
+
+
+def database_url(target: str | Path) -> URL:
+    """A plain path means SQLite; anything with `://` is a SQLAlchemy URL."""
+    text = str(target)
+    if "://" in text:
+        return make_url(text)
+    return URL.create("sqlite+pysqlite", database=str(Path(text).expanduser()))
+
+
+def is_sqlite(url: URL) -> bool:
+    """Whether the URL names an SQLite database."""
+    return url.get_backend_name() == "sqlite"
+
+
+def make_engine(url: URL) -> Engine:
+    """An engine with the collection's connection settings."""
+    if not is_sqlite(url):
+        return create_engine(url, pool_pre_ping=True)
+    if url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
+    event.listen(engine, "connect", _sqlite_on_connect)
+    event.listen(engine, "begin", _sqlite_on_begin)
+    return engine
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Turn off pysqlite's own transaction handling: SQLAlchemy's begin is the real one.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+        cursor.execute("PRAGMA trusted_schema=OFF")
+    except sqlite3.DatabaseError:
+        # Not a database at all: the open that follows reports it clearly.
+        pass
+    finally:
+        cursor.close()
+
+
+def _sqlite_on_begin(connection: Any) -> None:
+    if connection.get_execution_options().get(WRITE):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        connection.exec_driver_sql("BEGIN")
+
+
+class Database:
+    """An engine and two kinds of transaction: read and write."""
+
+    def __init__(self, url: URL) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        self._write = sessionmaker(self.engine.execution_options(**{WRITE: True}), expire_on_commit=False)
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The database file, for SQLite on disk."""
+        if is_sqlite(self.url) and self.url.database and self.url.database != ":memory:":
+            return Path(self.url.database)
+        return None
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One short write transaction (`BEGIN IMMEDIATE` on SQLite), committed on exit."""
+        with self._write() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read transaction."""
+        with self._read() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()

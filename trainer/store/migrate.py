@@ -1,0 +1,77 @@
+"""Bring a collection's schema to the code's version: create, back up and upgrade, or refuse."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import DatabaseError
+
+from trainer.paths import migrations_dir
+from trainer.store.backup import backup_sqlite
+from trainer.store.engine import Database
+
+HEAD_REVISION = "0001"  # kept equal to the newest revision in db/versions (a test checks)
+
+
+class SchemaError(Exception):
+    """The collection cannot be opened by this version of trainer."""
+
+
+def alembic_config() -> Config:
+    """An Alembic config pointing at the bundled `db/` environment."""
+    folder = migrations_dir()
+    config = Config()
+    config.set_main_option("script_location", str(folder))
+    config.set_main_option("version_locations", str(folder / "versions"))
+    return config
+
+
+def known_revisions() -> set[str]:
+    """Every revision id the code knows."""
+    script = ScriptDirectory.from_config(alembic_config())
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def current_revision(db: Database) -> str | None:
+    """The collection's schema revision; None for an empty database."""
+    try:
+        with db.engine.connect() as conn:
+            names = inspect(conn).get_table_names()
+            if "alembic_version" not in names:
+                if names:
+                    raise SchemaError(
+                        f"{db.url.render_as_string(hide_password=True)} is not a trainer "
+                        f"collection (it has tables {', '.join(sorted(names)[:5])})"
+                    )
+                return None
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DatabaseError as exc:
+        raise SchemaError(
+            f"{db.url.render_as_string(hide_password=True)} is not a usable database: {exc.orig or exc}"
+        ) from None
+
+
+def ensure_schema(db: Database, now: datetime) -> None:
+    """Create a new collection, or back up then upgrade an older one; refuse a newer one."""
+    revision = current_revision(db)
+    if revision == HEAD_REVISION:
+        return
+    if revision is not None and revision not in known_revisions():
+        raise SchemaError(
+            f"the collection was written by a newer trainer (schema {revision}); upgrade trainer to open it"
+        )
+    if revision is not None and db.sqlite_path is not None:
+        backup_sqlite(db.sqlite_path, f"before-upgrade-{revision}", now)
+    upgrade(db, "head")
+
+
+def upgrade(db: Database, target: str) -> None:
+    """Run Alembic migrations to `target` in one transaction."""
+    config = alembic_config()
+    with db.engine.execution_options(trainer_write=True).begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, target)

@@ -1,0 +1,199 @@
+"""The collection schema: SQLAlchemy 2 typed ORM models.
+
+Times are UTC, stored as integer milliseconds since the epoch (`UtcMillis`), so the
+same queries and indexes work on SQLite and PostgreSQL and compare as integers.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def to_millis(value: datetime) -> int:
+    """Aware datetime -> epoch milliseconds."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given where UTC is required")
+    return int(value.timestamp() * 1000)
+
+
+def from_millis(value: int) -> datetime:
+    """Epoch milliseconds -> aware UTC datetime."""
+    return datetime.fromtimestamp(value / 1000, tz=UTC)
+
+
+class UtcMillis(TypeDecorator[datetime]):
+    """An aware UTC datetime stored as BIGINT epoch milliseconds."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> int | None:
+        if value is None:
+            return None
+        if isinstance(value, int):
+            return value
+        return to_millis(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        return None if value is None else from_millis(int(value))
+
+
+class Base(DeclarativeBase):
+    """The one declarative base, with a constraint naming convention."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class MetaRow(Base):
+    """Key-value facts about the collection (creation time, time zone, ...)."""
+
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class PresetRow(Base):
+    """Deck options: FSRS parameters, retention, steps, limits."""
+
+    __tablename__ = "presets"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    parameters: Mapped[str] = mapped_column(Text)  # JSON list of 21 floats
+    desired_retention: Mapped[float] = mapped_column(Float, default=0.9)
+    learning_steps: Mapped[str] = mapped_column(Text, default="[60, 600]")  # JSON seconds
+    relearning_steps: Mapped[str] = mapped_column(Text, default="[600]")
+    maximum_interval: Mapped[int] = mapped_column(Integer, default=36500)
+    new_per_day: Mapped[int] = mapped_column(Integer, default=20)
+    reviews_per_day: Mapped[int] = mapped_column(Integer, default=200)
+    leech_threshold: Mapped[int] = mapped_column(Integer, default=8)
+    bury_siblings: Mapped[bool] = mapped_column(Boolean, default=True)
+    day_start_hour: Mapped[int] = mapped_column(Integer, default=4)
+
+
+class DeckRow(Base):
+    """A deck; `name` nests with `::`."""
+
+    __tablename__ = "decks"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(500), unique=True)
+    external_id: Mapped[str | None] = mapped_column(String(200), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(20), default="")
+    preset_id: Mapped[int] = mapped_column(ForeignKey("presets.id"))
+    origin: Mapped[str] = mapped_column(Text, default="")  # the file it was loaded from
+    sources: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of sources
+
+
+QUEUE_SUSPENDED = -1
+QUEUE_BURIED = -2
+
+
+class CardRow(Base):
+    """A study card with its FSRS state in columns.
+
+    `queue` is the card's `state` while it is active, `QUEUE_SUSPENDED` while suspended
+    and `QUEUE_BURIED` (until `buried_until`) while buried, so that every study and count
+    query is one range scan of the (deck, queue, due) index.
+    """
+
+    __tablename__ = "cards"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(300), unique=True)
+    deck_id: Mapped[int] = mapped_column(ForeignKey("decks.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    content: Mapped[str] = mapped_column(Text)  # JSON, see trainer.core.cards.CardContent
+    content_hash: Mapped[str] = mapped_column(String(32))
+    tags: Mapped[str] = mapped_column(Text, default="")  # " tag1 tag2 " (spaces around)
+    source: Mapped[str] = mapped_column(Text, default="")
+    group_id: Mapped[str] = mapped_column(String(300), default="")  # sibling group
+    position: Mapped[int] = mapped_column(Integer, default=0)  # order of new cards
+    state: Mapped[int] = mapped_column(Integer, default=0)  # CardState
+    queue: Mapped[int] = mapped_column(Integer, default=0)  # = state, or SUSPENDED / BURIED
+    step: Mapped[int | None] = mapped_column(Integer)
+    stability: Mapped[float | None] = mapped_column(Float)
+    difficulty: Mapped[float | None] = mapped_column(Float)
+    due: Mapped[datetime | None] = mapped_column(UtcMillis)
+    last_review: Mapped[datetime | None] = mapped_column(UtcMillis)
+    reps: Mapped[int] = mapped_column(Integer, default=0)
+    lapses: Mapped[int] = mapped_column(Integer, default=0)
+    buried_until: Mapped[datetime | None] = mapped_column(UtcMillis)
+    flag: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcMillis)
+    modified_at: Mapped[datetime] = mapped_column(UtcMillis)
+
+    __table_args__ = (
+        Index("ix_cards_deck_queue_due", "deck_id", "queue", "due"),
+        Index("ix_cards_deck_queue_position", "deck_id", "queue", "position"),
+        Index("ix_cards_group", "group_id"),
+        Index("ix_cards_queue_buried", "queue", "buried_until"),
+    )
+
+
+class ReviewRow(Base):
+    """One answer. Kept forever (only undo removes a row); holds the state before and after."""
+
+    __tablename__ = "reviews"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id"))
+    reviewed_at: Mapped[datetime] = mapped_column(UtcMillis)
+    rating: Mapped[int] = mapped_column(Integer)
+    duration_ms: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str] = mapped_column(String(20), default="review")  # review | manual | import
+    state_before: Mapped[int] = mapped_column(Integer)
+    step_before: Mapped[int | None] = mapped_column(Integer)
+    stability_before: Mapped[float | None] = mapped_column(Float)
+    difficulty_before: Mapped[float | None] = mapped_column(Float)
+    due_before: Mapped[datetime | None] = mapped_column(UtcMillis)
+    last_review_before: Mapped[datetime | None] = mapped_column(UtcMillis)
+    state_after: Mapped[int] = mapped_column(Integer)
+    step_after: Mapped[int | None] = mapped_column(Integer)
+    stability_after: Mapped[float | None] = mapped_column(Float)
+    difficulty_after: Mapped[float | None] = mapped_column(Float)
+    due_after: Mapped[datetime | None] = mapped_column(UtcMillis)
+    undo_data: Mapped[str] = mapped_column(Text, default="")  # JSON: flags/tags/siblings changed
+
+    __table_args__ = (
+        Index("ix_reviews_card_time", "card_id", "reviewed_at"),
+        Index("ix_reviews_time", "reviewed_at"),
+    )
+
+
+class QuizAnswerRow(Base):
+    """A quiz answer: kept for statistics; changes no schedule by itself."""
+
+    __tablename__ = "quiz_answers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id"))
+    answered_at: Mapped[datetime] = mapped_column(UtcMillis)
+    mode: Mapped[str] = mapped_column(String(20))  # choice | typed | flip
+    correct: Mapped[bool] = mapped_column(Boolean)
+    given: Mapped[str] = mapped_column(Text, default="")
+    expected: Mapped[str] = mapped_column(Text, default="")
+    group_id: Mapped[str] = mapped_column(String(300), default="")
+    duration_ms: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (Index("ix_quiz_answers_card", "card_id"),)

@@ -1,0 +1,1 @@
+"""The Textual study app. It uses only the public API (`trainer.collection`), never SQL."""
