@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 
@@ -43,6 +44,9 @@ from trainer.views import (
     SyncReport,
     UndoResult,
 )
+
+if TYPE_CHECKING:  # quiz and browse (TUI issue)
+    from trainer.core.quiz import Question as QuizQuestion
 
 __all__ = ["Collection", "NotFoundError", "Rating", "open_collection"]
 
@@ -215,6 +219,48 @@ class Collection:
             result = session.execute(update(cards).where(cards.c.id == card_id).values(**values))
             if repo.rowcount(result) == 0:
                 raise NotFoundError(f"no card with id {card_id}")
+
+    # -- quiz and browse (TUI issue) -----------------------------------------------------
+
+    def quiz_questions(
+        self, deck: str | None, n: int, mode: str = "mixed", *, seed: int | None = None
+    ) -> list[QuizQuestion]:
+        """Up to `n` quiz questions from `deck` (due or not): `mode` is mixed, choice or typed."""
+        from trainer.core.quiz import MODES
+        from trainer.services.quiz import QuizService
+
+        if mode not in MODES:
+            raise ValueError(f"unknown quiz mode '{mode}' (use mixed, choice or typed)")
+        return QuizService(self.db).questions(deck, n, mode, seed)  # type: ignore[arg-type]
+
+    def record_quiz_answer(
+        self,
+        question: QuizQuestion,
+        *,
+        correct: bool,
+        given: str,
+        duration_ms: int | None = None,
+        now: datetime | None = None,
+    ) -> int:
+        """Store a quiz answer for the statistics (the schedule is not changed): its id."""
+        from trainer.services.quiz import QuizService
+
+        return QuizService(self.db).record(
+            question, correct=correct, given=given, now=self._now(now), duration_ms=duration_ms
+        )
+
+    def search(self, query: str, *, now: datetime | None = None, limit: int = 2000) -> list[CardView]:
+        """Cards matching a browse query (`deck:`, `tag:`, `is:`, `kind:`, text, `-` negates)."""
+        from trainer.core.search import parse_query
+        from trainer.services.browse import BrowseService
+
+        return BrowseService(self.db, self.zone).search(parse_query(query), self._now(now), limit)
+
+    def reset_card(self, card_id: int, *, now: datetime | None = None) -> None:
+        """Forget a card: new again, memory state cleared, history kept."""
+        from trainer.services.browse import BrowseService
+
+        BrowseService(self.db, self.zone).reset(card_id, self._now(now))
 
     # -- presets ---------------------------------------------------------------------
 

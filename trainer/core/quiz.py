@@ -1,0 +1,239 @@
+"""Quiz questions and answer checking (pure: no storage, no UI).
+
+Typed answers are compared after normalisation (case, accents, punctuation and spacing
+do not count), against every accepted alternative, with a small typo allowance
+(Levenshtein distance via rapidfuzz). Multiple-choice distractors come from the same
+compare set first, then from the same deck.
+"""
+
+from __future__ import annotations
+
+import difflib
+import random
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz.distance import Levenshtein
+
+from trainer.core.cards import CardContent, CardKind, render
+from trainer.core.scheduling import Rating
+
+Mode = Literal["mixed", "choice", "typed"]
+QuestionMode = Literal["choice", "typed"]
+MODES: tuple[str, ...] = ("mixed", "choice", "typed")
+TYPED_MAX_CHARS = 40  # longer answers are not fair to type: asked as multiple choice
+MAX_OPTIONS = 4
+
+_PUNCT_RE = re.compile(r"[^\w\s]", re.UNICODE)
+_SPACE_RE = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Casefolded, accents and punctuation removed, spacing collapsed: `Élan, vital!` -> `elan vital`."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    no_punct = _PUNCT_RE.sub(" ", stripped.casefold()).replace("_", " ")
+    return _SPACE_RE.sub(" ", no_punct).strip()
+
+
+def typo_allowance(expected: str) -> int:
+    """Edits forgiven for an answer of this (normalised) length: 0 up to 4 chars, then 1 per 6."""
+    if len(expected) <= 4:
+        return 0
+    return max(1, len(expected) // 6)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of the comparison: `same`, `missing` (expected, not typed) or `extra` (typed, not expected)."""
+
+    kind: Literal["same", "missing", "extra"]
+    text: str
+
+
+@dataclass(frozen=True)
+class Check:
+    """The verdict on a typed answer."""
+
+    correct: bool
+    exact: bool  # equal after normalisation (no typo forgiven)
+    matched: str  # the accepted answer closest to what was typed
+    distance: int
+    diff: tuple[Segment, ...]
+
+    @property
+    def proposed(self) -> Rating:
+        """The rating to propose: wrong -> Again, right -> Good."""
+        return Rating.GOOD if self.correct else Rating.AGAIN
+
+
+def diff_segments(given: str, expected: str) -> tuple[Segment, ...]:
+    """What differed between the typed and the expected answer, character by character."""
+    segments: list[Segment] = []
+    same_length = len(given.lower()) == len(given) and len(expected.lower()) == len(expected)
+    a, b = (given.lower(), expected.lower()) if same_length else (given, expected)
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    for op, a0, a1, b0, b1 in matcher.get_opcodes():
+        if op == "equal":
+            segments.append(Segment("same", given[a0:a1]))
+            continue
+        if a1 > a0:
+            segments.append(Segment("extra", given[a0:a1]))
+        if b1 > b0:
+            segments.append(Segment("missing", expected[b0:b1]))
+    return tuple(segments)
+
+
+def check_answer(given: str, accepted: Sequence[str]) -> Check:
+    """Compare a typed answer with the accepted ones (the first is canonical)."""
+    if not accepted:
+        raise ValueError("a typed question needs at least one accepted answer")
+    typed = normalise(given)
+    best: tuple[int, int, str] | None = None
+    for index, answer in enumerate(accepted):
+        distance = Levenshtein.distance(typed, normalise(answer))
+        if best is None or distance < best[0]:
+            best = (distance, index, answer)
+    assert best is not None
+    distance, _, matched = best
+    correct = bool(typed) and distance <= typo_allowance(normalise(matched))
+    shown = matched if correct else accepted[0]
+    return Check(
+        correct=correct,
+        exact=correct and distance == 0,
+        matched=matched,
+        distance=distance,
+        diff=diff_segments(given.strip(), shown),
+    )
+
+
+@dataclass(frozen=True)
+class QuizSource:
+    """A card that a quiz may ask, with what distractors are drawn from."""
+
+    card_id: int
+    content: CardContent
+    group_id: str
+    deck: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """One quiz question."""
+
+    card_id: int
+    mode: QuestionMode
+    prompt: str
+    expected: str
+    accepted: tuple[str, ...] = ()  # typed
+    options: tuple[str, ...] = ()  # choice, shuffled
+    group_id: str = ""
+    topic: str = ""  # compare set title, else the deck name
+
+    @property
+    def answer_index(self) -> int:
+        """The position of the right option (choice)."""
+        return self.options.index(self.expected)
+
+    def grade_choice(self, picked: int) -> bool:
+        """Whether option `picked` (0-based) is right."""
+        return 0 <= picked < len(self.options) and self.options[picked] == self.expected
+
+
+def _expected(content: CardContent) -> str:
+    return render(content).answer
+
+
+def _distractor_pool(source: QuizSource, sources: Sequence[QuizSource], expected: str) -> list[str]:
+    """Answers of siblings in the same set first, then of cards of the same deck and kind."""
+    if source.content.kind is CardKind.CHOICE and source.content.distractors:
+        return [d for d in source.content.distractors if d != expected]
+    seen = {normalise(expected)}
+    pool: list[str] = []
+    siblings = [s for s in sources if source.group_id and s.group_id == source.group_id]
+    same_deck = [s for s in sources if s.deck == source.deck and s.content.kind is source.content.kind]
+    for other in [*siblings, *same_deck]:
+        if other.card_id == source.card_id:
+            continue
+        answer = _expected(other.content)
+        key = normalise(answer)
+        if answer and key not in seen and len(answer) <= max(80, 2 * len(expected)):
+            seen.add(key)
+            pool.append(answer)
+    return pool
+
+
+def _accepted(content: CardContent) -> tuple[str, ...]:
+    if content.kind is CardKind.TYPED and content.answers:
+        return content.answers
+    answer = _expected(content)
+    return (answer,) if answer else ()
+
+
+def make_question(
+    source: QuizSource, sources: Sequence[QuizSource], mode: Mode, rng: random.Random
+) -> Question | None:
+    """A question for one card in the wanted mode, or None when the card cannot be asked so."""
+    content = source.content
+    expected = _expected(content)
+    if not expected:
+        return None
+    topic = content.group_title or source.deck
+    prompt = render(content).question
+    accepted = _accepted(content)
+    can_type = bool(accepted) and (content.kind is CardKind.TYPED or len(expected) <= TYPED_MAX_CHARS)
+    pool = _distractor_pool(source, sources, expected)
+    can_choose = bool(pool)
+    if mode == "typed" or (mode == "mixed" and content.kind is CardKind.TYPED):
+        order: tuple[QuestionMode, ...] = ("typed",) if mode == "typed" else ("typed", "choice")
+    else:
+        order = ("choice",) if mode == "choice" else ("choice", "typed")
+    for kind in order:
+        if kind == "typed" and can_type:
+            return Question(source.card_id, "typed", prompt, expected, accepted=accepted,
+                            group_id=source.group_id, topic=topic)  # fmt: skip
+        if kind == "choice" and can_choose:
+            rng.shuffle(pool)
+            options = [expected, *pool[: MAX_OPTIONS - 1]]
+            rng.shuffle(options)
+            return Question(source.card_id, "choice", prompt, expected, options=tuple(options),
+                            group_id=source.group_id, topic=topic)  # fmt: skip
+    return None
+
+
+def make_questions(sources: Sequence[QuizSource], n: int, mode: Mode, rng: random.Random) -> list[Question]:
+    """Up to `n` questions from `sources` in random order (cards that cannot be asked are skipped)."""
+    if mode not in MODES:
+        raise ValueError(f"unknown quiz mode '{mode}' (use mixed, choice or typed)")
+    order = list(sources)
+    rng.shuffle(order)
+    questions: list[Question] = []
+    for source in order:
+        if len(questions) >= n:
+            break
+        question = make_question(source, sources, mode, rng)
+        if question is not None:
+            questions.append(question)
+    return questions
+
+
+@dataclass(frozen=True)
+class TopicScore:
+    """Right answers out of asked, for one topic."""
+
+    topic: str
+    right: int
+    asked: int
+
+
+def breakdown(results: Sequence[tuple[Question, bool]]) -> list[TopicScore]:
+    """Per-topic score, topics in the order first asked."""
+    table: dict[str, list[int]] = {}
+    for question, correct in results:
+        row = table.setdefault(question.topic, [0, 0])
+        row[0] += int(correct)
+        row[1] += 1
+    return [TopicScore(topic, right, asked) for topic, (right, asked) in table.items()]
