@@ -1,15 +1,175 @@
-"""Placeholder until the study app lands: prints the deck list."""
+"""The study app: home, review, quiz, browse, statistics and import screens.
+
+Opening the collection (SQLAlchemy, Alembic, FSRS imports and the schema check) runs in
+a worker thread after the first frame, so the window appears at once.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
-def run_app(target: str | None) -> None:
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from trainer.tui.screens.home import HomeScreen
+
+if TYPE_CHECKING:
+    from trainer.collection import Collection
+
+
+@dataclass(frozen=True)
+class Start:
+    """Which screen to open once the collection is ready, and its arguments."""
+
+    screen: str = "home"  # home | study | quiz | browse | stats
+    deck: str | None = None
+    quiz_n: int = 20
+    quiz_mode: str = "mixed"
+    schedule: bool = False
+    query: str = ""
+
+
+class TrainerApp(App[None]):
+    """The trainer's Textual application."""
+
+    TITLE = "trainer"
+    CSS_PATH = "app.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
+
+    def __init__(
+        self,
+        col: Collection | None = None,
+        *,
+        opener: Callable[[], Collection] | None = None,
+        start: Start | None = None,
+    ) -> None:
+        super().__init__()
+        self._col = col
+        self._opener = opener
+        self._owns = col is None
+        self.start = start or Start()
+        self.open_error: str | None = None
+
+    @property
+    def col(self) -> Collection:
+        """The open collection."""
+        if self._col is None:
+            raise RuntimeError("the collection is not open yet")
+        return self._col
+
+    @property
+    def ready(self) -> bool:
+        """Whether the collection is open."""
+        return self._col is not None
+
+    def on_mount(self) -> None:
+        self.push_screen(HomeScreen())
+        if self._col is None:
+            self._open_in_background()
+        else:
+            self.call_after_refresh(self._collection_ready)
+
+    @work(thread=True, exclusive=True, group="open")
+    def _open_in_background(self) -> None:
+        assert self._opener is not None
+        try:
+            col = self._opener()
+        except Exception as exc:  # shown on the home screen, the app stays usable to quit
+            self.call_from_thread(self._open_failed, str(exc))
+            return
+        self.call_from_thread(self._opened, col)
+
+    def _opened(self, col: Collection) -> None:
+        self._col = col
+        self._collection_ready()
+
+    def _open_failed(self, message: str) -> None:
+        self.open_error = message
+        if isinstance(self.screen, HomeScreen):
+            self.screen.show_error(message)
+
+    def _collection_ready(self) -> None:
+        home = self.screen
+        if isinstance(home, HomeScreen):
+            home.refresh_decks()
+        start = self.start
+        if start.screen == "study":
+            self.action_study(start.deck)
+        elif start.screen == "quiz":
+            self.open_quiz(start.deck, start.quiz_n, start.quiz_mode, start.schedule)
+        elif start.screen == "browse":
+            self.action_browse(start.query)
+        elif start.screen == "stats":
+            self.action_stats()
+
+    def on_unmount(self) -> None:
+        if self._owns and self._col is not None:
+            self._col.close()
+
+    # -- navigation -----------------------------------------------------------------------
+
+    def _push(self, make: Callable[[], Screen[None]]) -> None:
+        if not self.ready:
+            self.notify("The collection is still opening.", severity="warning")
+            return
+        self.push_screen(make())
+
+    def action_study(self, deck: str | None = None) -> None:
+        """Study a deck (all decks when None)."""
+        from trainer.tui.screens.review import ReviewScreen
+
+        self._push(lambda: ReviewScreen(deck))
+
+    def open_quiz(self, deck: str | None, n: int = 20, mode: str = "mixed", schedule: bool = False) -> None:
+        """Start a quiz round."""
+        from trainer.tui.screens.quiz import QuizScreen
+
+        self._push(lambda: QuizScreen(deck, n=n, mode=mode, schedule=schedule))
+
+    def action_browse(self, query: str = "") -> None:
+        """Open the browser."""
+        from trainer.tui.screens.browse import BrowseScreen
+
+        self._push(lambda: BrowseScreen(query))
+
+    def action_stats(self) -> None:
+        """Open the statistics."""
+        from trainer.tui.screens.stats import StatsScreen
+
+        self._push(StatsScreen)
+
+    def action_import(self) -> None:
+        """Open the import dialog."""
+        from trainer.tui.screens.importer import ImportScreen
+
+        def done(changed: bool | None) -> None:
+            if changed and isinstance(self.screen, HomeScreen):
+                self.screen.refresh_decks()
+
+        if self.ready:
+            self.push_screen(ImportScreen(), done)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Study all decks", "Review every due card", lambda: self.action_study(None))
+        yield SystemCommand("Quiz all decks", "A 20-question round", lambda: self.open_quiz(None))
+        yield SystemCommand("Browse", "Search, edit, suspend and reset cards", self.action_browse)
+        yield SystemCommand("Statistics", "Counts and charts", self.action_stats)
+        yield SystemCommand("Import", "Import a deck file", self.action_import)
+        yield SystemCommand("Help", "Show the keys of this screen", self.action_show_help_panel)
+
+
+def run_app(target: str | None, start: Start | None = None) -> None:
     """Open the study app on the collection at `target`."""
     from trainer.cli.common import clock
-    from trainer.collection import open_collection
 
-    with open_collection(target, clock=clock) as col:
-        for deck in col.decks():
-            print(
-                f"{'  ' * deck.depth}{deck.short_name}: {deck.new} new, {deck.learning} learning"
-            )
+    def opener() -> Collection:
+        from trainer.collection import open_collection
+
+        return open_collection(target, clock=clock)
+
+    TrainerApp(opener=opener, start=start).run()

@@ -1,0 +1,264 @@
+"""Modal dialogs: edit a card, card info, confirm; and the end-of-session summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer, Input, Label, Static, TextArea
+
+from trainer.core.cards import CardContent, CardKind, clean_text
+from trainer.core.scheduling import Preset, format_interval, retrievability
+from trainer.tui.text import assemble, literal
+from trainer.views import CardView, ReviewEntry
+
+EditResult = tuple[CardContent, list[str]]
+
+
+def _fields(kind: CardKind) -> list[tuple[str, str]]:
+    """(attribute, label) pairs a kind is edited through."""
+    if kind is CardKind.CLOZE:
+        return [("text", "Text ({{c1::answer}} or {{c1::answer::hint}})"), ("note", "Note")]
+    if kind is CardKind.TYPED:
+        return [("front", "Question"), ("answers", "Accepted answers (one a line, canonical first)"),
+                ("note", "Note")]  # fmt: skip
+    if kind is CardKind.CHOICE:
+        return [("front", "Question"), ("back", "Right answer"),
+                ("distractors", "Wrong options (one a line)"), ("note", "Note")]  # fmt: skip
+    return [("front", "Front"), ("back", "Back"), ("note", "Note")]
+
+
+class EditDialog(ModalScreen[EditResult | None]):
+    """Edit a card's text and tags; returns the new content or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save", priority=True),
+    ]
+
+    def __init__(self, card: CardView) -> None:
+        super().__init__()
+        self.card = card
+
+    def compose(self) -> ComposeResult:
+        content = self.card.content
+        with VerticalScroll(classes="dialog"):
+            yield Static(literal(f"Edit card {self.card.external_id}", "bold"))
+            for name, label in _fields(content.kind):
+                value = getattr(content, name)
+                text = "\n".join(value) if isinstance(value, tuple) else str(value)
+                yield Label(label)
+                yield TextArea(text, id=f"field-{name}", soft_wrap=True)
+            yield Label("Tags (space separated)")
+            yield Input(" ".join(self.card.tags), id="tags")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button("Save (ctrl+s)", id="save", variant="primary")
+        yield Footer()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def action_save(self) -> None:
+        """Validate and return the edited content."""
+        values: dict[str, object] = {}
+        for name, _ in _fields(self.card.content.kind):
+            raw = self.query_one(f"#field-{name}", TextArea).text.strip()
+            if name in ("answers", "distractors"):
+                values[name] = tuple(line.strip() for line in raw.splitlines() if line.strip())
+            else:
+                values[name] = raw
+        content = replace(self.card.content, **values)  # type: ignore[arg-type]
+        problem = _problem(content)
+        if problem:
+            self.notify(problem, severity="error")
+            return
+        tags = self.query_one("#tags", Input).value.split()
+        self.dismiss((content, tags))
+
+    def action_cancel(self) -> None:
+        """Close without saving."""
+        self.dismiss(None)
+
+
+def _problem(content: CardContent) -> str | None:
+    from trainer.core.cards import cloze_numbers
+
+    if content.kind is CardKind.CLOZE:
+        if content.cloze_ord not in cloze_numbers(content.text):
+            return f"The text must keep cloze {{{{c{content.cloze_ord}::...}}}}."
+        return None
+    if not content.front:
+        return "The question cannot be empty."
+    if content.kind is CardKind.TYPED and not content.answers:
+        return "A typed card needs at least one accepted answer."
+    if content.kind is CardKind.CHOICE and not content.distractors:
+        return "A multiple-choice card needs at least one wrong option."
+    if content.kind is not CardKind.TYPED and not content.back:
+        return "The answer cannot be empty."
+    return None
+
+
+def _when(value: datetime | None) -> str:
+    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "-"
+
+
+def info_table(card: CardView, history: list[ReviewEntry], preset: Preset, now: datetime) -> Table:
+    """The facts about one card, as a Rich table of literal text."""
+    state = card.state
+    recall = retrievability(state, preset, now)
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    rows = [
+        ("Card", card.external_id), ("Deck", card.deck_name), ("Kind", card.content.kind.value),
+        ("State", state.state.name.lower() + (" (suspended)" if card.suspended else "")
+            + (" (buried)" if card.buried else "")),
+        ("Due", _when(state.due)),
+        ("Stability", f"{state.stability:.2f} days" if state.stability is not None else "-"),
+        ("Difficulty", f"{state.difficulty:.2f} / 10" if state.difficulty is not None else "-"),
+        ("Retrievability", f"{recall:.0%}" if recall is not None else "-"),
+        ("Reviews", str(state.reps)), ("Lapses", str(state.lapses)),
+        ("Tags", " ".join(card.tags) or "-"), ("Source", card.source or "-"),
+    ]  # fmt: skip
+    for label, value in rows:
+        table.add_row(label, literal(value))
+    table.add_row("", "")
+    table.add_row("History", Text("date              rating  time   interval", style="dim"))
+    for entry in history[-15:]:
+        interval = format_interval(entry.due_after - entry.reviewed_at) if entry.due_after else "-"
+        seconds = entry.duration_ms / 1000
+        line = f"{_when(entry.reviewed_at)}  {entry.rating.label:<6}  {seconds:4.0f}s  {interval}"
+        table.add_row("", line)
+    if not history:
+        table.add_row("", "never reviewed")
+    return table
+
+
+class InfoDialog(ModalScreen[None]):
+    """Card info."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,i,q", "close", "Close")]
+
+    def __init__(
+        self, card: CardView, history: list[ReviewEntry], preset: Preset, now: datetime | None = None
+    ) -> None:
+        super().__init__()
+        self.card = card
+        self.history = history
+        self.preset = preset
+        self.now = now
+
+    def compose(self) -> ComposeResult:
+        from trainer.tui.app import TrainerApp
+
+        app = self.app
+        now = self.now or (app.col.clock() if isinstance(app, TrainerApp) else datetime.now().astimezone())
+        with VerticalScroll(classes="dialog"):
+            yield Static(info_table(self.card, self.history, self.preset, now))
+        yield Footer()
+
+    def action_close(self) -> None:
+        """Close."""
+        self.dismiss(None)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Yes or no."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog"):
+            yield Static(literal(self.question))
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("No (n)", id="no")
+                yield Button("Yes (y)", id="yes", variant="error")
+        yield Footer()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, value: bool) -> None:
+        """Answer."""
+        self.dismiss(value)
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """The figures of a finished study session."""
+
+    studied: int
+    again: int
+    reviews: int  # answers to cards that were in review
+    reviews_passed: int
+    seconds: float
+    next_due: datetime | None
+    now: datetime
+    finished: bool  # the queue was emptied (not ended early)
+
+    @property
+    def true_retention(self) -> float | None:
+        """Share of review cards recalled (not Again)."""
+        return self.reviews_passed / self.reviews if self.reviews else None
+
+    def lines(self) -> list[str]:
+        """The summary as lines of text."""
+        head = "Congratulations! You have finished this deck for now." if self.finished else "Session ended."
+        minutes, seconds = divmod(round(self.seconds), 60)
+        retention = self.true_retention
+        kept = f"{retention:.0%} of {self.reviews} reviews" if retention is not None else "-"
+        next_due = "-"
+        if self.next_due is not None:
+            wait = self.next_due - self.now
+            next_due = "now" if wait.total_seconds() <= 0 else f"in {format_interval(wait)}"
+        return [
+            head, "",
+            f"Cards studied:   {self.studied}",
+            f"Again:           {self.again}",
+            f"True retention:  {kept}",
+            f"Time:            {minutes}m {seconds:02d}s"
+            + (f" ({self.seconds / self.studied:.1f}s a card)" if self.studied else ""),
+            f"Next card due:   {next_due}",
+        ]  # fmt: skip
+
+
+class SummaryScreen(Screen[None]):
+    """The end of a study session."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter,q,space", "close", "Back to decks")]
+
+    def __init__(self, summary: SessionSummary) -> None:
+        super().__init__()
+        self.summary = summary
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog", id="summary"):
+            yield Static(assemble(*[line + "\n" for line in self.summary.lines()]))
+        yield Footer()
+
+    def action_close(self) -> None:
+        """Back home."""
+        self.dismiss(None)
+
+
+def plain(text: str) -> str:
+    """Card text with controls stripped (for widgets that take plain strings)."""
+    return clean_text(text)

@@ -1,0 +1,138 @@
+"""Home: the deck tree with new / learning / due counts, and the way to every other screen."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, LoadingIndicator, Static
+
+from trainer.tui.text import literal
+
+if TYPE_CHECKING:
+    from trainer.tui.app import TrainerApp
+
+ALL_DECKS = "\x00all"
+EMPTY_MESSAGE = (
+    "No decks yet. Press i to import a deck file (.toml, .apkg, .csv), "
+    "or load a folder from the shell: trainer load PATH"
+)
+
+
+class HomeScreen(Screen[None]):
+    """The deck list."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "study", "Study", priority=True),
+        Binding("z", "quiz", "Quiz"),
+        Binding("b", "browse", "Browse"),
+        Binding("t", "stats", "Stats"),
+        Binding("i", "import", "Import"),
+        Binding("r", "refresh", "Refresh"),
+        Binding("question_mark", "app.show_help_panel", "Help"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield LoadingIndicator(id="loading")
+        yield Static("", id="home-message", classes="message hidden", markup=False)
+        table: DataTable[Any] = DataTable(id="decks", cursor_type="row", zebra_stripes=True)
+        table.add_column("Deck", key="deck")
+        for label in ("New", "Learn", "Due", "Total"):
+            table.add_column(label, key=label.lower())
+        yield table
+        yield Footer()
+
+    @property
+    def trainer(self) -> TrainerApp:
+        """The app, typed."""
+        from trainer.tui.app import TrainerApp
+
+        assert isinstance(self.app, TrainerApp)
+        return self.app
+
+    def on_screen_resume(self) -> None:
+        if self.trainer.ready:
+            self.refresh_decks()
+
+    def show_error(self, message: str) -> None:
+        """Tell the learner the collection could not be opened."""
+        self.query_one("#loading").display = False
+        box = self.query_one("#home-message", Static)
+        box.update(literal(f"Could not open the collection: {message}"))
+        box.remove_class("hidden")
+
+    def refresh_decks(self) -> None:
+        """Reload the deck list with today's counts."""
+        self.query_one("#loading").display = False
+        decks = self.trainer.col.decks()
+        table = self.query_one("#decks", DataTable)
+        selected = self._selected()
+        table.clear()
+        message = self.query_one("#home-message", Static)
+        message.set_class(bool(decks), "hidden")
+        message.update(EMPTY_MESSAGE)
+        if not decks:
+            return
+        for deck in decks:
+            name = literal("  " * deck.depth + deck.short_name)
+            table.add_row(name, *_counts(deck.new, deck.learning, deck.due, deck.total), key=deck.name)
+        top = [d for d in decks if d.depth == 0]
+        totals = (sum(d.new for d in top), sum(d.learning for d in top), sum(d.due for d in top))
+        table.add_row(
+            Text("All decks", style="bold"), *_counts(*totals, sum(d.total for d in top)), key=ALL_DECKS
+        )
+        if selected is not None:
+            keys = [d.name for d in decks] + [ALL_DECKS]
+            if selected in keys:
+                table.move_cursor(row=keys.index(selected))
+
+    def _selected(self) -> str | None:
+        table = self.query_one("#decks", DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return key
+
+    def selected_deck(self) -> str | None:
+        """The highlighted deck's name (None for every deck)."""
+        key = self._selected()
+        return None if key in (None, ALL_DECKS) else key
+
+    def action_study(self) -> None:
+        """Study the highlighted deck."""
+        self.trainer.action_study(self.selected_deck())
+
+    def action_quiz(self) -> None:
+        """Quiz on the highlighted deck."""
+        self.trainer.open_quiz(self.selected_deck())
+
+    def action_browse(self) -> None:
+        """Browse the highlighted deck."""
+        deck = self.selected_deck()
+        self.trainer.action_browse(f'deck:"{deck}"' if deck else "")
+
+    def action_stats(self) -> None:
+        """Statistics."""
+        self.trainer.action_stats()
+
+    def action_import(self) -> None:
+        """Import a file."""
+        self.trainer.action_import()
+
+    def action_refresh(self) -> None:
+        """Recount."""
+        if self.trainer.ready:
+            self.refresh_decks()
+
+
+def _counts(new: int, learning: int, due: int, total: int) -> list[Text]:
+    styles = ("blue", "red", "green", "")
+    return [
+        Text(str(value), style=style if value else "dim", justify="right")
+        for value, style in zip((new, learning, due, total), styles, strict=True)
+    ]

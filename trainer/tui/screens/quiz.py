@@ -1,0 +1,177 @@
+"""Quiz: an exam-style round, auto-graded, with the score and a per-topic breakdown."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from trainer.core.quiz import Question, breakdown, check_answer
+from trainer.core.scheduling import Rating
+from trainer.tui.screens.review import diff_text
+from trainer.tui.text import assemble, literal
+
+if TYPE_CHECKING:
+    from trainer.collection import Collection
+
+
+class QuizScreen(Screen[None]):
+    """A round of N questions from a deck, due or not."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "pick(1)", "Pick 1-9", show=False),
+        *[Binding(str(n), f"pick({n})", show=False) for n in range(2, 10)],
+        Binding("space,enter", "next", "Next"),
+        Binding("escape,q", "leave", "End"),
+    ]
+
+    def __init__(self, deck: str | None, *, n: int = 20, mode: str = "mixed", schedule: bool = False) -> None:
+        super().__init__()
+        self.deck = deck
+        self.n = n
+        self.mode = mode
+        self.schedule = schedule
+        self.questions: list[Question] = []
+        self.index = 0
+        self.answered = False
+        self.results: list[tuple[Question, bool]] = []
+        self.shown_at = time.monotonic()
+
+    @property
+    def col(self) -> Collection:
+        """The collection."""
+        from trainer.tui.app import TrainerApp
+
+        assert isinstance(self.app, TrainerApp)
+        return self.app.col
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="counts", markup=False)
+        yield Static("", id="context", markup=False)
+        with VerticalScroll(id="card"):
+            yield Static("", id="question", markup=False)
+            yield Static("", id="options", markup=False)
+            yield Input(placeholder="Type the answer, then Enter", id="typed", classes="hidden")
+            yield Static("", id="verdict", markup=False, classes="hidden")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"Quiz: {self.deck or 'All decks'}"
+        try:
+            self.questions = self.col.quiz_questions(self.deck, self.n, self.mode)
+        except (LookupError, ValueError) as exc:
+            self.notify(str(exc.args[0] if exc.args else exc), severity="error")
+            self.questions = []
+        if not self.questions:
+            self.query_one("#question", Static).update("No card in this deck can be asked in this mode.")
+            self.query_one("#options", Static).update("")
+            return
+        self.show_question()
+
+    @property
+    def current(self) -> Question | None:
+        """The question on screen."""
+        return self.questions[self.index] if self.index < len(self.questions) else None
+
+    def show_question(self) -> None:
+        """Show the current question."""
+        question = self.current
+        assert question is not None
+        self.answered = False
+        self.shown_at = time.monotonic()
+        score = sum(ok for _, ok in self.results)
+        self.query_one("#counts", Static).update(
+            Text(f"Question {self.index + 1} of {len(self.questions)}   score {score}/{len(self.results)}")
+        )
+        self.query_one("#context", Static).update(literal(question.topic))
+        self.query_one("#question", Static).update(literal(question.prompt, "bold"))
+        options = self.query_one("#options", Static)
+        options.update(assemble(*[f"{n}. {text}\n" for n, text in enumerate(question.options, 1)]))
+        options.set_class(question.mode != "choice", "hidden")
+        typed = self.query_one("#typed", Input)
+        typed.set_class(question.mode != "typed", "hidden")
+        typed.value = ""
+        typed.disabled = question.mode != "typed"
+        self.query_one("#verdict", Static).add_class("hidden")
+        if question.mode == "typed":
+            typed.focus()
+        else:
+            self.set_focus(None)
+
+    def _grade(self, correct: bool, given: str, feedback: Text) -> None:
+        question = self.current
+        assert question is not None
+        self.answered = True
+        duration = int((time.monotonic() - self.shown_at) * 1000)
+        self.col.record_quiz_answer(question, correct=correct, given=given, duration_ms=duration)
+        if self.schedule:
+            self.col.answer(question.card_id, Rating.GOOD if correct else Rating.AGAIN, duration_ms=duration)
+        self.results.append((question, correct))
+        verdict = self.query_one("#verdict", Static)
+        verdict.update(feedback)
+        verdict.remove_class("hidden")
+        self.query_one("#typed", Input).disabled = True
+        self.set_focus(None)
+
+    def action_pick(self, number: int) -> None:
+        """Pick option `number` of a choice question."""
+        question = self.current
+        if question is None or self.answered or question.mode != "choice" or number > len(question.options):
+            return
+        right = question.grade_choice(number - 1)
+        feedback = Text("Right!" if right else "Wrong. ", style="bold green" if right else "bold red")
+        if not right:
+            feedback.append(literal(f"The answer is {question.answer_index + 1}. {question.expected}"))
+        self._grade(right, question.options[number - 1], feedback)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        question = self.current
+        if question is None or self.answered or question.mode != "typed":
+            return
+        check = check_answer(event.value, question.accepted)
+        feedback = Text(
+            "Right! " if check.correct else "Wrong. ", style="bold green" if check.correct else "bold red"
+        )
+        feedback.append(diff_text(check))
+        if not check.correct:
+            feedback.append(literal(f"\nThe answer is: {question.expected}"))
+        self._grade(check.correct, event.value, feedback)
+
+    def action_next(self) -> None:
+        """Go on after an answer."""
+        if not self.answered:
+            return
+        self.index += 1
+        if self.current is None:
+            self.show_results()
+        else:
+            self.show_question()
+
+    def show_results(self) -> None:
+        """The score and a per-topic breakdown."""
+        score = sum(ok for _, ok in self.results)
+        total = len(self.results)
+        table = Table(title=f"Score: {score} / {total} ({score / total:.0%})" if total else "No answers")
+        table.add_column("Topic")
+        table.add_column("Right", justify="right")
+        table.add_column("Asked", justify="right")
+        for row in breakdown(self.results):
+            table.add_row(literal(row.topic), str(row.right), str(row.asked))
+        self.query_one("#question", Static).update(table)
+        for selector in ("#options", "#typed", "#verdict"):
+            self.query_one(selector).add_class("hidden")
+        self.query_one("#counts", Static).update(Text("Quiz finished. Esc returns to the decks."))
+        self.query_one("#context", Static).update("")
+        self.answered = False
+
+    def action_leave(self) -> None:
+        """Back (answers given so far are stored)."""
+        self.dismiss(None)

@@ -1,0 +1,348 @@
+"""Review: question, reveal, four previewed ratings, undo, edit, info, suspend/bury/flag."""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Static
+
+from trainer.core.cards import CardKind, render
+from trainer.core.quiz import Check, check_answer
+from trainer.core.scheduling import CardState, Rating, format_interval
+from trainer.tui.screens.dialogs import EditDialog, InfoDialog, SessionSummary, SummaryScreen
+from trainer.tui.text import assemble, literal
+
+if TYPE_CHECKING:
+    from trainer.collection import Collection
+    from trainer.views import AnswerResult, StudyCard
+
+RATING_STYLES = {
+    Rating.AGAIN: "error",
+    Rating.HARD: "warning",
+    Rating.GOOD: "success",
+    Rating.EASY: "primary",
+}
+FLAG_COLOURS = ("none", "red", "orange", "green", "blue", "pink", "turquoise", "purple")
+
+
+@dataclass
+class Session:
+    """What this study session did (for the summary and undo)."""
+
+    answers: list[AnswerResult] = field(default_factory=list)
+    durations: list[int] = field(default_factory=list)
+
+
+def choice_options(card_id: int, options: tuple[str, ...]) -> list[str]:
+    """The options of a choice card, shuffled the same way every time the card shows."""
+    shuffled = list(options)
+    random.Random(card_id).shuffle(shuffled)
+    return shuffled
+
+
+def diff_text(check: Check) -> Text:
+    """A typed answer's comparison: typed extras struck in red, missing parts in green."""
+    styles = {"same": "", "extra": "red strike", "missing": "green underline"}
+    return assemble(*[(s.text, styles[s.kind]) for s in check.diff])
+
+
+class ReviewScreen(Screen[None]):
+    """Study the due cards of one deck (or all)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "reveal_or_rate", "Show / Good"),
+        Binding("enter", "reveal_or_rate", "Show / Good", show=False),
+        Binding("1", "rate(1)", "Again", show=False),
+        Binding("2", "rate(2)", "Hard", show=False),
+        Binding("3", "rate(3)", "Good", show=False),
+        Binding("4", "rate(4)", "Easy", show=False),
+        Binding("u", "undo", "Undo"),
+        Binding("e", "edit", "Edit"),
+        Binding("i", "info", "Info"),
+        Binding("s", "suspend", "Suspend"),
+        Binding("b", "bury", "Bury"),
+        Binding("f", "flag", "Flag"),
+        Binding("escape,q", "finish", "End"),
+    ]
+
+    def __init__(self, deck: str | None) -> None:
+        super().__init__()
+        self.deck = deck
+        self.study: StudyCard | None = None
+        self.revealed = False
+        self.proposed: Rating | None = None
+        self.shown_at = time.monotonic()
+        self.session = Session()
+        self.started = time.monotonic()
+        self.options: list[str] = []
+
+    @property
+    def col(self) -> Collection:
+        """The collection."""
+        from trainer.tui.app import TrainerApp
+
+        assert isinstance(self.app, TrainerApp)
+        return self.app.col
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="counts", markup=False)
+        yield Static("", id="context", markup=False)
+        with VerticalScroll(id="card"):
+            yield Static("", id="question", markup=False)
+            yield Static("", id="options", markup=False, classes="hidden")
+            yield Input(placeholder="Type the answer, then Enter", id="typed", classes="hidden")
+            yield Static("", id="verdict", markup=False, classes="hidden")
+            yield Static("", id="answer", markup=False, classes="hidden")
+        with Horizontal(id="ratings", classes="hidden"):
+            for rating in Rating:
+                yield Button(rating.label, id=f"rate-{int(rating)}", variant="default")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.deck or "All decks"
+        self.set_interval(1.0, self._tick)
+        self.load_next()
+
+    # -- showing a card -------------------------------------------------------------------
+
+    def load_next(self) -> None:
+        """Fetch and show the next card, or the summary when the queue is empty."""
+        study = self.col.next_card(self.deck)
+        if study is None:
+            self.study = None
+            self.action_finish()
+            return
+        self.show(study)
+
+    def show(self, study: StudyCard) -> None:
+        """Show a card's question."""
+        self.study = study
+        self.revealed = False
+        self.proposed = None
+        self.shown_at = time.monotonic()
+        card = study.card
+        content = card.content
+        rendered = render(content)
+        context = card.deck_name + (f"  ·  set: {content.group_title}" if content.group_title else "")
+        if card.flag:
+            context += f"  ·  flag: {FLAG_COLOURS[card.flag]}"
+        self.query_one("#context", Static).update(literal(context))
+        question = literal(rendered.question, "bold")
+        if content.hint and content.kind is not CardKind.CLOZE:
+            question.append(Text(f"\nhint: {content.hint}", style="italic dim"))
+        self.query_one("#question", Static).update(question)
+        options = self.query_one("#options", Static)
+        self.options = choice_options(card.id, rendered.options) if content.kind is CardKind.CHOICE else []
+        options.set_class(not self.options, "hidden")
+        options.update(assemble(*[f"{n}. {text}\n" for n, text in enumerate(self.options, 1)]))
+        typed = self.query_one("#typed", Input)
+        is_typed = content.kind is CardKind.TYPED
+        typed.set_class(not is_typed, "hidden")
+        typed.value = ""
+        typed.disabled = not is_typed
+        self.query_one("#verdict", Static).add_class("hidden")
+        self.query_one("#answer", Static).add_class("hidden")
+        self.query_one("#ratings").add_class("hidden")
+        if is_typed:
+            typed.focus()
+        else:
+            self.set_focus(None)
+        self._show_counts()
+
+    def _show_counts(self) -> None:
+        if self.study is None:
+            return
+        counts = self.study.counts
+        elapsed = int(time.monotonic() - self.shown_at)
+        line = Text.assemble(
+            ("New ", "dim"), (str(counts.new), "blue bold"), ("  Learn ", "dim"),
+            (str(counts.learning), "red bold"), ("  Due ", "dim"), (str(counts.review), "green bold"),
+            ("   ", ""), (f"{elapsed // 60}:{elapsed % 60:02d}", "dim"),
+            (f"   done {len(self.session.answers)}", "dim"),
+        )  # fmt: skip
+        self.query_one("#counts", Static).update(line)
+
+    def _tick(self) -> None:
+        self._show_counts()
+
+    def reveal(self, check: Text | None = None) -> None:
+        """Show the answer and the four ratings with their intervals."""
+        if self.study is None or self.revealed:
+            return
+        self.revealed = True
+        card = self.study.card
+        answer = literal(card.answer)
+        if card.content.note:
+            answer.append(Text("\n\n" + literal(card.content.note).plain, style="italic"))
+        self.query_one("#answer", Static).update(answer)
+        self.query_one("#answer", Static).remove_class("hidden")
+        verdict = self.query_one("#verdict", Static)
+        verdict.set_class(check is None, "hidden")
+        if check is not None:
+            verdict.update(check)
+        typed = self.query_one("#typed", Input)
+        typed.disabled = True
+        for rating in Rating:
+            button = self.query_one(f"#rate-{int(rating)}", Button)
+            interval = format_interval(self.study.preview[rating].interval)
+            button.label = f"{int(rating)} {rating.label} {interval}"
+            button.variant = RATING_STYLES[rating] if rating == (self.proposed or Rating.GOOD) else "default"
+        self.query_one("#ratings").remove_class("hidden")
+        self.set_focus(None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if self.study is None or self.revealed:
+            return
+        check = check_answer(event.value, self.study.card.content.answers or (self.study.card.answer,))
+        self.proposed = check.proposed
+        head = Text(
+            "Right! " if check.correct else "Not quite. ", style="bold green" if check.correct else "bold red"
+        )
+        head.append(Text("You typed: "))
+        head.append(diff_text(check))
+        self.reveal(head)
+
+    def pick(self, number: int) -> None:
+        """Answer a choice card with option `number` (1-based)."""
+        assert self.study is not None
+        picked = self.options[number - 1]
+        right = picked == self.study.card.content.back
+        self.proposed = Rating.GOOD if right else Rating.AGAIN
+        verdict = Text("Right! " if right else "Wrong: ", style="bold green" if right else "bold red")
+        verdict.append(literal(f"you picked {number}. {picked}"))
+        self.reveal(verdict)
+
+    # -- actions --------------------------------------------------------------------------
+
+    def action_reveal_or_rate(self) -> None:
+        """Space/Enter: reveal, or after the reveal, answer with the proposed rating (Good)."""
+        if self.study is None:
+            return
+        if not self.revealed:
+            self.reveal()
+        else:
+            self.action_rate(int(self.proposed or Rating.GOOD))
+
+    def action_rate(self, value: int) -> None:
+        """Answer with a rating (or pick an option of an unrevealed choice card)."""
+        if self.study is None:
+            return
+        if not self.revealed:
+            if self.options and value <= len(self.options):
+                self.pick(value)
+            return
+        duration = int((time.monotonic() - self.shown_at) * 1000)
+        result = self.col.answer(self.study.card.id, Rating(value), duration_ms=duration)
+        self.session.answers.append(result)
+        self.session.durations.append(min(duration, 60_000))
+        if result.leech:
+            self.notify("Leech: the card was suspended and tagged 'leech'.", severity="warning")
+        self.load_next()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id and event.button.id.startswith("rate-"):
+            self.action_rate(int(event.button.id.removeprefix("rate-")))
+
+    def action_undo(self) -> None:
+        """Take back the last answer and show that card again."""
+        undone = self.col.undo()
+        if undone is None:
+            self.notify("Nothing to undo.")
+            return
+        if self.session.answers and self.session.answers[-1].review_id:
+            self.session.answers.pop()
+            self.session.durations.pop()
+        from trainer.views import StudyCard
+
+        nxt = self.col.next_card(self.deck)
+        counts = nxt.counts if nxt is not None else self.study.counts if self.study else None
+        card = self.col.card(undone.card_id)
+        if counts is None:
+            from trainer.views import QueueCounts
+
+            counts = QueueCounts(0, 0, 0)
+        self.show(StudyCard(card=card, preview=self.col.preview(card.id), counts=counts))
+        self.notify(f"Undid {undone.rating.label}.")
+
+    def action_edit(self) -> None:
+        """Edit the current card (its memory state is kept)."""
+        if self.study is None:
+            return
+        card = self.study.card
+
+        def done(result: tuple[object, list[str]] | None) -> None:
+            if result is None or self.study is None:
+                return
+            from trainer.core.cards import CardContent
+
+            content, tags = result
+            assert isinstance(content, CardContent)
+            edited = self.col.edit_card(card.id, content, tags=tags)
+            was_revealed = self.revealed
+            self.show(type(self.study)(card=edited, preview=self.study.preview, counts=self.study.counts))
+            if was_revealed:
+                self.reveal()
+            self.notify("Card saved.")
+
+        self.app.push_screen(EditDialog(card), done)
+
+    def action_info(self) -> None:
+        """Card info: memory state, retrievability, history, source."""
+        if self.study is not None:
+            card = self.col.card(self.study.card.id)
+            self.app.push_screen(
+                InfoDialog(card, self.col.history(card.id), self.col.deck_preset(card.deck_name))
+            )
+
+    def action_suspend(self) -> None:
+        """Suspend the current card and move on."""
+        if self.study is not None:
+            self.col.set_suspended([self.study.card.id], True)
+            self.notify("Card suspended.")
+            self.load_next()
+
+    def action_bury(self) -> None:
+        """Hide the current card until tomorrow and move on."""
+        if self.study is not None:
+            self.col.bury(self.study.card.id)
+            self.notify("Card buried until tomorrow.")
+            self.load_next()
+
+    def action_flag(self) -> None:
+        """Cycle the current card's flag through the seven colours and none."""
+        if self.study is None:
+            return
+        card = self.study.card
+        flag = (card.flag + 1) % len(FLAG_COLOURS)
+        self.col.set_flag(card.id, flag)
+        flagged = self.col.card(card.id)
+        self.study = type(self.study)(card=flagged, preview=self.study.preview, counts=self.study.counts)
+        context = flagged.deck_name + (
+            f"  ·  set: {flagged.content.group_title}" if flagged.content.group_title else ""
+        )
+        self.query_one("#context", Static).update(literal(context + f"  ·  flag: {FLAG_COLOURS[flag]}"))
+
+    def action_finish(self) -> None:
+        """End the session and show the summary."""
+        answers = self.session.answers
+        reviews = [a for a in answers if a.before.state == CardState.REVIEW]
+        summary = SessionSummary(
+            studied=len(answers),
+            again=sum(1 for a in answers if a.rating == Rating.AGAIN),
+            reviews=len(reviews),
+            reviews_passed=sum(1 for a in reviews if a.rating != Rating.AGAIN),
+            seconds=sum(self.session.durations) / 1000,
+            next_due=self.col.next_due(self.deck),
+            now=self.col.clock(),
+            finished=self.study is None,
+        )
+        self.app.switch_screen(SummaryScreen(summary))
