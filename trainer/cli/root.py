@@ -6,6 +6,7 @@ import click
 
 from trainer import __version__
 from trainer.cli import study
+from trainer.cli import tui as tui_commands  # area: tui
 from trainer.cli.context import Context, pass_context
 
 
@@ -40,6 +41,9 @@ def _home(obj: Context) -> None:
 
 
 for command in study.COMMANDS:
+    cli.add_command(command)
+
+for command in tui_commands.COMMANDS:  # area: tui
     cli.add_command(command)
 
 __all__ = ["cli", "pass_context"]
