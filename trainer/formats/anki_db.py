@@ -1,0 +1,268 @@
+"""Read an Anki collection database (schema 11 or 18) into study cards."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from trainer.core.cards import CardContent, CardKind
+from trainer.formats import protobuf
+from trainer.formats.anki_sched import AnkiCard, AnkiReview, card_state, fill_memory_states, review_records
+from trainer.formats.html_text import html_to_text
+from trainer.formats.model import CardRecord, Package
+from trainer.formats.safety import ImportFormatError, Limits, decode
+
+_REF_RE = re.compile(r"\{\{([^{}]+)\}\}")
+_NEEDED = {"col", "notes", "cards", "revlog"}
+
+
+@dataclass
+class NoteType:
+    """What matters of an Anki note type."""
+
+    name: str
+    cloze: bool
+    fields: list[str]
+    templates: dict[int, tuple[str, str]]  # ord -> (question format, answer format)
+
+
+class Reader:
+    """Reads one opened collection; `file`/`member` name it in errors."""
+
+    def __init__(self, conn: sqlite3.Connection, file: Path, member: str, limits: Limits) -> None:
+        self.conn = conn
+        self.file = file
+        self.member = member
+        self.limits = limits
+
+    def fail(self, where: str, message: str) -> ImportFormatError:
+        return ImportFormatError(
+            self.file, f"member '{self.member}', {where}" if where else f"member '{self.member}'", message
+        )
+
+    def text(self, raw: object, where: str) -> str:
+        return decode(raw, self.file, f"member '{self.member}', {where}", self.limits)
+
+    def read(self, *, scheduling: bool) -> Package:
+        try:
+            return self._read(scheduling)
+        except sqlite3.Error as exc:
+            raise self.fail("", f"unexpected database content ({exc})") from None
+
+    def _read(self, scheduling: bool) -> Package:
+        tables = {
+            self.text(r[0], "schema")
+            for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+        if not tables >= _NEEDED:
+            raise self.fail(
+                "", f"not an Anki collection (missing tables: {', '.join(sorted(_NEEDED - tables))})"
+            )
+        row = self.conn.execute("SELECT ver, crt FROM col").fetchone()
+        if row is None or not isinstance(row[0], int) or not 11 <= row[0] <= 18:
+            raise self.fail("", f"unsupported collection schema version {row[0] if row else '?'}")
+        crt = int(row[1])
+        modern = "notetypes" in tables
+        notetypes = self._notetypes_18() if modern else self._notetypes_11()
+        decks = self._decks_18() if modern else self._decks_11()
+        package = Package(has_scheduling=scheduling)
+        notes: dict[int, tuple[str, int, list[str], tuple[str, ...]]] = {}
+        for nid, guid, mid, tags, flds in self.conn.execute("SELECT id, guid, mid, tags, flds FROM notes"):
+            where = f"note {nid}"
+            fields = self.text(flds, where).split("\x1f")
+            notes[nid] = (self.text(guid, where), mid, fields, tuple(self.text(tags, where).split()))
+        revlog: dict[int, list[AnkiReview]] = defaultdict(list)
+        if scheduling:
+            for rid, cid, ease, ivl, time_ms, rtype in self.conn.execute(
+                "SELECT id, cid, ease, ivl, time, type FROM revlog ORDER BY id"
+            ):
+                revlog[cid].append(AnkiReview(int(rid), int(ease), int(ivl), int(time_ms), int(rtype)))
+        pending: list[int] = []
+        anki_cards: list[AnkiCard] = []
+        rows = self.conn.execute(
+            "SELECT id, nid, did, ord, type, queue, due, ivl, factor, reps, lapses, odue, odid, flags, data "
+            "FROM cards ORDER BY nid, ord"
+        )
+        for (
+            cid,
+            nid,
+            did,
+            ordinal,
+            ctype,
+            queue,
+            due,
+            ivl,
+            factor,
+            reps,
+            lapses,
+            odue,
+            odid,
+            flags,
+            data,
+        ) in rows:
+            where = f"card {cid}"
+            note = notes.get(nid)
+            if note is None:
+                package.skipped.append((where, "its note is missing"))
+                continue
+            guid, mid, fields, tags = note
+            notetype = notetypes.get(mid)
+            if notetype is None:
+                package.skipped.append((f"note {nid}", "unknown note type"))
+                continue
+            content, media = self._content(notetype, fields, int(ordinal), f"note {nid}")
+            if content is None:
+                package.skipped.append((f"note {nid} card {ordinal}", "empty question"))
+                continue
+            deck = decks.get(odid if odid else did) or decks.get(did) or "Default"
+            record = CardRecord(
+                external_id=f"anki/{guid}/{ordinal}", deck=deck, content=content, tags=tags,
+                group=f"anki/{guid}", position=int(due) if ctype == 0 else 0,
+                suspended=queue == -1, buried=queue in (-2, -3), flag=int(flags) & 7, where=f"note {nid}",
+            )  # fmt: skip
+            record.source = "\n".join(dict.fromkeys(media))
+            if scheduling:
+                anki = AnkiCard(
+                    int(cid),
+                    int(ctype),
+                    int(queue),
+                    int(due),
+                    int(ivl),
+                    int(factor),
+                    int(reps),
+                    int(lapses),
+                    int(odue),
+                    int(odid),
+                    self.text(data, where) if data else "",
+                )
+                record.reviews = review_records(revlog.get(cid, []))
+                record.scheduling, has_memory = card_state(anki, crt, record.reviews)
+                if not has_memory and ctype != 0:
+                    pending.append(len(package.cards))
+                    anki_cards.append(anki)
+            package.cards.append(record)
+        if pending:
+            filled = fill_memory_states(
+                [package.cards[i].scheduling for i in pending],  # type: ignore[misc]
+                [package.cards[i].reviews for i in pending],
+                anki_cards,
+                crt,
+            )
+            for i, state in zip(pending, filled, strict=True):
+                package.cards[i].scheduling = state
+        return package
+
+    def _content(
+        self, notetype: NoteType, fields: list[str], ordinal: int, where: str
+    ) -> tuple[CardContent | None, list[str]]:
+        names = notetype.fields
+        values: dict[str, str] = {}
+        media: list[str] = []
+        for i, raw in enumerate(fields):
+            text, refs = html_to_text(raw)
+            values[names[i] if i < len(names) else f"Field {i + 1}"] = text
+            media.extend(refs)
+        if notetype.cloze:
+            qfmt = next(iter(notetype.templates.values()), ("", ""))[0]
+            cloze_fields = [
+                r.split(":", 1)[1].strip() for r in _REF_RE.findall(qfmt) if r.startswith("cloze:")
+            ]
+            main = cloze_fields[0] if cloze_fields and cloze_fields[0] in values else next(iter(values), "")
+            rest = "\n".join(v for k, v in values.items() if k != main and v)
+            text = values.get(main, "")
+            if f"{{{{c{ordinal + 1}::" not in text:
+                return None, media
+            return CardContent(kind=CardKind.CLOZE, text=text, cloze_ord=ordinal + 1, note=rest), media
+        qfmt, afmt = notetype.templates.get(ordinal, ("", ""))
+        q_refs, typed = _refs(qfmt)
+        a_refs, _ = _refs(afmt)
+        question = "\n".join(values[r] for r in q_refs if values.get(r))
+        answer_fields = [r for r in a_refs if r not in q_refs]
+        answer = "\n".join(values[r] for r in answer_fields if values.get(r))
+        if not question:
+            return None, media
+        if typed and values.get(typed):
+            extra = "\n".join(values[r] for r in answer_fields if r != typed and values.get(r))
+            return CardContent(
+                kind=CardKind.TYPED, front=question, back=values[typed], answers=(values[typed],), note=extra
+            ), media
+        kind = CardKind.REVERSED if len(notetype.templates) > 1 else CardKind.BASIC
+        return CardContent(kind=kind, front=question, back=answer), media
+
+    def _notetypes_11(self) -> dict[int, NoteType]:
+        raw = self.text(self.conn.execute("SELECT models FROM col").fetchone()[0], "col.models")
+        try:
+            models = json.loads(raw)
+            return {
+                int(mid): NoteType(
+                    name=str(m.get("name", "")),
+                    cloze=m.get("type") == 1,
+                    fields=[str(f["name"]) for f in m.get("flds", [])],
+                    templates={int(t.get("ord", i)): (str(t.get("qfmt", "")), str(t.get("afmt", ""))) for i, t in enumerate(m.get("tmpls", []))},
+                )
+                for mid, m in models.items()
+            }  # fmt: skip
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise self.fail("col.models", f"unreadable note types ({exc})") from None
+
+    def _notetypes_18(self) -> dict[int, NoteType]:
+        out: dict[int, NoteType] = {}
+        try:
+            for ntid, name, config in self.conn.execute("SELECT id, name, config FROM notetypes"):
+                kind = protobuf.first(bytes(config), 1)
+                out[int(ntid)] = NoteType(self.text(name, f"notetype {ntid}"), kind == 1, [], {})
+            for ntid, ordinal, name in self.conn.execute(
+                "SELECT ntid, ord, name FROM fields ORDER BY ntid, ord"
+            ):
+                if ntid in out:
+                    out[ntid].fields.append(self.text(name, f"notetype {ntid} field {ordinal}"))
+            for ntid, ordinal, config in self.conn.execute("SELECT ntid, ord, config FROM templates"):
+                if ntid in out:
+                    q, a = protobuf.first(bytes(config), 1), protobuf.first(bytes(config), 2)
+                    where = f"notetype {ntid} template {ordinal}"
+                    out[ntid].templates[int(ordinal)] = (
+                        self.text(q if isinstance(q, bytes) else b"", where),
+                        self.text(a if isinstance(a, bytes) else b"", where),
+                    )
+        except protobuf.ProtobufError as exc:
+            raise self.fail("notetypes", f"unreadable note type ({exc})") from None
+        return out
+
+    def _decks_11(self) -> dict[int, str]:
+        raw = self.text(self.conn.execute("SELECT decks FROM col").fetchone()[0], "col.decks")
+        try:
+            return {int(k): _deck_name(str(v["name"])) for k, v in json.loads(raw).items()}
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise self.fail("col.decks", f"unreadable decks ({exc})") from None
+
+    def _decks_18(self) -> dict[int, str]:
+        return {
+            int(did): _deck_name(self.text(name, f"deck {did}").replace("\x1f", "::"))
+            for did, name in self.conn.execute("SELECT id, name FROM decks")
+        }
+
+
+def _deck_name(name: str) -> str:
+    parts = [p.strip() for p in name.split("::") if p.strip()]
+    return "::".join(parts) or "Default"
+
+
+def _refs(template: str) -> tuple[list[str], str]:
+    """Field names a template shows, and the type-in field if any."""
+    refs: list[str] = []
+    typed = ""
+    for ref in _REF_RE.findall(template):
+        ref = ref.strip()
+        if ref[:1] in "#/^!" or ref == "FrontSide":
+            continue
+        if ref.startswith("type:"):
+            typed = ref.split(":")[-1].strip()
+            continue
+        name = ref.split(":")[-1].strip()
+        if name and name not in refs:
+            refs.append(name)
+    return refs, typed

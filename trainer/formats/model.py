@@ -1,0 +1,56 @@
+"""What a format reader yields and a writer takes: cards with optional scheduling and history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from trainer.core.cards import CardContent
+from trainer.core.scheduling import CardState, Preset, SchedulingState
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    """One logged answer."""
+
+    reviewed_at: datetime
+    rating: int
+    duration_ms: int = 0
+    state_before: CardState = CardState.REVIEW
+    state_after: CardState = CardState.REVIEW
+    due_after: datetime | None = None
+    stability_after: float | None = None
+    difficulty_after: float | None = None
+    kind: str = "import"
+
+
+@dataclass
+class CardRecord:
+    """One study card in a file, with its stable id."""
+
+    external_id: str
+    deck: str
+    content: CardContent
+    tags: tuple[str, ...] = ()
+    group: str = ""
+    source: str = ""
+    position: int = 0
+    scheduling: SchedulingState | None = None
+    suspended: bool = False
+    buried: bool = False
+    flag: int = 0
+    reviews: list[ReviewRecord] = field(default_factory=list)
+    where: str = ""  # "note 12" / "row 4": for messages
+
+
+@dataclass
+class Package:
+    """Everything read from one file."""
+
+    cards: list[CardRecord] = field(default_factory=list)
+    media: dict[str, bytes] = field(default_factory=dict)
+    presets: list[Preset] = field(default_factory=list)
+    deck_presets: dict[str, str] = field(default_factory=dict)  # deck name -> preset name
+    deck_meta: dict[str, dict[str, str]] = field(default_factory=dict)  # description, language, ...
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (where, why)
+    has_scheduling: bool = False

@@ -1,0 +1,61 @@
+"""A tiny protobuf wire-format reader: enough for Anki's notetype, template and media maps."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+
+class ProtobufError(ValueError):
+    """Malformed protobuf bytes."""
+
+
+def _varint(data: bytes, pos: int) -> tuple[int, int]:
+    result = shift = 0
+    while True:
+        if pos >= len(data) or shift > 63:
+            raise ProtobufError("truncated varint")
+        byte = data[pos]
+        pos += 1
+        result |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            return result, pos
+        shift += 7
+
+
+def fields(data: bytes) -> Iterator[tuple[int, int | bytes]]:
+    """(field number, value) pairs; varints as int, length-delimited as bytes."""
+    pos = 0
+    while pos < len(data):
+        key, pos = _varint(data, pos)
+        number, wire = key >> 3, key & 7
+        if wire == 0:
+            value, pos = _varint(data, pos)
+            yield number, value
+        elif wire == 2:
+            size, pos = _varint(data, pos)
+            if pos + size > len(data):
+                raise ProtobufError("truncated field")
+            yield number, data[pos : pos + size]
+            pos += size
+        elif wire == 1:
+            pos += 8
+        elif wire == 5:
+            pos += 4
+        else:
+            raise ProtobufError(f"unsupported wire type {wire}")
+
+
+def first(data: bytes, number: int) -> int | bytes | None:
+    """The first value of field `number`."""
+    return next((v for n, v in fields(data) if n == number), None)
+
+
+def encode_varint(value: int) -> bytes:
+    """A varint."""
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        out.append(byte | (0x80 if value else 0))
+        if not value:
+            return bytes(out)

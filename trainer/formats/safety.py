@@ -1,0 +1,202 @@
+"""Defences against hostile files: bounded zip and zstd reading, safe names, guarded SQLite.
+
+Every failure raises `ImportFormatError` naming the file and the member, row or note.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import stat
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import zstandard
+
+MAX_MEMBERS = 200_000
+MAX_MEMBER_BYTES = 2 * 1024**3  # one decompressed member
+MAX_TOTAL_BYTES = 8 * 1024**3  # a whole package
+MAX_RATIO = 1000  # declared size / compressed size
+MAX_FIELD_CHARS = 1_000_000
+SQLITE_MAGIC = b"SQLite format 3\x00"
+ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+_SAFE_NAME = re.compile(r"^[^\x00-\x1f\x7f/\\:*?\"<>|]{1,200}$")
+_CHUNK = 1 << 20
+
+
+class ImportFormatError(ValueError):
+    """A file could not be imported; the message names the file and where."""
+
+    def __init__(self, file: str | Path, where: str, message: str) -> None:
+        self.file = str(file)
+        self.where = where
+        self.detail = message
+        place = f"{self.file}: {where}" if where else self.file
+        super().__init__(f"{place}: {message}")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps applied while reading a package (tests lower them)."""
+
+    members: int = MAX_MEMBERS
+    member_bytes: int = MAX_MEMBER_BYTES
+    total_bytes: int = MAX_TOTAL_BYTES
+    ratio: int = MAX_RATIO
+    field_chars: int = MAX_FIELD_CHARS
+
+
+def safe_media_name(name: str) -> str | None:
+    """`name` when it is a single harmless file name, else None."""
+    if not _SAFE_NAME.match(name) or name in {".", ".."} or name.startswith(".") or name != name.strip():
+        return None
+    if PurePosixPath(name).name != name:
+        return None
+    return name
+
+
+def inside(folder: Path, name: str) -> Path:
+    """`folder/name`, checked component by component to stay inside `folder`."""
+    base = folder.resolve()
+    target = (base / name).resolve()
+    if target.parent != base or target.parts[: len(base.parts)] != base.parts:
+        raise ValueError(f"media name '{name}' leaves the media folder")
+    return target
+
+
+class SafeZip:
+    """A zip archive whose members are checked before anything is read."""
+
+    def __init__(self, path: Path, limits: Limits) -> None:
+        self.path = path
+        self.limits = limits
+        try:
+            self.zip = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+            raise ImportFormatError(path, "", f"not a readable zip archive ({exc})") from None
+        infos = self.zip.infolist()
+        if len(infos) > limits.members:
+            raise ImportFormatError(path, "", f"too many members ({len(infos)} > {limits.members})")
+        self.members: dict[str, zipfile.ZipInfo] = {}
+        total = 0
+        for info in infos:
+            self._check(info)
+            total += info.file_size
+            self.members[info.filename] = info
+        if total > limits.total_bytes:
+            raise ImportFormatError(path, "", f"declared content too large ({total} bytes)")
+        self.read_total = 0
+
+    def _check(self, info: zipfile.ZipInfo) -> None:
+        name = info.filename
+        mode = info.external_attr >> 16
+        if mode and (stat.S_ISLNK(mode) or stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISFIFO(mode)):
+            raise ImportFormatError(self.path, f"member '{name}'", "is a link or device, not a file")
+        if name.startswith("/") or "\\" in name or ".." in PurePosixPath(name).parts or "/" in name:
+            raise ImportFormatError(self.path, f"member '{name}'", "has an unsafe path")
+        if info.file_size > self.limits.member_bytes:
+            raise ImportFormatError(self.path, f"member '{name}'", f"too large ({info.file_size} bytes)")
+        if info.compress_size and info.file_size / info.compress_size > self.limits.ratio:
+            raise ImportFormatError(self.path, f"member '{name}'", "compression ratio too high (zip bomb?)")
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.members
+
+    def read(self, name: str) -> bytes:
+        """A member's bytes, read with its declared size as a hard cap."""
+        info = self.members.get(name)
+        if info is None:
+            raise ImportFormatError(self.path, f"member '{name}'", "missing")
+        cap = min(info.file_size, self.limits.member_bytes)
+        try:
+            with self.zip.open(info) as handle:
+                data = handle.read(cap + 1)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, zipfile.LargeZipFile) as exc:
+            raise ImportFormatError(self.path, f"member '{name}'", f"corrupt ({exc})") from None
+        if len(data) > cap:
+            raise ImportFormatError(self.path, f"member '{name}'", "larger than declared")
+        self._count(name, len(data))
+        return data
+
+    def _count(self, name: str, size: int) -> None:
+        self.read_total += size
+        if self.read_total > self.limits.total_bytes:
+            raise ImportFormatError(self.path, f"member '{name}'", "package content too large")
+
+    def read_zstd(self, name: str, *, required: bool = False) -> bytes:
+        """A member that may be zstd-compressed, decompressed with a bounded stream."""
+        data = self.read(name)
+        if not data.startswith(ZSTD_MAGIC):
+            if required:
+                raise ImportFormatError(self.path, f"member '{name}'", "not zstd-compressed")
+            return data
+        out = unzstd(data, self.limits.member_bytes, self.path, name)
+        self._count(name, len(out))
+        return out
+
+    def close(self) -> None:
+        """Close the archive."""
+        self.zip.close()
+
+
+def unzstd(data: bytes, cap: int, file: Path | str, member: str) -> bytes:
+    """Decompress zstd by streaming (no content size needed) and stop past `cap` bytes."""
+    parts: list[bytes] = []
+    size = 0
+    try:
+        with zstandard.ZstdDecompressor().stream_reader(data) as reader:
+            while True:
+                chunk = reader.read(_CHUNK)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > cap:
+                    raise ImportFormatError(file, f"member '{member}'", "decompresses past the size cap")
+                parts.append(chunk)
+    except zstandard.ZstdError as exc:
+        raise ImportFormatError(file, f"member '{member}'", f"corrupt zstd data ({exc})") from None
+    return b"".join(parts)
+
+
+def _unicase(a: str, b: str) -> int:
+    x, y = a.casefold(), b.casefold()
+    return (x > y) - (x < y)
+
+
+def open_sqlite(path: Path, file: Path | str, member: str) -> sqlite3.Connection:
+    """Open an extracted collection read-only, untrusted, after an integrity check."""
+    with path.open("rb") as handle:
+        if handle.read(16) != SQLITE_MAGIC:
+            raise ImportFormatError(file, f"member '{member}'", "is not an SQLite database")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+        conn.text_factory = bytes
+        conn.execute("PRAGMA trusted_schema=OFF")
+        conn.execute("PRAGMA query_only=ON")
+        conn.create_collation("unicase", _unicase)
+        result = conn.execute("PRAGMA quick_check").fetchone()
+    except sqlite3.Error as exc:
+        raise ImportFormatError(file, f"member '{member}'", f"corrupt database ({exc})") from None
+    if not result or result[0] != b"ok":
+        conn.close()
+        raise ImportFormatError(file, f"member '{member}'", "database fails its integrity check")
+    return conn
+
+
+def decode(raw: object, file: Path | str, where: str, limits: Limits) -> str:
+    """Bytes (or text) from an untrusted database as text; invalid UTF-8 and huge fields refused."""
+    if raw is None:
+        return ""
+    if isinstance(raw, str):
+        text = raw
+    elif isinstance(raw, bytes):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ImportFormatError(file, where, f"invalid UTF-8 at byte {exc.start}") from None
+    else:
+        text = str(raw)
+    if len(text) > limits.field_chars:
+        raise ImportFormatError(file, where, f"field too large ({len(text)} characters)")
+    return text
