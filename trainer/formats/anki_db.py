@@ -6,7 +6,7 @@ import json
 import re
 import sqlite3
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from trainer.core.cards import CardContent, CardKind
@@ -44,8 +44,9 @@ class Reader:
             self.file, f"member '{self.member}', {where}" if where else f"member '{self.member}'", message
         )
 
-    def text(self, raw: object, where: str) -> str:
-        return decode(raw, self.file, f"member '{self.member}', {where}", self.limits)
+    def text(self, raw: object, where: str, *, schema: bool = False) -> str:
+        limits = replace(self.limits, field_chars=self.limits.member_bytes) if schema else self.limits
+        return decode(raw, self.file, f"member '{self.member}', {where}", limits)
 
     def read(self, *, scheduling: bool) -> Package:
         try:
@@ -194,7 +195,7 @@ class Reader:
         return CardContent(kind=kind, front=question, back=answer), media
 
     def _notetypes_11(self) -> dict[int, NoteType]:
-        raw = self.text(self.conn.execute("SELECT models FROM col").fetchone()[0], "col.models")
+        raw = self.text(self.conn.execute("SELECT models FROM col").fetchone()[0], "col.models", schema=True)
         try:
             models = json.loads(raw)
             return {
@@ -233,7 +234,7 @@ class Reader:
         return out
 
     def _decks_11(self) -> dict[int, str]:
-        raw = self.text(self.conn.execute("SELECT decks FROM col").fetchone()[0], "col.decks")
+        raw = self.text(self.conn.execute("SELECT decks FROM col").fetchone()[0], "col.decks", schema=True)
         try:
             return {int(k): _deck_name(str(v["name"])) for k, v in json.loads(raw).items()}
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
