@@ -141,6 +141,9 @@ def mend_parentheses(text: str) -> str:
             depth += 1
         elif ch == ")":
             if depth == 0:
+                if not re.search(r"(?:^|\s)(?:\d{1,2}|[a-h])$", "".join(out[-4:])):
+                    continue
+                out.append(ch)
                 continue
             depth -= 1
             opens.pop()

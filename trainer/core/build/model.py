@@ -119,3 +119,11 @@ class TriageDecision:
     action: TriageAction
     fields: dict[str, FieldValue] | None = None
     note: str | None = None
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    """What one rule made of one sentence: cards, or why a near match was rejected."""
+
+    cards: tuple[Candidate, ...] = ()
+    reason: str = ""

@@ -1,0 +1,221 @@
+"""The build pipeline: documents in, draft cards, compare sets and skips out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import PurePath
+
+from .clean import normalise, plain, short_hash, slugify, squash, strip_controls
+from .dedupe import dedupe
+from .guards import anaphoric, too_long
+from .lang import SUPPORTED, majority_language, resolve_language
+from .model import (
+    BuildResult,
+    Candidate,
+    DraftCard,
+    DraftCompare,
+    DraftSource,
+    FieldValue,
+    Lines,
+    RuleResult,
+    Sentence,
+    Skipped,
+    SourceDoc,
+)
+from .rules_acronyms import acronym_cards
+from .rules_causes import cause_cards
+from .rules_compare import CompareDraft, bullets_compare, table_compare
+from .rules_definitions import definition_cards
+from .rules_lists import bullet_cards, list_cards
+from .rules_numbers import number_cards
+from .rules_qa import qa_card
+from .segment import Block, segment, split_sentences
+
+
+def section_of(path: tuple[str, ...], lines: Lines) -> str:
+    """The heading path and line span, e.g. "Causes > lines 12-14"."""
+    span = f"line {lines[0]}" if lines[0] == lines[1] else f"lines {lines[0]}-{lines[1]}"
+    return " > ".join([*(plain(p) for p in path if plain(p)), span])
+
+
+def sentence_rules(sentence: Sentence, lang: str) -> tuple[list[Candidate], str]:
+    """Run every sentence rule; return the candidates, or why none came out."""
+    results: list[RuleResult] = [acronym_cards(sentence, lang)]
+    definition = definition_cards(sentence, lang)
+    results.append(definition)
+    if not definition.cards:
+        results.append(cause_cards(sentence, lang))
+    results.append(list_cards(sentence, lang))
+    results.append(number_cards(sentence, lang))
+    cards = [card for result in results for card in result.cards]
+    if cards:
+        return cards, ""
+    reason = next((r.reason for r in results if r.reason), "")
+    text = sentence.text
+    return [], reason or too_long(text) or anaphoric(text, lang) or "no card pattern"
+
+
+class _DocBuilder:
+    """Extraction state for one document."""
+
+    def __init__(self, doc: SourceDoc, source: DraftSource, lang: str) -> None:
+        self.doc = doc
+        self.source = source
+        self.lang = lang
+        self.candidates: list[tuple[Candidate, tuple[str, ...]]] = []
+        self.compares: list[tuple[CompareDraft, Lines, tuple[str, ...]]] = []
+        self.skipped: list[Skipped] = []
+
+    def skip(self, path: tuple[str, ...], lines: Lines, text: str, reason: str) -> None:
+        """Record a span that gave no card."""
+        excerpt = squash(text)
+        excerpt = excerpt if len(excerpt) <= 160 else excerpt[:157] + "..."
+        self.skipped.append(Skipped(self.source.id, section_of(path, lines), lines, excerpt, reason))
+
+    def sentences(self, sentences: list[Sentence]) -> None:
+        """Apply the sentence rules."""
+        for sentence in sentences:
+            cards, reason = sentence_rules(sentence, self.lang)
+            self.candidates.extend((card, sentence.path) for card in cards)
+            if reason:
+                self.skip(sentence.path, sentence.lines, sentence.text, reason)
+
+    def block(self, block: Block, intro: str) -> None:
+        """Extract from one block."""
+        if block.kind == "question":
+            result = qa_card(block.text, split_sentences(block.answer, block.path), block.lines)
+            self.candidates.extend((card, block.path) for card in result.cards)
+            if result.reason:
+                self.skip(block.path, block.lines, block.text, result.reason)
+            self.sentences(split_sentences(block.answer, block.path))
+        elif block.kind == "para":
+            self.sentences(split_sentences(block.parts, block.path))
+        elif block.kind == "table":
+            title = block.path[-1] if block.path else ""
+            draft = table_compare([row for _, _, row in block.parts], title)
+            if isinstance(draft, str):
+                self.skip(block.path, block.lines, block.parts[0][2], draft)
+            else:
+                self.compares.append((draft, block.lines, block.path))
+        elif block.kind == "bullets":
+            self.bullets(block, intro)
+
+    def bullets(self, block: Block, intro: str) -> None:
+        """Compare set, list cards, or sentences, for a bulleted list."""
+        items = [text for _, _, text in block.parts]
+        heading = block.path[-1] if block.path else ""
+        draft = bullets_compare(items, heading or intro.rstrip(" :"))
+        if not isinstance(draft, str):
+            self.compares.append((draft, block.lines, block.path))
+            return
+        glossary = sum(1 for item in items if ": " in item) * 2 > len(items)
+        if not glossary:
+            result = bullet_cards(items, block.lines, intro or heading, self.lang)
+            if result.cards:
+                self.candidates.extend((card, block.path) for card in result.cards)
+                return
+        for start, end, text in block.parts:
+            self.sentences(split_sentences(((start, end, text),), block.path))
+
+
+def _sources(docs: Sequence[SourceDoc]) -> list[DraftSource]:
+    """One source per document, with unique ids."""
+    sources: list[DraftSource] = []
+    seen: set[str] = set()
+    for doc in docs:
+        base = slugify(PurePath(doc.name).stem or doc.name) or "doc"
+        source_id, n = base, 2
+        while source_id in seen:
+            source_id, n = f"{base}-{n}", n + 1
+        seen.add(source_id)
+        sources.append(DraftSource(source_id, "", plain(doc.name) or source_id))
+    return sources
+
+
+def _unique(base: str, used: set[str]) -> str:
+    """`base`, or `base-2`, `base-3`, ... whichever is free."""
+    candidate, n = base, 2
+    while candidate in used:
+        candidate, n = f"{base}-{n}", n + 1
+    used.add(candidate)
+    return candidate
+
+
+def _fields(fields: dict[str, FieldValue], kind: str) -> dict[str, FieldValue]:
+    """Final plain-text sanitising of card fields."""
+    out: dict[str, FieldValue] = {}
+    for key, value in fields.items():
+        if isinstance(value, list):
+            out[key] = [plain(v) for v in value if plain(v)]
+        elif kind == "cloze" and key == "text":
+            out[key] = squash(strip_controls(value))
+        else:
+            out[key] = plain(value)
+    return out
+
+
+def build_drafts(docs: Sequence[SourceDoc], *, lang: str = "auto") -> BuildResult:
+    """Extract a draft deck from documents; deterministic for the same input."""
+    if lang != "auto" and lang not in SUPPORTED:
+        raise ValueError(f"unsupported language {lang!r} (use auto, en or fr)")
+    sources = _sources(docs)
+    used: set[str] = set()
+    cards: list[DraftCard] = []
+    compares: list[DraftCompare] = []
+    skipped: list[Skipped] = []
+    languages: list[tuple[str, int]] = []
+    final_sources: list[DraftSource] = []
+    for doc, source in zip(docs, sources, strict=True):
+        doc_lang = resolve_language(lang, doc.text)
+        languages.append((doc_lang, len(doc.text)))
+        document = segment(doc.text, PurePath(doc.name).stem or source.id)
+        source = DraftSource(source.id, plain(document.title) or source.id, source.file)
+        final_sources.append(source)
+        builder = _DocBuilder(doc, source, doc_lang)
+        intro = ""
+        for block in document.blocks:
+            builder.block(block, intro if block.kind == "bullets" else "")
+            last = block.parts[-1][2].strip() if block.kind == "para" and block.parts else ""
+            intro = last if last.endswith(":") else ""
+        for candidate, path in builder.candidates:
+            digest = short_hash(
+                doc.name,
+                candidate.rule,
+                candidate.kind,
+                normalise(candidate.basis),
+                normalise(candidate.label),
+            )
+            card_id = _unique(f"{slugify(candidate.label, 40) or candidate.rule}-{digest}", used)
+            cards.append(
+                DraftCard(
+                    id=card_id,
+                    kind=candidate.kind,
+                    fields=_fields(candidate.fields, candidate.kind),
+                    tags=["draft", candidate.rule],
+                    source=source.id,
+                    section=section_of(path, candidate.lines),
+                    lines=candidate.lines,
+                    confidence=round(candidate.confidence, 2),
+                    note=plain(candidate.note),
+                    rule=candidate.rule,
+                )
+            )
+        for draft, lines, path in builder.compares:
+            digest = short_hash(doc.name, "compare", normalise(draft.title), normalise(" ".join(draft.items)))
+            compare_id = _unique(f"{slugify(draft.title, 40) or 'compare'}-{digest}", used)
+            compares.append(
+                DraftCompare(
+                    compare_id,
+                    plain(draft.title),
+                    [plain(i) for i in draft.items],
+                    {plain(k): [plain(v) for v in vs] for k, vs in draft.facets.items()},
+                    ["draft", "compare"],
+                    source.id,
+                    section_of(path, lines),
+                    lines,
+                    0.8,
+                )
+            )
+        skipped.extend(builder.skipped)
+    kept, duplicates = dedupe(cards)
+    return BuildResult(kept, skipped + duplicates, majority_language(languages), final_sources, compares)

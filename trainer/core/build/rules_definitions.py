@@ -1,0 +1,179 @@
+"""Definitions: "X is/are/refers to/means Y", "X, also called Y,", "X: Y" and French forms."""
+
+from __future__ import annotations
+
+import re
+
+from . import wording
+from .clean import capitalise, drop_parentheticals, end_sentence, squash, words
+from .guards import anaphoric, first_word, subject_problem, too_long
+from .model import Candidate, RuleResult, Sentence
+
+_SUBJ = r"(?P<subj>[^,;:!?]{1,80}?)"
+_IS = re.compile(_SUBJ + r"\s+(?P<verb>is|are)\s+(?P<pred>.+)$")
+_MEANS = re.compile(
+    _SUBJ + r"\s+(?P<verb>refers? to|means?|is defined as|are defined as|denotes?)\s+(?P<pred>.+)$"
+)
+_EST = re.compile(_SUBJ + r"\s+(?P<verb>est|sont)\s+(?P<pred>.+)$")
+_DESIGNE = re.compile(
+    _SUBJ + r"\s+(?P<verb>désignent|désigne|correspondent à|correspond à|se définit comme"
+    r"|se définissent comme|est définie? comme|sont définie?s comme)\s+(?P<pred>.+)$"
+)
+_ON_APPELLE = re.compile(
+    r"^On appelle\s+(?P<subj>[^,;:]{1,60}?)\s+(?P<pred>(?:un|une|le|la|les|l['’]|des|tout|toute)\b.+)$"
+)
+_ALIAS = re.compile(
+    r"^(?P<subj>[^,;:()]{1,60}),\s+(?:also (?:called|known as)|or|(?:aussi|également) "
+    r"(?:appelée?s?|nommée?s?|connue?s? sous le nom d[e'’]))\s*(?P<alias>[^,;()]{1,60}),"
+)
+_COLON = re.compile(r"^(?P<subj>[^:;,.!?()]{1,50}):\s+(?P<pred>.+)$")
+_OCCURS = re.compile(
+    _SUBJ + r"\s+(?P<verb>occurs?|happens?|arises?|survient|surviennent|se produit|se produisent)"
+    r"\s+(?:when|lorsqu['’]|lorsque|quand)\s*(?P<pred>.+)$"
+)
+_DETERMINERS = frozenset(
+    words("a an the any one each every un une le la les l des du tout toute tous toutes ce cet cette")
+)
+_NOT_PREDICATE = frozenset(
+    words(
+        "also often usually not typically generally sometimes rarely frequently commonly mostly"
+        " then now still very more less most least being able likely unlikely responsible due"
+        " known called used seen found present absent associated linked related important"
+        " essential necessary possible common rare available in on at by for with from to of"
+        " that what why how where when there here so too as like aussi souvent parfois pas"
+        " plus moins très alors"
+    )
+)
+_VAGUE_HEADS = frozenset(
+    words(
+        "cause causes example examples factor factors part sign signs symptom symptoms"
+        " consequence consequences result results way ways category categories type types kind"
+        " kinds form forms source sources reason reasons feature features aspect problem issue"
+        " step steps component components thing things option options one exemple facteur"
+        " partie signe symptôme conséquence résultat façon catégorie forme raison problème étape"
+    )
+)
+_LIST_NOUN = re.compile(
+    r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|deux|trois|quatre|cinq|six|sept"
+    r"|huit|neuf|dix)\s+\w+",
+    re.IGNORECASE,
+)
+
+
+def _predicate_problem(pred: str, needs_determiner: bool) -> str:
+    """A reason why `pred` does not define the subject, else ""."""
+    first = first_word(pred)
+    if first in _NOT_PREDICATE or first.endswith("ly"):
+        return "not a definition (qualified or passive predicate)"
+    if needs_determiner and first not in _DETERMINERS:
+        return "not a definition (no noun phrase after the verb)"
+    if not needs_determiner and (first.endswith("ed") or first.endswith("ing")):
+        return "not a definition (passive or progressive predicate)"
+    head = pred.split(",", 1)[0].split()
+    if len(pred.split()) < (3 if needs_determiner or first in _DETERMINERS else 5):
+        return "vague: definition too short"
+    if len(head) <= 4 and head[-1].lower().strip(".") in _VAGUE_HEADS:
+        return f"vague: '{' '.join(head)}' is not a definition"
+    return ""
+
+
+def _back(pred: str) -> tuple[str, bool]:
+    """The definition as an answer, and whether it was shortened."""
+    text = drop_parentheticals(pred).rstrip(" .")
+    shortened = text != pred.rstrip(" .")
+    if len(text) > 180:
+        cut = text.rfind(", ", 40, 180)
+        if cut > 0:
+            text, shortened = text[:cut], True
+    return capitalise(end_sentence(text)), shortened
+
+
+def _card(
+    sentence: Sentence, rule: str, front: str, back: str, term: str, conf: float, note: str
+) -> Candidate:
+    """A basic draft card."""
+    return Candidate(
+        kind="basic",
+        fields={"front": front, "back": back},
+        rule=rule,
+        confidence=conf,
+        label=term,
+        basis=sentence.text,
+        lines=sentence.lines,
+        note=note,
+    )
+
+
+def definition_cards(sentence: Sentence, lang: str) -> RuleResult:
+    """Cards for a definition stated in the sentence."""
+    text = squash(sentence.text).rstrip(" .")
+    if too_long(sentence.text):
+        return RuleResult(reason=too_long(sentence.text))
+    alias = _ALIAS.match(text)
+    if alias:
+        term = drop_parentheticals(alias.group("subj"))
+        if not subject_problem(term, lang) and not anaphoric(alias.group("alias"), lang):
+            front = wording.other_name(term, lang)
+            back = capitalise(end_sentence(alias.group("alias").strip()))
+            return RuleResult((_card(sentence, "definition", front, back, term, 0.7, ""),))
+    appelle = _ON_APPELLE.match(text) if lang == "fr" else None
+    if appelle:
+        back, short = _back(appelle.group("pred"))
+        front = wording.what_is_called(appelle.group("subj"), lang)
+        note = sentence.text if short else ""
+        return RuleResult((_card(sentence, "definition", front, back, appelle.group("subj"), 0.8, note),))
+    reason = ""
+    patterns: list[tuple[re.Pattern[str], bool, float]]
+    if lang == "fr":
+        patterns = [(_DESIGNE, False, 0.85), (_EST, True, 0.8)]
+    else:
+        patterns = [(_MEANS, False, 0.85), (_IS, True, 0.8)]
+    for pattern, strict, conf in patterns:
+        match = pattern.match(text)
+        if not match:
+            continue
+        verb = match.group("verb")
+        term = drop_parentheticals(match.group("subj"))
+        pred = match.group("pred")
+        problem = subject_problem(term, lang) or _predicate_problem(
+            pred, strict and verb in ("is", "est", "sont")
+        )
+        if problem:
+            reason = reason or problem
+            continue
+        plural = verb in ("are", "sont", "désignent", "correspondent à") or verb.startswith("are ")
+        back, short = _back(pred)
+        front = wording.what_is(term, plural, lang)
+        note = sentence.text if short else ""
+        return RuleResult((_card(sentence, "definition", front, back, term, conf, note),))
+    return _colon_or_occurs(sentence, text, lang, reason)
+
+
+def _colon_or_occurs(sentence: Sentence, text: str, lang: str, reason: str) -> RuleResult:
+    """ "Term: definition" and "X occurs when Y" sentences."""
+    colon = _COLON.match(text)
+    if colon:
+        term = colon.group("subj").strip()
+        pred = colon.group("pred")
+        problem = subject_problem(term, lang)
+        if len(term.split()) > 4 or _LIST_NOUN.search(term) or pred[:1].isdigit():
+            problem = problem or "not a definition (colon introduces a list)"
+        if not problem and len(pred.split()) >= 2:
+            back, short = _back(pred)
+            front = wording.what_is(term, False, lang)
+            note = sentence.text if short else ""
+            return RuleResult((_card(sentence, "definition", front, back, term, 0.7, note),))
+        reason = reason or problem
+    occurs = _OCCURS.match(text)
+    if occurs:
+        term = drop_parentheticals(occurs.group("subj"))
+        problem = subject_problem(term, lang)
+        if not problem:
+            plural = occurs.group("verb") in ("occur", "happen", "arise", "surviennent", "se produisent")
+            pred, short = _back(occurs.group("pred"))
+            when = "Lorsque" if lang == "fr" else "When"
+            back = f"{when} {pred[:1].lower()}{pred[1:]}"
+            front = wording.when_occurs(term, plural, lang)
+            return RuleResult((_card(sentence, "definition", front, back, term, 0.65, ""),))
+        reason = reason or problem
+    return RuleResult(reason=reason)

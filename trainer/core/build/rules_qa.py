@@ -1,0 +1,52 @@
+"""Questions the document already asks: a question line followed by its answer paragraph."""
+
+from __future__ import annotations
+
+import re
+
+from .clean import capitalise, end_sentence, normalise, plain
+from .model import Candidate, RuleResult, Sentence
+
+MAX_BACK = 300
+"""Answers longer than this are shortened to their first sentence or two."""
+MAX_FIRST = 500
+
+_TERM_PREFIX = re.compile(r"^(?P<term>[^:.!?]{1,50}):\s+(?P<rest>\S.*)$")
+
+
+def _strip_term(first: str, question: str) -> str:
+    """Drop a "Term: " prefix when the question already names the term."""
+    match = _TERM_PREFIX.match(first)
+    if match and normalise(match.group("term")) in normalise(question):
+        return capitalise(match.group("rest"))
+    return first
+
+
+def qa_card(question: str, answer: list[Sentence], lines: tuple[int, int]) -> RuleResult:
+    """A basic card: the question on the front, its (shortened) answer on the back."""
+    front = plain(question)
+    texts = [plain(s.text) for s in answer if plain(s.text)]
+    if not texts:
+        return RuleResult(reason="question without an answer")
+    texts[0] = _strip_term(texts[0], front)
+    full = " ".join(texts)
+    if len(full) <= MAX_BACK:
+        back = full
+    elif len(" ".join(texts[:2])) <= MAX_BACK:
+        back = " ".join(texts[:2])
+    elif len(texts[0]) <= MAX_FIRST:
+        back = texts[0]
+    else:
+        return RuleResult(reason=f"answer too long ({len(texts[0])} characters in its first sentence)")
+    shortened = back != full
+    card = Candidate(
+        kind="basic",
+        fields={"front": front, "back": end_sentence(back)},
+        rule="qa",
+        confidence=0.8 if shortened else 0.9,
+        label=front,
+        basis=front,
+        lines=lines,
+        note=end_sentence(full) if shortened else "",
+    )
+    return RuleResult((card,))
