@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, false, not_, or_, select, update
+from sqlalchemy import ColumnElement, and_, false, not_, or_, select, true, update
 
 from trainer.core import days
 from trainer.core.search import Query, Term
@@ -41,7 +41,7 @@ class BrowseService:
             conditions = [self._condition(t, all_decks, cutoff) for t in query.terms]
             rows = session.execute(
                 select(*repo.CARD_COLUMNS)
-                .where(and_(*conditions))
+                .where(and_(true(), *conditions))
                 .order_by(cards_t.c.deck_id, cards_t.c.position, cards_t.c.id)
                 .limit(limit)
             )
