@@ -1,0 +1,125 @@
+"""Anki's text format both ways, with Anki's own CSV importer as the oracle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from anki.collection import Collection as AnkiCollection
+from anki.import_export_pb2 import ImportCsvRequest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from trainer.core.cards import CardContent, CardKind
+from trainer.formats.csv_text import read_text, write_text
+from trainer.formats.html_text import html_to_text
+from trainer.formats.model import CardRecord
+from trainer.formats.safety import ImportFormatError
+
+
+def test_headers_and_quoted_newlines(tmp_path: Path) -> None:
+    path = tmp_path / "deck.txt"
+    path.write_bytes(
+        "\ufeff#separator:Semicolon\n#html:true\n#tags:imported\n#deck:Words\n#guid column:1\n#tags column:4\n"
+        'g1;manger;"to <b>eat</b>\nand dine";verb\n'
+        "g2;The {{c1::cell}} lives;;bio\n".encode()
+    )
+    package = read_text(path)
+    cards = {c.external_id: c for c in package.cards}
+    assert set(cards) == {"anki/g1/0", "anki/g2/0"}
+    assert cards["anki/g1/0"].content.back == "to eat\nand dine"
+    assert cards["anki/g1/0"].tags == ("imported", "verb")
+    assert cards["anki/g1/0"].deck == "Words"
+    assert cards["anki/g2/0"].content.kind is CardKind.CLOZE
+
+
+@pytest.mark.parametrize(("line", "expected"), [("a\tb", "\t"), ("a;b", ";"), ("a|b", "|"), ("a,b", ",")])
+def test_delimiter_detection(tmp_path: Path, line: str, expected: str) -> None:
+    path = tmp_path / "x.txt"
+    path.write_text(f"{line}\n", encoding="utf-8")
+    card = read_text(path).cards[0]
+    assert (card.content.front, card.content.back) == ("a", "b")
+    assert expected
+
+
+def test_invalid_utf8_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_bytes(b"a,b\nc,\xff\xfe\n")
+    with pytest.raises(ImportFormatError, match=r"bad.csv: line 2: invalid UTF-8"):
+        read_text(path)
+
+
+def test_reversed_and_typed_notetypes(tmp_path: Path) -> None:
+    path = tmp_path / "n.tsv"
+    path.write_text(
+        "#notetype column:1\nBasic (and reversed card)\tdog\tchien\nBasic (type in the answer)\tQ\tA\n"
+    )
+    kinds = [(c.external_id[-1], c.content.kind, c.content.front) for c in read_text(path).cards]
+    assert kinds == [
+        ("0", CardKind.REVERSED, "dog"),
+        ("1", CardKind.REVERSED, "chien"),
+        ("0", CardKind.TYPED, "Q"),
+    ]
+
+
+def test_export_imports_into_anki(tmp_path: Path) -> None:
+    records = [
+        CardRecord(
+            "d/a", "Words", CardContent(kind=CardKind.BASIC, front="one, two", back='say "hi"\nnow'), ("t1",)
+        ),
+        CardRecord("d/b", "Words::Sub", CardContent(kind=CardKind.CLOZE, text="A {{c1::b}}", cloze_ord=1)),
+    ]
+    out = tmp_path / "out.csv"
+    write_text(out, records)
+    anki = AnkiCollection(str(tmp_path / "oracle.anki2"))
+    try:
+        metadata = anki.get_csv_metadata(str(out), None)
+        anki.import_csv(ImportCsvRequest(path=str(out), metadata=metadata))
+        fields = sorted(
+            tuple(html_to_text(f)[0] for f in anki.get_note(n).fields) for n in anki.find_notes("")
+        )
+        decks = {anki.decks.name(anki.get_card(c).did) for c in anki.find_cards("")}
+        assert fields == [("A {{c1::b}}", ""), ("one, two", 'say "hi"\nnow')]
+        assert decks == {"Words", "Words::Sub"}
+        assert anki.find_notes("tag:t1")
+    finally:
+        anki.close()
+    again = read_text(out)
+    assert [c.content for c in again.cards] == [r.content for r in records]
+
+
+safe_text = (
+    st.text(
+        alphabet=st.characters(
+            blacklist_categories=("Cc", "Cs", "Zl", "Zp"),
+            blacklist_characters="\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
+        ),
+        min_size=1,
+    )
+    .map(str.strip)
+    .filter(lambda s: bool(s) and "{{c" not in s and not s.startswith("#"))
+)
+tag = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789_:-", min_size=1, max_size=8)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(
+    notes=st.lists(
+        st.tuples(safe_text, safe_text, st.lists(tag, max_size=3)),
+        min_size=1,
+        max_size=8,
+        unique_by=lambda n: n[0],
+    ),
+    tsv=st.booleans(),
+)
+def test_round_trip_property(tmp_path: Path, notes: list[tuple[str, str, list[str]]], tsv: bool) -> None:
+    records = [
+        CardRecord(
+            f"d/{i}", "Deck", CardContent(kind=CardKind.BASIC, front=f, back=b), tuple(dict.fromkeys(t))
+        )
+        for i, (f, b, t) in enumerate(notes)
+    ]
+    path = tmp_path / ("rt.tsv" if tsv else "rt.csv")
+    write_text(path, records, delimiter="\t" if tsv else ",")
+    back = read_text(path)
+    assert [(c.content, c.tags, c.deck) for c in back.cards] == [(r.content, r.tags, r.deck) for r in records]
