@@ -1,0 +1,383 @@
+"""The FSRS optimiser on the learner's own history, memory-state recomputation, the simulator,
+and the review-log CSV import that brings history from another app."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import Any
+
+import fsrs_rs_python as rs
+from sqlalchemy import bindparam, text, update
+from sqlalchemy.orm import Session
+
+from trainer.core.cards import CardContent, CardKind
+from trainer.core.optimize import MIN_ITEMS, Answer, TrainingItem, history_steps, refusal, training_items
+from trainer.core.scheduling import Preset
+from trainer.core.stats import DAY_MS, interval_for
+from trainer.formats.revlog_csv import read_revlog, replay
+from trainer.services.study import NotFoundError
+from trainer.store import repo
+from trainer.store.engine import Database
+from trainer.store.models import to_millis
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """How well a parameter set predicts the history."""
+
+    log_loss: float
+    rmse_bins: float
+
+
+@dataclass(frozen=True)
+class OptimizeResult:
+    """What `optimize` found and did."""
+
+    preset: str
+    reviews: int
+    items: int
+    refused: str | None = None
+    current: tuple[float, ...] = ()
+    new: tuple[float, ...] = ()
+    current_eval: Evaluation | None = None
+    new_eval: Evaluation | None = None
+    split_eval: Evaluation | None = None  # time-series split: trained on the past, scored on the future
+    saved: bool = False
+    load_before: float = 0.0
+    load_after: float = 0.0
+    cards_updated: int = 0
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        from dataclasses import asdict
+
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What a review-log import added."""
+
+    deck: str
+    cards: int
+    reviews: int
+    skipped_cards: int = 0
+
+
+@dataclass(frozen=True)
+class SimulationRow:
+    """Expected workload at one desired retention."""
+
+    desired_retention: float
+    reviews_per_day: float
+    memorized: float
+    retention: float | None
+
+
+@dataclass
+class _Histories:
+    """Review histories of the cards in scope."""
+
+    answers: dict[int, list[Answer]] = field(default_factory=dict)
+    reviews: int = 0
+
+
+def to_rs(item: TrainingItem) -> Any:
+    """A fsrs-rs-python `FSRSItem`."""
+    return rs.FSRSItem([rs.FSRSReview(s.rating, s.delta_t) for s in item.steps])
+
+
+def evaluate(parameters: Sequence[float], items: Sequence[Any]) -> Evaluation:
+    """Log loss and RMSE(bins) of `parameters` on fsrs-rs items."""
+    result = rs.FSRS(list(parameters)).evaluate(list(items))
+    return Evaluation(float(result.log_loss), float(result.rmse_bins))
+
+
+def split_evaluate(items: Sequence[Any]) -> Evaluation:
+    """Time-series-split evaluation of the optimiser itself (items in time order)."""
+    result = rs.evaluate_with_time_series_splits(list(items))
+    return Evaluation(float(result.log_loss), float(result.rmse_bins))
+
+
+class OptimizeService:
+    """Optimiser, simulator and review-log import over one collection."""
+
+    def __init__(self, db: Database, zone: tzinfo) -> None:
+        self.db = db
+        self.zone = zone
+
+    # -- scope -------------------------------------------------------------------------
+
+    def _scope(self, session: Session, deck: str | None, preset: str | None) -> tuple[int, Preset, list[int]]:
+        """(preset id, preset, deck ids using it) for `--deck` or `--preset` (default: Default)."""
+        all_decks = repo.decks(session)
+        presets = repo.presets(session)
+        if deck is not None:
+            tree = repo.subtree(all_decks, deck)
+            if not tree:
+                raise NotFoundError(f"no deck named '{deck}'")
+            pid = tree[0].preset_id
+        else:
+            found = repo.preset_id(session, preset or "Default", create=False)
+            if found is None:
+                raise NotFoundError(f"no preset named '{preset}'")
+            pid = found
+        return pid, presets[pid], [d.id for d in all_decks if d.preset_id == pid]
+
+    def _histories(self, session: Session, deck_ids: list[int]) -> _Histories:
+        result = _Histories()
+        rows = session.execute(
+            text(
+                "SELECT r.card_id, r.reviewed_at, r.rating, r.state_before FROM reviews r"
+                " JOIN cards c ON c.id = r.card_id WHERE c.deck_id IN :decks"
+                " AND r.kind IN ('review', 'import') ORDER BY r.card_id, r.reviewed_at, r.id"
+            ).bindparams(bindparam("decks", expanding=True)),
+            {"decks": deck_ids},
+        )
+        from trainer.store.models import from_millis
+
+        for card_id, at, rating, state_before in rows:
+            answers = result.answers.setdefault(int(card_id), [])
+            answers.append(Answer(from_millis(int(at)), int(rating), bool(answers) and state_before == 0))
+            result.reviews += 1
+        return result
+
+    def items(self, deck: str | None = None, preset: str | None = None) -> list[TrainingItem]:
+        """The training items of a preset's decks, in time order."""
+        with self.db.read() as session:
+            _, chosen, deck_ids = self._scope(session, deck, preset)
+            histories = self._histories(session, deck_ids)
+        return training_items(histories.answers.items(), self.zone, chosen.day_start_hour)
+
+    # -- optimise ---------------------------------------------------------------------
+
+    def optimize(
+        self,
+        deck: str | None = None,
+        preset: str | None = None,
+        *,
+        dry_run: bool = False,
+        minimum: int = MIN_ITEMS,
+        now: datetime,
+    ) -> OptimizeResult:
+        """Fit parameters to the history; save them only when they predict it better."""
+        started = time.perf_counter()
+        with self.db.read() as session:
+            pid, chosen, deck_ids = self._scope(session, deck, preset)
+            histories = self._histories(session, deck_ids)
+        items = training_items(histories.answers.items(), self.zone, chosen.day_start_hour)
+        base = OptimizeResult(preset=chosen.name, reviews=histories.reviews, items=len(items))
+        reason = refusal(items, minimum)
+        if reason is not None:
+            return _replace(base, refused=reason, current=chosen.parameters)
+        rs_items = [to_rs(item) for item in items]
+        new = tuple(float(w) for w in rs.FSRS(list(chosen.parameters)).compute_parameters(rs_items))
+        current_eval = evaluate(chosen.parameters, rs_items)
+        new_eval = evaluate(new, rs_items)
+        split = split_evaluate(rs_items)
+        better = (
+            new_eval.log_loss < current_eval.log_loss and new_eval.rmse_bins <= current_eval.rmse_bins * 1.05
+        )
+        result = _replace(
+            base,
+            current=chosen.parameters,
+            new=new,
+            current_eval=current_eval,
+            new_eval=new_eval,
+            split_eval=split,
+        )
+        if not better or dry_run:
+            return _replace(result, seconds=time.perf_counter() - started)
+        with self.db.write() as session:
+            session.execute(
+                update(repo.presets_t)
+                .where(repo.presets_t.c.id == pid)
+                .values(parameters=json.dumps(list(new)))
+            )
+        before, after, updated = self.recompute_memory(
+            deck_ids, histories, chosen, new, chosen.desired_retention, now
+        )
+        return _replace(
+            result,
+            saved=True,
+            load_before=before,
+            load_after=after,
+            cards_updated=updated,
+            seconds=time.perf_counter() - started,
+        )
+
+    def recompute_memory(
+        self,
+        deck_ids: list[int],
+        histories: _Histories,
+        preset: Preset,
+        parameters: Sequence[float],
+        desired_retention: float,
+        now: datetime,
+    ) -> tuple[float, float, int]:
+        """Set every reviewed card's stability and difficulty from its whole history (in bulk).
+
+        Returns the daily load (sum of 1/interval over review cards) before and after.
+        """
+        card_ids = list(histories.answers)
+        steps = [history_steps(histories.answers[c], self.zone, preset.day_start_hour) for c in card_ids]
+        kept = [(c, s) for c, s in zip(card_ids, steps, strict=True) if s]
+        model = rs.FSRS(list(parameters))
+        states = model.memory_state_batch(
+            [rs.FSRSItem([rs.FSRSReview(x.rating, x.delta_t) for x in s]) for _, s in kept]
+        )
+        old_decay, new_decay = _decay(preset.parameters), _decay(parameters)
+        load_before = load_after = 0.0
+        values: list[dict[str, Any]] = []
+        with self.db.write() as session:
+            current = {
+                int(i): (s, st)
+                for i, s, st in session.execute(
+                    text("SELECT id, stability, state FROM cards WHERE deck_id IN :decks").bindparams(
+                        bindparam("decks", expanding=True)
+                    ),
+                    {"decks": deck_ids},
+                )
+            }
+            for (card_id, _), state in zip(kept, states, strict=True):
+                old_s, card_state = current.get(card_id, (None, 0))
+                if card_state == 2 and old_s:
+                    load_before += 1.0 / max(1.0, interval_for(old_s, preset.desired_retention, old_decay))
+                    load_after += 1.0 / max(1.0, interval_for(state.stability, desired_retention, new_decay))
+                values.append({"cid": card_id, "s": float(state.stability), "d": float(state.difficulty)})
+            if values:
+                session.execute(
+                    text(
+                        "UPDATE cards SET stability = :s, difficulty = :d, modified_at = :m WHERE id = :cid"
+                    ),
+                    [{**v, "m": to_millis(now)} for v in values],
+                )
+        return load_before, load_after, len(values)
+
+    # -- simulate ---------------------------------------------------------------------
+
+    def simulate(
+        self,
+        deck: str | None = None,
+        retentions: Sequence[float] = (0.75, 0.8, 0.85, 0.9, 0.95),
+        *,
+        days: int = 365,
+        seed: int = 42,
+    ) -> list[SimulationRow]:
+        """Expected reviews per day and memorised cards for a range of desired retentions."""
+        with self.db.read() as session:
+            _, chosen, deck_ids = self._scope(session, deck, None)
+            size = session.execute(
+                text("SELECT COUNT(*) FROM cards WHERE deck_id IN :decks").bindparams(
+                    bindparam("decks", expanding=True)
+                ),
+                {"decks": deck_ids},
+            ).scalar()
+        config = rs.default_simulator_config()
+        config.deck_size = max(int(size or 0), 1)
+        config.learn_span = days
+        config.learn_limit = chosen.new_per_day
+        config.review_limit = chosen.reviews_per_day
+        config.max_ivl = float(chosen.maximum_interval)
+        rows = []
+        for dr in retentions:
+            result = rs.simulate(list(chosen.parameters), dr, config, seed)
+            reviews = sum(result.review_cnt_per_day) / max(1, len(result.review_cnt_per_day))
+            correct = sum(result.correct_cnt_per_day)
+            total = sum(result.review_cnt_per_day)
+            memorized = result.memorized_cnt_per_day[-1] if result.memorized_cnt_per_day else 0.0
+            rows.append(SimulationRow(dr, reviews, float(memorized), correct / total if total else None))
+        return rows
+
+    # -- review-log import ----------------------------------------------------------
+
+    def import_review_log(self, path: Path, deck: str, now: datetime) -> ImportSummary:
+        """Cards `Imported card <id>` in `deck`, their history replayed into the review log."""
+        by_card = read_revlog(path)
+        with self.db.write() as session:
+            default = repo.preset_id(session, "Default")
+            assert default is not None
+            deck_id, _ = repo.ensure_deck(session, deck, default)
+            preset = repo.presets(session)[
+                session.execute(
+                    text("SELECT preset_id FROM decks WHERE id = :d"), {"d": deck_id}
+                ).scalar_one()
+            ]
+            prefix = f"revlog:{path.stem}:"
+            existing = set(
+                session.execute(
+                    text("SELECT external_id FROM cards WHERE external_id LIKE :p"), {"p": prefix + "%"}
+                ).scalars()
+            )
+            cards = reviews = skipped = 0
+            for source_id, logged in sorted(by_card.items()):
+                external = f"{prefix}{source_id}"
+                if external in existing:
+                    skipped += 1
+                    continue
+                reviews += self._import_card(
+                    session, deck_id, external, source_id, replay(logged, preset), now
+                )
+                cards += 1
+        return ImportSummary(deck, cards, reviews, skipped)
+
+    def _import_card(
+        self,
+        session: Session,
+        deck_id: int,
+        external: str,
+        source_id: int,
+        replayed: list[Any],
+        now: datetime,
+    ) -> int:
+        content = CardContent(kind=CardKind.BASIC, front=f"Imported card {source_id}", back="")
+        last = replayed[-1].after
+        card_id = repo.insert_id(
+            session,
+            repo.cards_t,
+            {
+                "external_id": external, "deck_id": deck_id, "kind": content.kind.value,
+                "content": content.to_json(), "content_hash": content.content_hash(), "tags": " imported ",
+                "source": "", "group_id": "", "position": 0,
+                "state": int(last.state), "queue": int(last.state), "step": last.step,
+                "stability": last.stability, "difficulty": last.difficulty, "due": last.due,
+                "last_review": last.last_review, "reps": last.reps, "lapses": last.lapses, "flag": 0,
+                "created_at": replayed[0].review.at, "modified_at": now,
+            },
+        )  # fmt: skip
+        session.execute(repo.reviews_t.insert(), list(_review_rows(card_id, replayed)))
+        return len(replayed)
+
+
+def _review_rows(card_id: int, replayed: list[Any]) -> Iterator[dict[str, Any]]:
+    for entry in replayed:
+        before, after = entry.before, entry.after
+        yield {
+            "card_id": card_id, "reviewed_at": entry.review.at, "rating": entry.review.rating,
+            "duration_ms": entry.review.duration_ms, "kind": "import",
+            "state_before": int(before.state), "step_before": before.step,
+            "stability_before": before.stability, "difficulty_before": before.difficulty,
+            "due_before": before.due, "last_review_before": before.last_review,
+            "state_after": int(after.state), "step_after": after.step,
+            "stability_after": after.stability, "difficulty_after": after.difficulty,
+            "due_after": after.due, "undo_data": "",
+        }  # fmt: skip
+
+
+def _decay(parameters: Sequence[float]) -> float:
+    return float(parameters[20]) if len(parameters) > 20 else 0.5
+
+
+def _replace(result: OptimizeResult, **changes: Any) -> OptimizeResult:
+    from dataclasses import replace
+
+    return replace(result, **changes)
+
+
+__all__ = ["DAY_MS", "ImportSummary", "OptimizeResult", "OptimizeService", "SimulationRow"]

@@ -1,0 +1,339 @@
+"""The statistics report: aggregates in SQL, one pass over the cards, nothing per review in Python."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.orm import Session
+
+from trainer.core import days
+from trainer.core.cards import CardContent, render
+from trainer.core.scheduling import Preset
+from trainer.core.stats import DAY_MS, MATURE_DAYS, RetentionCounts, streaks, true_retention
+from trainer.core.stats.cards import CardFacts, CardPass
+from trainer.core.stats.report import (
+    Confusion,
+    DayReviews,
+    StatsReport,
+    TodayStats,
+    TopicMastery,
+    WeakCard,
+)
+from trainer.services.study import NotFoundError
+from trainer.store import repo
+from trainer.store.engine import Database
+from trainer.store.models import to_millis
+
+SHIFT_DAYS = 200_000  # keeps integer division on non-negative numbers (same on SQLite and PostgreSQL)
+CALENDAR_DAYS = 365
+MASTERY_TOPICS = 12
+
+# review class: 0 learning, 1 young, 2 mature, 3 relearning (see trainer.core.stats.ReviewClass)
+CLASS_SQL = f"""CASE WHEN r.state_before = 3 THEN 3
+  WHEN r.state_before = 2 AND r.due_before IS NOT NULL AND r.last_review_before IS NOT NULL
+   AND (r.due_before - r.last_review_before) >= {MATURE_DAYS * DAY_MS - DAY_MS // 2} THEN 2
+  WHEN r.state_before = 2 THEN 1 ELSE 0 END"""
+DAY_SQL = f"((r.reviewed_at - :nds + {SHIFT_DAYS * DAY_MS}) / {DAY_MS} - {SHIFT_DAYS - 1})"
+COUNTED = "r.kind IN ('review', 'import')"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which cards the report covers."""
+
+    deck: str | None
+    deck_ids: list[int] | None  # None: the whole collection
+    preset: Preset
+
+    def card_filter(self, alias: str) -> str:
+        """SQL condition on a cards alias."""
+        return f"{alias}.deck_id IN :decks" if self.deck_ids is not None else "1 = 1"
+
+    def params(self) -> dict[str, Any]:
+        """Bind parameters for the filter."""
+        return {"decks": self.deck_ids} if self.deck_ids is not None else {}
+
+
+class StatsService:
+    """Builds `StatsReport`s."""
+
+    def __init__(self, db: Database, zone: tzinfo) -> None:
+        self.db = db
+        self.zone = zone
+
+    def report(self, deck: str | None, period_days: int, now: datetime) -> StatsReport:
+        """Every statistic of `deck` (with subdecks; None: everything) over `period_days`."""
+        if period_days < 1:
+            raise ValueError("the period must be at least 1 day")
+        with self.db.read() as session:
+            scope, decks = self._scope(session, deck)
+            hour = scope.preset.day_start_hour
+            nds = days.next_day_start(now, self.zone, hour)
+            ctx = _Query(session, scope, to_millis(nds))
+            today_date = days.study_date(now, self.zone, hour)
+            per_day = ctx.per_day()
+            card_pass = self._card_pass(session, ctx, decks, now, period_days)
+            streak = streaks(per_day)
+            retention = true_retention(ctx.first_of_day(-(CALENDAR_DAYS - 1)))
+            report = StatsReport(
+                deck=deck,
+                days=period_days,
+                today_date=today_date,
+                desired_retention=scope.preset.desired_retention,
+                today=_today(per_day, ctx.cards_today()),
+                future_due=tuple(card_pass.future_due),
+                daily_load=card_pass.load,
+                calendar=tuple(sum(per_day[d][0]) if d in per_day else 0 for d in range(-364, 1)),
+                streak_current=streak[0],
+                streak_longest=streak[1],
+                reviews=tuple(
+                    DayReviews(
+                        today_date + timedelta(days=d),
+                        _tuple4(per_day.get(d, ([0] * 4, [0] * 4, 0))[0]),
+                        _tuple4(per_day.get(d, ([0] * 4, [0] * 4, 0))[1]),
+                    )
+                    for d in range(1 - period_days, 1)
+                ),
+                card_counts=card_pass.card_counts(),
+                intervals=card_pass.histograms()[0],
+                stability=card_pass.histograms()[1],
+                difficulty=card_pass.histograms()[2],
+                retrievability=card_pass.histograms()[3],
+                knowledge=card_pass.knowledge,
+                studied=len(card_pass.rs),
+                retention=retention,
+                buttons=ctx.buttons(1 - period_days),
+                hours=ctx.hours(1 - period_days, _offset_ms(now, self.zone)),
+                added=tuple(card_pass.added),
+                mastery=self._mastery(session, ctx, card_pass, 1 - period_days),
+                confusion=ctx.confusion(),
+            )
+        return report
+
+    def _scope(self, session: Session, deck: str | None) -> tuple[Scope, dict[int, str]]:
+        all_decks = repo.decks(session)
+        presets = repo.presets(session)
+        names = {d.id: d.name for d in all_decks}
+        if deck is None:
+            default = repo.preset_id(session, "Default", create=False)
+            preset = presets.get(default or -1) or next(iter(presets.values()), Preset())
+            return Scope(None, None, preset), names
+        tree = repo.subtree(all_decks, deck)
+        if not tree:
+            raise NotFoundError(f"no deck named '{deck}'")
+        return Scope(deck, [d.id for d in tree], presets[tree[0].preset_id]), names
+
+    def _card_pass(
+        self, session: Session, ctx: _Query, decks: dict[int, str], now: datetime, period_days: int
+    ) -> CardPass:
+        decay = {
+            int(deck_id): float(json.loads(params)[20]) if len(json.loads(params)) > 20 else 0.5
+            for deck_id, params in session.execute(
+                text("SELECT d.id, p.parameters FROM decks d JOIN presets p ON p.id = d.preset_id")
+            )
+        }
+        card_pass = CardPass(to_millis(now), ctx.nds, period_days, decay)
+        rows = session.execute(
+            text(
+                "SELECT c.id, c.deck_id, c.tags, c.group_id, c.state, c.queue, c.stability, c.difficulty,"
+                " c.last_review, c.due, c.created_at FROM cards c WHERE " + ctx.scope.card_filter("c")
+            ).bindparams(*ctx.expanding()),
+            ctx.scope.params(),
+        )
+        card_pass.feed((CardFacts(*row) for row in rows), decks)
+        return card_pass
+
+    def _mastery(
+        self, session: Session, ctx: _Query, card_pass: CardPass, since: int
+    ) -> tuple[TopicMastery, ...]:
+        per_card = ctx.retention_by_card(since)
+        ranked = sorted(
+            card_pass.topics.items(),
+            key=lambda kv: (kv[1].r_sum / kv[1].studied if kv[1].studied else 2.0, kv[0]),
+        )
+        chosen = (
+            [kv for kv in ranked if kv[1].studied][:MASTERY_TOPICS]
+            if len(ranked) > MASTERY_TOPICS
+            else ranked
+        )
+        weak_ids = {card_id for _, acc in chosen for card_id, _ in acc.weakest_first()}
+        questions = _questions(session, weak_ids)
+        topics: list[TopicMastery] = []
+        for (kind, name), acc in chosen:
+            passed = total = 0
+            for card_id in _topic_cards(kind, name, card_pass):
+                p, t = per_card.get(card_id, (0, 0))
+                passed += p
+                total += t
+            topics.append(
+                TopicMastery(
+                    kind=kind,
+                    name=name,
+                    cards=acc.cards,
+                    studied=acc.studied,
+                    average_retrievability=acc.r_sum / acc.studied if acc.studied else None,
+                    retention=passed / total if total else None,
+                    reviews=total,
+                    weakest=tuple(WeakCard(cid, questions.get(cid, ""), r) for cid, r in acc.weakest_first()),
+                )
+            )
+        return tuple(topics)
+
+
+def _topic_cards(kind: str, name: str, card_pass: CardPass) -> Sequence[int]:
+    return card_pass.members.get((kind, name), [])
+
+
+def _questions(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = session.execute(
+        text("SELECT id, content FROM cards WHERE id IN :ids").bindparams(bindparam("ids", expanding=True)),
+        {"ids": sorted(ids)},
+    )
+    return {int(i): render(CardContent.from_json(c)).question for i, c in rows}
+
+
+def _tuple4(values: Sequence[int]) -> tuple[int, int, int, int]:
+    return (int(values[0]), int(values[1]), int(values[2]), int(values[3]))
+
+
+def _offset_ms(now: datetime, zone: tzinfo) -> int:
+    offset = now.astimezone(zone).utcoffset()
+    return int(offset.total_seconds() * 1000) if offset else 0
+
+
+def _today(per_day: dict[int, tuple[list[int], list[int], int]], cards: int) -> TodayStats:
+    counts, ms, again = per_day.get(0, ([0] * 4, [0] * 4, 0))
+    return TodayStats(
+        cards=cards,
+        reviews=sum(counts),
+        time_ms=sum(ms),
+        again=again,
+        learn=counts[0],
+        review=counts[1] + counts[2],
+        relearn=counts[3],
+    )
+
+
+class _Query:
+    """The report's SQL, for one scope and day boundary."""
+
+    def __init__(self, session: Session, scope: Scope, nds: int) -> None:
+        self.session = session
+        self.scope = scope
+        self.nds = nds
+
+    def expanding(self) -> list[Any]:
+        """Expanding bind parameters used by the scope filter."""
+        return [bindparam("decks", expanding=True)] if self.scope.deck_ids is not None else []
+
+    def _run(self, sql: str, **params: Any) -> Any:
+        join = "JOIN cards c ON c.id = r.card_id AND " + self.scope.card_filter("c")
+        statement = text(sql.replace("{JOIN}", join if self.scope.deck_ids is not None else ""))
+        return self.session.execute(
+            statement.bindparams(*self.expanding()), {"nds": self.nds, **self.scope.params(), **params}
+        )
+
+    def per_day(self) -> dict[int, tuple[list[int], list[int], int]]:
+        """Day index -> (counts by class, ms by class, Again count), all time."""
+        result: dict[int, tuple[list[int], list[int], int]] = {}
+        rows = self._run(
+            f"SELECT {DAY_SQL} AS day, {CLASS_SQL} AS cls, COUNT(*), SUM(r.duration_ms),"
+            f" SUM(CASE WHEN r.rating = 1 THEN 1 ELSE 0 END)"
+            f" FROM reviews r {{JOIN}} WHERE {COUNTED} GROUP BY day, cls"
+        )
+        for day, cls, count, ms, again in rows:
+            counts, times, again_total = result.get(int(day), ([0] * 4, [0] * 4, 0))
+            counts[int(cls)] += int(count)
+            times[int(cls)] += int(ms or 0)
+            result[int(day)] = (counts, times, again_total + int(again or 0))
+        return result
+
+    def cards_today(self) -> int:
+        """Distinct cards answered today."""
+        row = self._run(
+            f"SELECT COUNT(DISTINCT r.card_id) FROM reviews r {{JOIN}}"
+            f" WHERE {COUNTED} AND r.reviewed_at >= :start AND r.reviewed_at < :nds",
+            start=self.nds - DAY_MS,
+        ).scalar()
+        return int(row or 0)
+
+    def buttons(self, since: int) -> dict[str, tuple[int, int, int, int]]:
+        """Rating counts for learning / young / mature cards since day `since`."""
+        result = {name: [0, 0, 0, 0] for name in ("learning", "young", "mature")}
+        names = {0: "learning", 1: "young", 2: "mature", 3: "learning"}
+        rows = self._run(
+            f"SELECT {CLASS_SQL} AS cls, r.rating, COUNT(*) FROM reviews r {{JOIN}}"
+            f" WHERE {COUNTED} AND r.reviewed_at >= :start GROUP BY cls, r.rating",
+            start=self.nds + (since - 1) * DAY_MS,
+        )
+        for cls, rating, count in rows:
+            result[names[int(cls)]][int(rating) - 1] += int(count)
+        return {k: _tuple4(v) for k, v in result.items()}
+
+    def hours(self, since: int, offset_ms: int) -> tuple[tuple[int, int], ...]:
+        """(reviews, passed) per local hour since day `since`."""
+        table = [(0, 0)] * 24
+        rows = self._run(
+            f"SELECT ((r.reviewed_at + :off) / 3600000) % 24 AS h, COUNT(*),"
+            f" SUM(CASE WHEN r.rating > 1 THEN 1 ELSE 0 END) FROM reviews r {{JOIN}}"
+            f" WHERE {COUNTED} AND r.reviewed_at >= :start GROUP BY h",
+            start=self.nds + (since - 1) * DAY_MS,
+            off=offset_ms,
+        )
+        for hour, count, passed in rows:
+            table[int(hour)] = (int(count), int(passed or 0))
+        return tuple(table)
+
+    def _first_of_day_sql(self, columns: str, group: str) -> str:
+        return (
+            f"SELECT {columns} FROM (SELECT r.card_id, {DAY_SQL} AS day, {CLASS_SQL} AS cls, r.rating,"
+            f" ROW_NUMBER() OVER (PARTITION BY r.card_id, {DAY_SQL}"
+            f" ORDER BY r.reviewed_at, r.id) AS n"
+            f" FROM reviews r {{JOIN}} WHERE {COUNTED} AND r.state_before = 2 AND r.reviewed_at >= :start) f"
+            f" WHERE f.n = 1 GROUP BY {group}"
+        )
+
+    def first_of_day(self, since: int) -> list[tuple[int, bool, int]]:
+        """(day, mature, rating) of first-of-day reviews of review cards, expanded from counts."""
+        rows = self._run(
+            self._first_of_day_sql("f.day, f.cls, f.rating, COUNT(*)", "f.day, f.cls, f.rating"),
+            start=self.nds + (since - 1) * DAY_MS,
+        )
+        out: list[tuple[int, bool, int]] = []
+        for day, cls, rating, count in rows:
+            out.extend([(int(day), int(cls) == 2, int(rating))] * int(count))
+        return out
+
+    def retention_by_card(self, since: int) -> dict[int, tuple[int, int]]:
+        """Card -> (passed, total) first-of-day reviews since day `since`."""
+        rows = self._run(
+            self._first_of_day_sql(
+                "f.card_id, SUM(CASE WHEN f.rating > 1 THEN 1 ELSE 0 END), COUNT(*)", "f.card_id"
+            ),
+            start=self.nds + (since - 1) * DAY_MS,
+        )
+        return {int(c): (int(p or 0), int(t)) for c, p, t in rows}
+
+    def confusion(self) -> tuple[Confusion, ...]:
+        """Wrong choices per compare set: which item was given instead of which."""
+        join = "JOIN cards c ON c.id = q.card_id AND " + self.scope.card_filter("c")
+        sql = (
+            "SELECT q.group_id, q.expected, q.given, COUNT(*) AS n FROM quiz_answers q "
+            + (join if self.scope.deck_ids is not None else "")
+            + " WHERE q.correct = :no AND q.group_id != '' AND q.given != ''"
+            " GROUP BY q.group_id, q.expected, q.given ORDER BY q.group_id, n DESC"
+        )
+        rows = self.session.execute(
+            text(sql).bindparams(*self.expanding()), {"no": False, **self.scope.params()}
+        )
+        return tuple(Confusion(str(g), str(e), str(v), int(n)) for g, e, v, n in rows)
+
+
+__all__ = ["RetentionCounts", "StatsService"]
