@@ -20,7 +20,7 @@ from trainer.core.cards import CardKind
 from trainer.core.scheduling import CardState
 from trainer.formats.anki_schema import DDL, deck_config_json, deck_json, notetypes_json
 from trainer.formats.csv_text import guid_for
-from trainer.formats.html_text import html_to_text, text_to_html
+from trainer.formats.html_text import html_to_text, text_to_anki_html
 from trainer.formats.model import CardRecord
 from trainer.formats.safety import safe_media_name
 
@@ -117,7 +117,7 @@ def _write_db(db_path: Path, records: Sequence[CardRecord], now: datetime, sched
         card_id = base_id
         for index, (key, members) in enumerate(groups.items()):
             kind, fields = _note(members)
-            html_fields = [text_to_html(f) for f in fields]
+            html_fields = [text_to_anki_html(f) for f in fields]
             nid = base_id + index
             tags = members[0].tags
             sort_field = html_to_text(html_fields[0])[0]

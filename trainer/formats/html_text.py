@@ -69,3 +69,16 @@ def html_to_text(value: str) -> tuple[str, list[str]]:
 def text_to_html(text: str) -> str:
     """Plain text as Anki field HTML (escaped, newlines as <br>)."""
     return html.escape(text, quote=False).replace("\n", "<br>")
+
+
+_PLACEHOLDER_RE = re.compile(r"\[(image|sound|media): ([^\]\n]+)\]")
+
+
+def text_to_anki_html(text: str) -> str:
+    """Like `text_to_html`, but media placeholders become Anki media references again."""
+
+    def restore(match: re.Match[str]) -> str:
+        name = html.escape(match.group(2), quote=True)
+        return f'<img src="{name}">' if match.group(1) == "image" else f"[sound:{name}]"
+
+    return _PLACEHOLDER_RE.sub(restore, text_to_html(text))
