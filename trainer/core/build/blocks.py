@@ -59,7 +59,9 @@ def _is_question(line: str, para: list[tuple[int, int, str]]) -> bool:
 def read_blocks(text: str) -> list[RawBlock]:
     """Split document text into raw blocks with 1-based line numbers."""
     lines = [strip_controls(line).rstrip() for line in text.split("\n")]
-    markdown = any(_ATX.match(line) for line in lines)
+    markdown = any(_ATX.match(line) for line in lines) or any(
+        line.strip() and set(line.strip()) == {"="} for line in lines
+    )
     blocks: list[RawBlock] = []
     para: list[tuple[int, int, str]] = []
 
@@ -111,6 +113,11 @@ def read_blocks(text: str) -> list[RawBlock]:
                 index += 1
             blocks.append(RawBlock("table", number, rows[-1][0], parts=rows))
             continue
+        if not para and _SETEXT.match(nxt_line) and not _BULLET.match(line):
+            level = 1 if nxt_line.strip()[0] == "=" else 2
+            blocks.append(RawBlock("atx", number, number + 1, level, squash(line)))
+            index += 1
+            continue
         bullet = _BULLET.match(line)
         if bullet and not (
             para
@@ -121,7 +128,7 @@ def read_blocks(text: str) -> list[RawBlock]:
             flush()
             index = _read_bullets(lines, index - 1, blocks)
             continue
-        if not markdown and _is_question(line, para):
+        if _is_question(line, para):
             flush()
             blocks.append(RawBlock("question", number, number, text=squash(line)))
             continue

@@ -52,7 +52,7 @@ def _duplicates(a: DraftCard, b: DraftCard) -> bool:
 def dedupe(cards: list[DraftCard]) -> tuple[list[DraftCard], list[Skipped]]:
     """Keep one card per fact (the most confident, then the first); report the others."""
     kept: list[DraftCard] = []
-    dropped: list[Skipped] = []
+    dropped: list[tuple[DraftCard, int]] = []
     for card in cards:
         twin = next((i for i, other in enumerate(kept) if _duplicates(other, card)), None)
         if twin is None:
@@ -61,16 +61,18 @@ def dedupe(cards: list[DraftCard]) -> tuple[list[DraftCard], list[Skipped]]:
         loser = card
         if card.confidence > kept[twin].confidence:
             loser, kept[twin] = kept[twin], card
-        dropped.append(
-            Skipped(
-                source=loser.source,
-                section=loser.section,
-                lines=loser.lines,
-                text=describe(loser),
-                reason=f"duplicate of {kept[twin].id}",
-            )
+        dropped.append((loser, twin))
+    skipped = [
+        Skipped(
+            source=loser.source,
+            section=loser.section,
+            lines=loser.lines,
+            text=describe(loser),
+            reason=f"duplicate of {kept[twin].id}",
         )
-    return kept, dropped
+        for loser, twin in dropped
+    ]
+    return kept, skipped
 
 
 def describe(card: DraftCard) -> str:

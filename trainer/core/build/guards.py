@@ -49,6 +49,11 @@ _CLAUSE_WORDS = frozenset(
         " quand si lorsque qui que dont où peut peuvent doit est sont était"
     )
 )
+_COUNTED = re.compile(
+    r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|deux|trois|quatre|cinq|sept|huit"
+    r"|neuf|dix)\s+(?:main\s+|principa\w+\s+)?[^\W\d_]+s\b",
+    re.IGNORECASE,
+)
 _GENERIC = frozenset(
     words(
         "disease procedure process cause condition method technique patient patients study"
@@ -82,11 +87,21 @@ def anaphoric(text: str, lang: str) -> str:
     return ""
 
 
-def subject_problem(subject: str, lang: str) -> str:
-    """A reason why `subject` cannot be a card's term, else ""."""
+def subject_problem(subject: str, lang: str, *, articles: bool = False) -> str:
+    """A reason why `subject` cannot be a card's term, else "".
+
+    With `articles`, a short generic subject such as "A neuroma" is allowed.
+    """
     if not subject:
         return "no subject"
     tokens = subject.split()
+    if _COUNTED.search(subject):
+        return "subject announces a list"
+    if articles and len(tokens) <= 4 and tokens[0].lower() in ("a", "an", "un", "une"):
+        subject = " ".join(tokens[1:])
+        tokens = tokens[1:]
+        if not tokens:
+            return "no subject"
     if len(tokens) > 6:
         return "subject too long for a clear question"
     if any(ch in subject for ch in ',;:"“”«»[]'):

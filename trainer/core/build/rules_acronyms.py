@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from . import wording
 from .clean import capitalise, squash
 from .model import Candidate, RuleResult, Sentence
 
 _SHORT = re.compile(r"\(([A-Z][A-Za-z0-9&-]{1,9})\)")
-_LEADING = re.compile(r"^(?:the|a|an|le|la|les|l['’]|un|une|des|du|de)\s+", re.IGNORECASE)
+_LEADING = re.compile(r"^(?:(?:the|a|an|le|la|les|un|une|des|du|de)\s+|l['’]\s*)", re.IGNORECASE)
+
+
+def _fold(text: str) -> str:
+    """Lower-case, accent-free, same length as `text`."""
+    out = []
+    for ch in text.lower():
+        base = unicodedata.normalize("NFD", ch)[:1]
+        out.append(base if base else ch)
+    return "".join(out)
 
 
 def long_form(short: str, before: str) -> str:
@@ -17,6 +27,7 @@ def long_form(short: str, before: str) -> str:
     tokens = before.split()
     window = min(len(short) + 5, len(short) * 2)
     text = " ".join(tokens[-window:])
+    folded = _fold(text)
     s_idx = len(short) - 1
     l_idx = len(text) - 1
     while s_idx >= 0:
@@ -25,7 +36,7 @@ def long_form(short: str, before: str) -> str:
             s_idx -= 1
             continue
         while l_idx >= 0 and (
-            text[l_idx].lower() != char or (s_idx == 0 and l_idx > 0 and text[l_idx - 1].isalnum())
+            folded[l_idx] != char or (s_idx == 0 and l_idx > 0 and text[l_idx - 1].isalnum())
         ):
             l_idx -= 1
         if l_idx < 0:
@@ -36,7 +47,7 @@ def long_form(short: str, before: str) -> str:
     candidate = _LEADING.sub("", text[start:]).strip(" ,;:")
     if any(ch in candidate for ch in ",;:()") or len(candidate) <= len(short):
         return ""
-    if candidate[:1].lower() != short[:1].lower():
+    if _fold(candidate[:1]) != short[:1].lower():
         return ""
     return squash(candidate)
 

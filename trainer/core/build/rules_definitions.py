@@ -44,6 +44,9 @@ _NOT_PREDICATE = frozenset(
         " plus moins très alors"
     )
 )
+_ADJECTIVE_ENDINGS = tuple(
+    words("ive ous ful ble al ic ent ant ary less ed ing ly if ique eux euse elle aire")
+)
 _VAGUE_HEADS = frozenset(
     words(
         "cause causes example examples factor factors part sign signs symptom symptoms"
@@ -65,7 +68,11 @@ def _predicate_problem(pred: str, needs_determiner: bool) -> str:
     first = first_word(pred)
     if first in _NOT_PREDICATE or first.endswith("ly"):
         return "not a definition (qualified or passive predicate)"
-    if needs_determiner and first not in _DETERMINERS:
+    if (
+        needs_determiner
+        and first not in _DETERMINERS
+        and (len(pred.split()) < 5 or first.endswith(_ADJECTIVE_ENDINGS))
+    ):
         return "not a definition (no noun phrase after the verb)"
     if not needs_determiner and (first.endswith("ed") or first.endswith("ing")):
         return "not a definition (passive or progressive predicate)"
@@ -135,7 +142,7 @@ def definition_cards(sentence: Sentence, lang: str) -> RuleResult:
         verb = match.group("verb")
         term = drop_parentheticals(match.group("subj"))
         pred = match.group("pred")
-        problem = subject_problem(term, lang) or _predicate_problem(
+        problem = subject_problem(term, lang, articles=True) or _predicate_problem(
             pred, strict and verb in ("is", "est", "sont")
         )
         if problem:
@@ -167,7 +174,7 @@ def _colon_or_occurs(sentence: Sentence, text: str, lang: str, reason: str) -> R
     occurs = _OCCURS.match(text)
     if occurs:
         term = drop_parentheticals(occurs.group("subj"))
-        problem = subject_problem(term, lang)
+        problem = subject_problem(term, lang, articles=True)
         if not problem:
             plural = occurs.group("verb") in ("occur", "happen", "arise", "surviennent", "se produisent")
             pred, short = _back(occurs.group("pred"))

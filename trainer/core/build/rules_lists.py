@@ -20,6 +20,7 @@ _COUNTED = re.compile(
 )
 _INCLUDE = re.compile(r"^(?P<subj>[^,;:()]{1,60}?)\s+(?:include|comprennent|incluent)\s*:?\s+(?P<list>.+)$")
 _INCLUDING = re.compile(r",\s+(?:including|notamment|dont)\s+(?P<list>.+)$")
+_EXISTENTIAL = re.compile(r"^(?:there (?:are|is)|il (?:existe|y a)|on distingue)\b", re.IGNORECASE)
 _ENUM = re.compile(r"(?:^|\s|,)\(?(?:\d{1,2}|[a-h])\)\s*")
 _LAST = re.compile(r"^(?P<a>.+?),?\s+(?:and|or|et|ou)\s+(?P<b>[^,]+)$")
 _CONNECTOR = re.compile(r"^(?:and|or|et|ou)\s+", re.IGNORECASE)
@@ -99,8 +100,9 @@ def _items(text: str, spans: list[tuple[int, int]]) -> str:
 def list_cards(sentence: Sentence, lang: str) -> RuleResult:
     """A cloze card (and a list card where a question can be worded) for an inline list."""
     text = mend_parentheses(squash(sentence.text))
-    if too_long(text, MAX_LIST_SENTENCE) or anaphoric(text, lang):
-        return RuleResult(reason=too_long(text, MAX_LIST_SENTENCE) or anaphoric(text, lang))
+    vague = "" if _EXISTENTIAL.match(text) else anaphoric(text, lang)
+    if too_long(text, MAX_LIST_SENTENCE) or vague:
+        return RuleResult(reason=too_long(text, MAX_LIST_SENTENCE) or vague)
     counted = _COUNTED.search(text)
     include = _INCLUDE.match(text)
     including = _INCLUDING.search(text)

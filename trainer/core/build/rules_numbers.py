@@ -10,7 +10,7 @@ from .model import Candidate, RuleResult, Sentence
 from .numbers_words import NUMBER_WORDS
 from .rules_lists import deletion
 
-_WORDS = "|".join(sorted([*NUMBER_WORDS, "a few", "several", "un", "une"], key=len, reverse=True))
+_WORDS = "|".join(sorted([*NUMBER_WORDS, "un", "une"], key=len, reverse=True))
 _NUM = r"(?:\d+(?:[.,]\d+)?|" + _WORDS + r")"
 _RANGE = _NUM + r"(?:\s*(?:-|–|to|or|à|ou)\s*" + _NUM + r")?"
 _UNIT = (

@@ -57,7 +57,7 @@ def split_sentences(parts: tuple[tuple[int, int, str], ...], path: tuple[str, ..
     text = ""
     marks: list[tuple[int, int, int]] = []
     for start, end, line in parts:
-        clean = squash(strip_markup(line))
+        clean = squash(strip_markup(line)).replace("{", "(").replace("}", ")")
         if not clean:
             continue
         if text:
