@@ -149,7 +149,7 @@ def _row_cards(
     return [
         CardRecord(
             external_id=f"{base}/{o}", deck=deck, content=c, tags=tags,
-            group=base if len(contents) > 1 else "", where=where,
+            group=base, where=where,
         )
         for o, c in zip(ords, contents, strict=True)
     ]  # fmt: skip
@@ -186,7 +186,7 @@ def note_rows(records: Sequence[CardRecord]) -> list[tuple[str, str, str, list[s
 def guid_for(key: str) -> str:
     """The Anki GUID of a note: kept from Anki, else derived from our stable id."""
     if key.startswith("anki/"):
-        return key.split("/")[1]
+        return key[len("anki/") :]
     return "t" + hashlib.sha256(key.encode()).hexdigest()[:15]
 
 
