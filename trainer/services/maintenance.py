@@ -1,0 +1,274 @@
+"""Collection maintenance: `check` (integrity, foreign keys, invariants, with repair) and backups."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import Any, cast
+
+from sqlalchemy import Table, and_, delete, func, select, update
+from sqlalchemy.orm import Session
+
+from trainer.core.scheduling import Preset
+from trainer.store import repo
+from trainer.store.backup import BackupInfo, backup_sqlite, list_backups, restore_sqlite, thin_backups
+from trainer.store.engine import Database, is_sqlite
+from trainer.store.models import QUEUE_BURIED, QUEUE_SUSPENDED, MetaRow, QuizAnswerRow
+
+AUTO_BACKUP_EVERY = timedelta(minutes=30)
+LAST_BACKUP_KEY = "last_backup_at"
+cards_t, decks_t, presets_t, reviews_t = repo.cards_t, repo.decks_t, repo.presets_t, repo.reviews_t
+quiz_t = cast(Table, QuizAnswerRow.__table__)
+
+
+@dataclass
+class Problem:
+    """One problem found by `check`."""
+
+    code: str
+    message: str
+    card_id: int | None = None
+    repaired: bool = False
+
+
+@dataclass
+class CheckReport:
+    """Every problem found, and whether repair was asked for."""
+
+    problems: list[Problem] = field(default_factory=list)
+    repair: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """No problem left unrepaired."""
+        return all(p.repaired for p in self.problems)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"ok": self.ok, "repair": self.repair, "problems": [asdict(p) for p in self.problems]}
+
+
+def check(db: Database, now: datetime, *, repair: bool = False) -> CheckReport:
+    """Check the collection; with `repair`, fix what can be fixed without losing history."""
+    report = CheckReport(repair=repair)
+    if is_sqlite(db.url):
+        _sqlite_integrity(db, report)
+        if any(p.code == "integrity" for p in report.problems):
+            return report  # a damaged file: restore a backup rather than touch it
+    with db.write() as session:
+        _orphans(session, report, repair)
+        _presets(session, report, repair)
+        _queues(session, report, repair, now)
+        _card_vs_log(session, report, repair)
+    if is_sqlite(db.url) and (repair or not any(p.code == "orphan" for p in report.problems)):
+        _sqlite_foreign_keys(db, report)
+    return report
+
+
+def _sqlite_integrity(db: Database, report: CheckReport) -> None:
+    with db.engine.connect() as conn:
+        rows = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check")]
+    if rows != ["ok"]:
+        for message in rows[:20]:
+            report.problems.append(Problem("integrity", f"database damaged: {message}"))
+
+
+def _sqlite_foreign_keys(db: Database, report: CheckReport) -> None:
+    """What SQLite's own foreign-key check still finds after the checks (and repairs) above."""
+    with db.engine.connect() as conn:
+        for table, rowid, parent, _ in conn.exec_driver_sql("PRAGMA foreign_key_check"):
+            report.problems.append(
+                Problem("foreign-key", f"{table} row {rowid} points to a missing {parent} row")
+            )
+
+
+def _orphans(session: Session, report: CheckReport, repair: bool) -> None:
+    for table, label in ((reviews_t, "review"), (quiz_t, "quiz answer")):
+        orphan_ids = list(
+            session.execute(
+                select(table.c.id).where(~table.c.card_id.in_(select(cards_t.c.id).scalar_subquery()))
+            ).scalars()
+        )
+        for row_id in orphan_ids:
+            report.problems.append(Problem("orphan", f"{label} {row_id} belongs to no card", None, repair))
+        if repair and orphan_ids:
+            session.execute(delete(table).where(table.c.id.in_(orphan_ids)))
+    lost = list(
+        session.execute(
+            select(cards_t.c.id).where(~cards_t.c.deck_id.in_(select(decks_t.c.id).scalar_subquery()))
+        ).scalars()
+    )
+    if lost:
+        deck_id = repo.ensure_deck(session, "Recovered", _default_preset(session))[0] if repair else 0
+        for card_id in lost:
+            report.problems.append(Problem("orphan", f"card {card_id} belongs to no deck", card_id, repair))
+        if repair:
+            session.execute(update(cards_t).where(cards_t.c.id.in_(lost)).values(deck_id=deck_id))
+    bad_decks = list(
+        session.execute(
+            select(decks_t.c.id, decks_t.c.name).where(
+                ~decks_t.c.preset_id.in_(select(presets_t.c.id).scalar_subquery())
+            )
+        )
+    )
+    for deck_id, name in bad_decks:
+        report.problems.append(Problem("orphan", f"deck '{name}' uses a missing preset", None, repair))
+        if repair:
+            session.execute(
+                update(decks_t).where(decks_t.c.id == deck_id).values(preset_id=_default_preset(session))
+            )
+
+
+def _default_preset(session: Session) -> int:
+    found = repo.preset_id(session, "Default")
+    assert found is not None
+    return found
+
+
+def _presets(session: Session, report: CheckReport, repair: bool) -> None:
+    for row in session.execute(select(presets_t)).all():
+        try:
+            preset = repo.preset_from_row(row)
+            problems = preset.validate()
+        except (ValueError, TypeError) as exc:
+            preset, problems = Preset(name=row.name), [f"unreadable ({exc})"]
+        for message in problems:
+            report.problems.append(Problem("preset", f"preset '{row.name}': {message}", None, repair))
+        if problems and repair:
+            values = repo.preset_values(_repaired_preset(preset))
+            session.execute(update(presets_t).where(presets_t.c.id == row.id).values(**values))
+
+
+def _repaired_preset(preset: Preset) -> Preset:
+    """The preset with each invalid setting back at its default."""
+    default = Preset(name=preset.name)
+    fields: dict[str, Any] = {}
+    for name in ("parameters", "desired_retention", "day_start_hour", "maximum_interval", "new_per_day",
+                 "reviews_per_day", "leech_threshold", "learning_steps", "relearning_steps"):  # fmt: skip
+        candidate = Preset(name=preset.name, **{name: getattr(preset, name)})
+        fields[name] = getattr(preset if not candidate.validate() else default, name)
+    return Preset(name=preset.name, bury_siblings=preset.bury_siblings, **fields)
+
+
+def _queues(session: Session, report: CheckReport, repair: bool, now: datetime) -> None:
+    c = cards_t.c
+    bad_queue = and_(c.queue != c.state, ~c.queue.in_((QUEUE_SUSPENDED, QUEUE_BURIED)))
+    for card_id in session.execute(select(c.id).where(bad_queue)).scalars():
+        report.problems.append(
+            Problem("queue", f"card {card_id} is in a queue that is not its state", card_id, repair)
+        )
+    if repair:
+        session.execute(update(cards_t).where(bad_queue).values(queue=c.state))
+    no_due = and_(c.state.in_((1, 2, 3)), c.due.is_(None))
+    for card_id in session.execute(select(c.id).where(no_due)).scalars():
+        report.problems.append(
+            Problem("due", f"card {card_id} is in review but has no due date", card_id, repair)
+        )
+    if repair:
+        session.execute(update(cards_t).where(no_due).values(due=now))
+    buried = and_(c.queue == QUEUE_BURIED, c.buried_until.is_(None))
+    for card_id in session.execute(select(c.id).where(buried)).scalars():
+        report.problems.append(Problem("queue", f"card {card_id} is buried without an end", card_id, repair))
+    if repair:
+        session.execute(update(cards_t).where(buried).values(queue=c.state))
+
+
+def _close(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+
+
+def _card_vs_log(session: Session, report: CheckReport, repair: bool) -> None:
+    """Each reviewed card's scheduling columns equal its latest log row's outcome."""
+    r, c = reviews_t.c, cards_t.c
+    latest = (
+        select(r.card_id, func.max(r.id).label("last_id"))
+        .where(r.kind.in_(("review", "manual", "import")))
+        .group_by(r.card_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(c.id, c.state, c.stability, c.difficulty, c.due, c.modified_at, c.queue,
+               r.state_after, r.stability_after, r.difficulty_after, r.due_after, r.reviewed_at, r.step_after)
+        .join(latest, latest.c.card_id == c.id)
+        .join(reviews_t, r.id == latest.c.last_id)
+    )  # fmt: skip
+    for row in rows:
+        agrees = (
+            row.state == row.state_after
+            and _close(row.stability, row.stability_after)
+            and _close(row.difficulty, row.difficulty_after)
+            and row.due == row.due_after
+        )
+        if agrees or (row.state == 0 and row.stability is None and row.modified_at >= row.reviewed_at):
+            continue  # in step with its log, or forgotten ("reset") after its last answer
+        report.problems.append(
+            Problem("log", f"card {row.id}'s schedule disagrees with its last review", row.id, repair)
+        )
+        if repair:
+            values: dict[str, Any] = {
+                "state": row.state_after, "step": row.step_after, "stability": row.stability_after,
+                "difficulty": row.difficulty_after, "due": row.due_after, "last_review": row.reviewed_at,
+            }  # fmt: skip
+            if row.queue not in (QUEUE_SUSPENDED, QUEUE_BURIED):
+                values["queue"] = row.state_after
+            session.execute(update(cards_t).where(c.id == row.id).values(**values))
+
+
+# -- backups -------------------------------------------------------------------------
+
+
+def _sqlite_file(db: Database) -> Path:
+    path = db.sqlite_path
+    if path is None:
+        raise ValueError("backups are made for SQLite collections; back up a PostgreSQL server with pg_dump")
+    return path
+
+
+def backup(db: Database, now: datetime, zone: tzinfo, reason: str = "manual") -> Path:
+    """Back up now (SQLite backup API), record the time, thin old backups."""
+    path = backup_sqlite(_sqlite_file(db), reason, now)
+    _set_last_backup(db, now)
+    thin_backups(_sqlite_file(db), now, zone)
+    return path
+
+
+def backups(db: Database) -> list[BackupInfo]:
+    """The collection's backups, newest first."""
+    return list_backups(_sqlite_file(db))
+
+
+def restore(db: Database, source: Path, now: datetime, zone: tzinfo) -> Path:
+    """Back up the current collection, then replace it with `source`; the safety backup's path."""
+    target = _sqlite_file(db)
+    safety = backup_sqlite(target, "before-restore", now)
+    db.dispose()
+    restore_sqlite(source, target)
+    db.dispose()
+    thin_backups(target, now, zone)
+    return safety
+
+
+def auto_backup_due(db: Database, now: datetime) -> bool:
+    """Whether 30 minutes have passed since the last backup and anything was answered since."""
+    if db.sqlite_path is None:
+        return False
+    with db.read() as session:
+        last_text = session.execute(select(MetaRow.value).where(MetaRow.key == LAST_BACKUP_KEY)).scalar()
+        last = datetime.fromisoformat(last_text) if last_text else None
+        if last is not None and now - last < AUTO_BACKUP_EVERY:
+            return False
+        since = session.execute(select(func.max(reviews_t.c.reviewed_at))).scalar()
+    return since is not None and (last is None or since > last)
+
+
+def _set_last_backup(db: Database, now: datetime) -> None:
+    with db.write() as session:
+        row = session.get(MetaRow, LAST_BACKUP_KEY)
+        if row is None:
+            session.add(MetaRow(key=LAST_BACKUP_KEY, value=now.isoformat()))
+        else:
+            row.value = now.isoformat()
