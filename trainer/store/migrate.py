@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DatabaseError
 
 from trainer.paths import migrations_dir
 from trainer.store.backup import backup_sqlite
 from trainer.store.engine import Database
+
+if TYPE_CHECKING:  # Alembic is imported only when a migration runs: it is slow to import.
+    from alembic.config import Config
 
 HEAD_REVISION = "0001"  # kept equal to the newest revision in db/versions (a test checks)
 
@@ -23,15 +24,20 @@ class SchemaError(Exception):
 
 def alembic_config() -> Config:
     """An Alembic config pointing at the bundled `db/` environment."""
+    from alembic.config import Config
+
     folder = migrations_dir()
     config = Config()
     config.set_main_option("script_location", str(folder))
+    config.set_main_option("path_separator", "os")
     config.set_main_option("version_locations", str(folder / "versions"))
     return config
 
 
 def known_revisions() -> set[str]:
     """Every revision id the code knows."""
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config())
     return {rev.revision for rev in script.walk_revisions()}
 
@@ -71,6 +77,8 @@ def ensure_schema(db: Database, now: datetime) -> None:
 
 def upgrade(db: Database, target: str) -> None:
     """Run Alembic migrations to `target` in one transaction."""
+    from alembic import command
+
     config = alembic_config()
     with db.engine.execution_options(trainer_write=True).begin() as conn:
         config.attributes["connection"] = conn

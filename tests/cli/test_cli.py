@@ -1,0 +1,135 @@
+"""The command line through a real subprocess: output, JSON, and every error path."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DECK = """\
+[deck]
+id = "cli"
+name = "Cli"
+
+[[cards]]
+id = "one"
+front = "First [bold]question[/bold]?"
+back = "One"
+
+[[cards]]
+id = "two"
+front = "Second?"
+back = "Two"
+"""
+
+
+def run(
+    tmp_path: Path, *args: str, now: str = "2026-03-02T12:00:00+00:00"
+) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "TRAINER_DB": str(tmp_path / "cli.sqlite3"),
+        "TRAINER_NOW": now,
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "trainer", *args], capture_output=True, text=True, env=env, timeout=60
+    )
+
+
+@pytest.fixture
+def deck(tmp_path: Path) -> Path:
+    path = tmp_path / "cli.toml"
+    path.write_text(DECK, encoding="utf-8")
+    return path
+
+
+def test_study_round_trip(tmp_path: Path, deck: Path) -> None:
+    loaded = run(tmp_path, "load", str(deck), "--json")
+    assert loaded.returncode == 0, loaded.stderr
+    assert json.loads(loaded.stdout)["added"] == ["cli/one", "cli/two"]
+
+    decks = json.loads(run(tmp_path, "decks", "--json").stdout)["decks"]
+    cli_deck = next(d for d in decks if d["name"] == "Cli")
+    assert (cli_deck["new"], cli_deck["total"]) == (2, 2)
+
+    nxt = json.loads(run(tmp_path, "next", "Cli", "--json").stdout)
+    assert nxt["card"]["question"] == "First [bold]question[/bold]?"
+    assert set(nxt["previews"]) == {"again", "hard", "good", "easy"}
+    assert nxt["previews"]["good"]["interval"] == "10m"
+    card_id = nxt["card"]["id"]
+
+    answered = run(tmp_path, "answer", str(card_id), "good", "--duration-ms", "4000", "--json")
+    assert answered.returncode == 0, answered.stderr
+    result = json.loads(answered.stdout)
+    assert result["due"] == nxt["previews"]["good"]["due"]
+
+    human = run(tmp_path, "next", "Cli")
+    assert "Q: Second?" in human.stdout and "good 10m" in human.stdout
+
+    undone = json.loads(run(tmp_path, "undo", "--json").stdout)
+    assert undone["undone"]["card_id"] == card_id
+    assert json.loads(run(tmp_path, "undo", "--json").stdout) == {"undone": None}
+
+
+def test_nothing_due(tmp_path: Path, deck: Path) -> None:
+    run(tmp_path, "load", str(deck))
+    for _ in range(2):
+        nxt = json.loads(run(tmp_path, "next", "Cli", "--json").stdout)
+        run(tmp_path, "answer", str(nxt["card"]["id"]), "easy")
+    done = json.loads(run(tmp_path, "next", "Cli", "--json").stdout)
+    assert done["card"] is None and done["next_due"].startswith("2026-03")
+    assert "Nothing to study now" in run(tmp_path, "next", "Cli").stdout
+
+
+def test_bare_trainer_shows_bundled_decks(tmp_path: Path) -> None:
+    result = run(tmp_path, "decks")
+    assert result.returncode == 0
+    assert "Denervation" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("answer", "999", "good"), 1, "trainer: error: no card with id 999"),
+        (("answer", "1", "great"), 2, "trainer: error: Invalid value for RATING: unknown rating 'great'"),
+        (("answer", "x", "good"), 2, "trainer: error: Invalid value for 'CARD_ID'"),
+        (("next", "No such deck"), 1, "trainer: error: no deck named 'No such deck'"),
+        (("load",), 2, "trainer: error: give deck files or folders, or --bundled"),
+        (("load", "/no/such/file.toml"), 1, "/no/such/file.toml:0: no such file or folder"),
+        (("frobnicate",), 2, "trainer: error: No such command 'frobnicate'"),
+    ],
+)
+def test_errors_are_one_line_without_traceback(
+    tmp_path: Path, args: tuple[str, ...], code: int, message: str
+) -> None:
+    result = run(tmp_path, *args)
+    assert result.returncode == code
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("trainer: error: ")
+
+
+def test_bad_deck_file_reports_every_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        DECK.replace('back = "One"', 'back = ""').replace('id = "two"', 'id = "one"'), encoding="utf-8"
+    )
+    result = run(tmp_path, "load", str(bad))
+    assert result.returncode == 1
+    assert f"{bad}:8: 'back' is empty" in result.stderr
+    assert f"{bad}:11: duplicate id 'one' (first used on line 6)" in result.stderr
+    check = run(tmp_path, "load", "--check", str(bad))
+    assert check.returncode == 1
+
+
+def test_bad_clock_and_bad_database(tmp_path: Path) -> None:
+    result = run(tmp_path, "decks", now="yesterday")
+    assert result.returncode == 1 and "TRAINER_NOW" in result.stderr
+    (tmp_path / "cli.sqlite3").write_bytes(b"garbage" * 200)
+    broken = run(tmp_path, "decks")
+    assert broken.returncode == 1 and "not a usable database" in broken.stderr
