@@ -149,8 +149,9 @@ def import_package(
                     report.unchanged += 1
             else:
                 position += 1
+                order = card.position if package.has_scheduling and card.position > 0 else position
                 inserts.append(
-                    _insert_values(card, deck_id, digest, tags, position, now, package.has_scheduling)
+                    _insert_values(card, deck_id, digest, tags, order, now, package.has_scheduling)
                 )
                 if package.has_scheduling and card.reviews:
                     histories[card.external_id] = card.reviews

@@ -1,0 +1,110 @@
+"""Native TOML decks, the JSON backup and Markdown Q:/A:/C: files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from trainer.collection import Collection, open_collection
+from trainer.core.cards import CardContent, CardKind
+from trainer.core.deckfile import parse_deck_file
+from trainer.core.scheduling import Rating
+from trainer.formats.markdown import read_markdown
+from trainer.formats.model import CardRecord
+from trainer.formats.native import write_native
+
+
+def _cards(col: Collection) -> dict[str, tuple[object, ...]]:
+    from sqlalchemy import select
+
+    from trainer.store import repo
+
+    with col.db.read() as session:
+        ids = list(session.execute(select(repo.cards_t.c.id)).scalars())
+    out = {}
+    for i in ids:
+        c = col.card(i)
+        history = [
+            (h.reviewed_at, h.rating, h.duration_ms, h.state_before, h.state_after) for h in col.history(i)
+        ]
+        out[c.external_id] = (c.deck_name, c.content, c.tags, c.state, c.queue, c.flag, tuple(history))
+    return out
+
+
+def test_json_round_trip_is_lossless(
+    packages: dict[str, Path], col: Collection, tmp_path: Path, clock
+) -> None:  # type: ignore[no-untyped-def]
+    col.import_file(packages["current"])
+    study = col.next_card("Biology")
+    assert study is not None
+    col.answer(study.card.id, Rating.GOOD, duration_ms=3000)
+    out = tmp_path / "backup.json"
+    report = col.export_file(out)
+    assert report.cards == 8
+    other = open_collection(tmp_path / "other" / "col.sqlite3", clock=clock, install_bundled=False)
+    try:
+        other.import_file(out)
+        assert _cards(other) == _cards(col)
+        assert set(other.presets()) == set(col.presets())
+    finally:
+        other.close()
+
+
+def test_native_export_loads_back(packages: dict[str, Path], col: Collection, tmp_path: Path) -> None:
+    col.import_file(packages["current"])
+    out = tmp_path / "verbs.toml"
+    col.export_file(out, deck="Lang::French::Verbs")
+    spec = parse_deck_file(out)
+    assert spec.name == "Lang::French::Verbs"
+    theirs = sorted((c.content.front, c.content.back) for c in spec.cards)
+    ours = sorted((c[1].front, c[1].back) for c in _cards(col).values() if c[0] == "Lang::French::Verbs")  # type: ignore[attr-defined]
+    assert theirs == ours
+    report = col.load([out])
+    assert len(report.added) == 4
+
+
+safe = (
+    st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=40)
+    .map(str.strip)
+    .filter(lambda s: bool(s) and "{{" not in s and "\u202e" not in s)
+)
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(st.tuples(safe, safe, st.sampled_from(["basic", "reversed", "typed"])), min_size=1, max_size=6)
+)
+def test_native_round_trip_property(tmp_path: Path, notes: list[tuple[str, str, str]]) -> None:
+    records: list[CardRecord] = []
+    for i, (front, back, kind) in enumerate(notes):
+        if kind == "typed":
+            content = CardContent(kind=CardKind.TYPED, front=front, back=back, answers=(back,))
+        else:
+            content = CardContent(kind=CardKind(kind), front=front, back=back)
+        records.append(CardRecord(f"x/n{i}", "Deck::Sub", content, ("t",)))
+    path = tmp_path / "deck.toml"
+    write_native(path, records, None)
+    spec = parse_deck_file(path)
+    firsts = [c for c in spec.cards if not c.external_id.endswith("#rev")]
+    assert [c.content for c in firsts] == [r.content for r in records]
+    assert all(c.tags == ("t",) for c in spec.cards)
+
+
+def test_markdown_cards(tmp_path: Path, col: Collection) -> None:
+    path = tmp_path / "notes.md"
+    path.write_text(
+        "# Biology\n\nQ: What is the powerhouse\nof the cell?\nA: The mitochondria.\n\n"
+        "C: Speech is [silver], silence is [gold].\n\nQ: orphan question\n",
+        encoding="utf-8",
+    )
+    package = read_markdown(path)
+    kinds = [(c.content.kind, c.content.cloze_ord) for c in package.cards]
+    assert kinds == [(CardKind.BASIC, 0), (CardKind.CLOZE, 1), (CardKind.CLOZE, 2)]
+    assert package.cards[0].content.front == "What is the powerhouse\nof the cell?"
+    assert package.cards[1].content.text == "Speech is {{c1::silver}}, silence is {{c2::gold}}."
+    assert package.skipped == [("line 9", "a Q: without an A:, or a C: without [deletions]")]
+    first = col.import_file(path, deck="Bio")
+    second = col.import_file(path, deck="Bio")
+    assert len(first.added) == 3 and second.added == [] and second.unchanged == 3
