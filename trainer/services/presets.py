@@ -1,0 +1,131 @@
+"""Presets (deck options): show, change, and reschedule the cards that use them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, fields, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import bindparam, text, update
+
+from trainer.core.scheduling import Preset
+from trainer.core.stats import interval_for
+from trainer.services.study import NotFoundError
+from trainer.store import repo
+from trainer.store.engine import Database
+from trainer.store.models import from_millis, to_millis
+
+SETTABLE = {f.name for f in fields(Preset)} - {"name"}
+
+
+@dataclass(frozen=True)
+class PresetInfo:
+    """A preset and the decks that use it."""
+
+    preset: Preset
+    decks: tuple[str, ...]
+    rescheduled: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        data = {f.name: getattr(self.preset, f.name) for f in fields(Preset)}
+        return {**data, "decks": list(self.decks), "rescheduled": self.rescheduled}
+
+
+def parse_setting(preset: Preset, assignment: str) -> Preset:
+    """Apply `KEY=VALUE` (steps and parameters as comma lists) to a preset, validated."""
+    key, sep, raw = assignment.partition("=")
+    key = key.strip().replace("-", "_")
+    if not sep or key not in SETTABLE:
+        raise ValueError(
+            f"cannot set '{assignment}': use KEY=VALUE with KEY one of {', '.join(sorted(SETTABLE))}"
+        )
+    current = getattr(preset, key)
+    value: Any
+    try:
+        if isinstance(current, bool):
+            if raw.strip().lower() not in {"true", "false", "1", "0", "yes", "no"}:
+                raise ValueError(raw)
+            value = raw.strip().lower() in {"true", "1", "yes"}
+        elif isinstance(current, tuple):
+            kind = float if key == "parameters" else int
+            value = tuple(kind(x) for x in raw.replace(" ", "").split(",") if x)
+        elif isinstance(current, float):
+            value = float(raw)
+        else:
+            value = int(raw)
+    except ValueError:
+        raise ValueError(f"'{raw}' is not a valid value for {key}") from None
+    changed = replace(preset, **{key: value})
+    problems = changed.validate()
+    if problems:
+        raise ValueError("; ".join(problems))
+    return changed
+
+
+class PresetService:
+    """Reads and writes presets."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def all(self) -> list[PresetInfo]:
+        """Every preset with its decks."""
+        with self.db.read() as session:
+            decks = repo.decks(session)
+            return [
+                PresetInfo(p, tuple(d.name for d in decks if d.preset_id == pid))
+                for pid, p in sorted(repo.presets(session).items(), key=lambda kv: kv[1].name)
+            ]
+
+    def get(self, name: str) -> PresetInfo:
+        """One preset by name."""
+        for info in self.all():
+            if info.preset.name == name:
+                return info
+        raise NotFoundError(f"no preset named '{name}'")
+
+    def change(
+        self, name: str, assignments: list[str], *, reschedule: bool = False, now: datetime
+    ) -> PresetInfo:
+        """Apply `KEY=VALUE` changes; with `reschedule`, move review cards' due dates."""
+        info = self.get(name)
+        preset = info.preset
+        for assignment in assignments:
+            preset = parse_setting(preset, assignment)
+        with self.db.write() as session:
+            pid = repo.preset_id(session, name, create=False)
+            session.execute(
+                update(repo.presets_t).where(repo.presets_t.c.id == pid).values(**repo.preset_values(preset))
+            )
+            moved = self._reschedule(session, pid, preset, now) if reschedule else 0
+        return PresetInfo(preset, info.decks, moved)
+
+    def _reschedule(self, session: Any, pid: int | None, preset: Preset, now: datetime) -> int:
+        """New due dates of review cards from their stability and the preset's retention."""
+        deck_ids = [d.id for d in repo.decks(session) if d.preset_id == pid]
+        if not deck_ids:
+            return 0
+        decay = float(preset.parameters[20]) if len(preset.parameters) > 20 else 0.5
+        rows = session.execute(
+            text(
+                "SELECT id, stability, last_review FROM cards WHERE deck_id IN :decks AND state = 2"
+                " AND stability IS NOT NULL AND last_review IS NOT NULL"
+            ).bindparams(bindparam("decks", expanding=True)),
+            {"decks": deck_ids},
+        )
+        values = []
+        for card_id, stability, last_review in rows:
+            interval = interval_for(float(stability), preset.desired_retention, decay)
+            days = min(max(1, round(interval)), preset.maximum_interval)
+            due = from_millis(int(last_review)) + timedelta(days=days)
+            values.append({"cid": card_id, "due": to_millis(due), "m": to_millis(now)})
+        if values:
+            session.execute(text("UPDATE cards SET due = :due, modified_at = :m WHERE id = :cid"), values)
+        return len(values)
+
+
+def parameters_json(parameters: tuple[float, ...]) -> str:
+    """Parameters as stored."""
+    return json.dumps(list(parameters))
