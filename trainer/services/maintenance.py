@@ -9,11 +9,19 @@ from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import Table, and_, delete, func, select, update
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
 from trainer.core.scheduling import Preset
 from trainer.store import repo
-from trainer.store.backup import BackupInfo, backup_sqlite, list_backups, restore_sqlite, thin_backups
+from trainer.store.backup import (
+    BackupInfo,
+    backup_sqlite,
+    check_backup_file,
+    list_backups,
+    restore_sqlite,
+    thin_backups,
+)
 from trainer.store.engine import Database, is_sqlite
 from trainer.store.models import QUEUE_BURIED, QUEUE_SUSPENDED, MetaRow, QuizAnswerRow
 
@@ -68,8 +76,11 @@ def check(db: Database, now: datetime, *, repair: bool = False) -> CheckReport:
 
 
 def _sqlite_integrity(db: Database, report: CheckReport) -> None:
-    with db.engine.connect() as conn:
-        rows = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check")]
+    try:
+        with db.engine.connect() as conn:
+            rows = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check")]
+    except DatabaseError as exc:
+        rows = [str(exc.orig or exc)]
     if rows != ["ok"]:
         for message in rows[:20]:
             report.problems.append(Problem("integrity", f"database damaged: {message}"))
@@ -244,6 +255,7 @@ def backups(db: Database) -> list[BackupInfo]:
 def restore(db: Database, source: Path, now: datetime, zone: tzinfo) -> Path:
     """Back up the current collection, then replace it with `source`; the safety backup's path."""
     target = _sqlite_file(db)
+    check_backup_file(source)  # refuse a bad file before touching anything
     safety = backup_sqlite(target, "before-restore", now)
     db.dispose()
     restore_sqlite(source, target)
