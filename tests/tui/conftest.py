@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from tests.conftest import write_deck
 from trainer.collection import Collection
 
-DECK = '''
+DECK = """
 [deck]
 id = "tui.demo"
 name = "Demo"
@@ -57,7 +57,7 @@ title = "Seddon classes"
 items = ["Neurapraxia", "Axonotmesis", "Neurotmesis"]
 [compare.facets]
 "Recovery" = ["Complete, weeks", "Slow regrowth", "Only after repair"]
-'''
+"""
 
 
 @pytest.fixture
@@ -75,7 +75,9 @@ def only_kind(col: Collection, kind: str) -> int:
     return keep
 
 
-def drive(app: object, script: Callable[[Pilot[None]], Awaitable[None]], size: tuple[int, int] = (80, 24)) -> None:
+def drive(
+    app: object, script: Callable[[Pilot[None]], Awaitable[None]], size: tuple[int, int] = (80, 24)
+) -> None:
     """Run `script` against `app` in a headless terminal of `size`."""
     from trainer.tui.app import TrainerApp
 

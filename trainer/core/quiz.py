@@ -2,8 +2,8 @@
 
 Typed answers are compared after normalisation (case, accents, punctuation and spacing
 do not count), against every accepted alternative, with a small typo allowance
-(Levenshtein distance via rapidfuzz). Multiple-choice distractors come from the same
-compare set first, then from the same deck.
+(rapidfuzz's optimal-string-alignment distance: a swap of two letters is one typo).
+Multiple-choice distractors come from the same compare set first, then from the same deck.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from trainer.core.cards import CardContent, CardKind, render
 from trainer.core.scheduling import Rating
@@ -94,7 +94,7 @@ def check_answer(given: str, accepted: Sequence[str]) -> Check:
     typed = normalise(given)
     best: tuple[int, int, str] | None = None
     for index, answer in enumerate(accepted):
-        distance = Levenshtein.distance(typed, normalise(answer))
+        distance = OSA.distance(typed, normalise(answer))
         if best is None or distance < best[0]:
             best = (distance, index, answer)
     assert best is not None

@@ -55,6 +55,8 @@ def parse_query(text: str) -> Query:
         if name is not None and name.lower() in FIELDS:
             terms.append(_field_term(name.lower(), value, negated))
             continue
+        if name is None and value.endswith(":") and value[:-1].lower() in FIELDS:
+            raise QueryError(f"'{value}' needs a value")
         if name is not None:  # `word:thing` that is no field: plain text
             value = f"{name}:{value}"
         if value:

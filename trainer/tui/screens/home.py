@@ -76,6 +76,7 @@ class HomeScreen(Screen[None]):
         message = self.query_one("#home-message", Static)
         message.set_class(bool(decks), "hidden")
         message.update(EMPTY_MESSAGE)
+        table.display = bool(decks)
         if not decks:
             return
         for deck in decks:
