@@ -1,0 +1,66 @@
+"""`trainer import` / `trainer export` from the command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "formats"))
+from anki_oracle import build_collection, export_package
+
+from trainer.cli import main
+
+pytestmark = pytest.mark.filterwarnings("ignore:No path_separator found:DeprecationWarning")
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("cli-anki")
+    built = build_collection(folder)
+    return export_package(built.path, folder / "deck.apkg", legacy=False)
+
+
+def run(*args: str) -> tuple[int, str]:
+    """Run the real entry point (errors go through its handler); stdout + stderr."""
+    result = CliRunner().invoke(_entry, list(args), env={"TRAINER_NOW": "2026-03-02T12:00:00+00:00"})
+    return result.exit_code, result.output
+
+
+@click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.pass_context
+def _entry(ctx: click.Context) -> None:
+    main(list(ctx.args))
+
+
+def test_import_then_export(package: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "col.sqlite3")
+    code, out = run("--db", db, "import", str(package))
+    assert code == 0, out
+    assert "8 added, 0 updated" in out and "new deck: Lang::French::Verbs" in out
+    code, out = run("--db", db, "import", str(package), "--json")
+    assert code == 0 and json.loads(out)["unchanged"] == 8
+    target = tmp_path / "out.tsv"
+    code, out = run("--db", db, "export", str(target), "--deck", "Biology")
+    assert code == 0, out
+    assert "4 cards" in out and target.read_text().startswith("#separator:Tab")
+
+
+def test_hostile_file_is_one_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "evil.apkg"
+    bad.write_bytes(b"PK\x03\x04 truncated")
+    code, out = run("--db", str(tmp_path / "col.sqlite3"), "import", str(bad))
+    assert code == 1
+    assert f"{bad}: not a readable zip archive" in out
+    assert "Traceback" not in out
+
+
+def test_unknown_extension(tmp_path: Path) -> None:
+    odd = tmp_path / "x.docx"
+    odd.write_text("hi")
+    code, out = run("--db", str(tmp_path / "col.sqlite3"), "import", str(odd))
+    assert code == 1 and "unknown file type '.docx'" in out

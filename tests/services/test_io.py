@@ -1,0 +1,66 @@
+"""The import service: one transaction, backups, duplicates and media safety."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from trainer.collection import Collection
+from trainer.core.cards import CardContent, CardKind
+from trainer.formats.model import CardRecord, Package
+from trainer.services import io
+from trainer.store import repo
+
+pytestmark = pytest.mark.filterwarnings("ignore:No path_separator found:DeprecationWarning")
+
+
+def _count(col: Collection) -> int:
+    with col.db.read() as session:
+        return int(session.execute(select(func.count()).select_from(repo.cards_t)).scalar() or 0)
+
+
+def _card(i: int) -> CardRecord:
+    return CardRecord(
+        f"t/{i}", "Deck", CardContent(kind=CardKind.BASIC, front=f"q{i}", back=f"a{i}"), where=f"row {i}"
+    )
+
+
+def test_duplicates_are_reported_not_doubled(col: Collection) -> None:
+    package = Package(cards=[_card(1), _card(1), _card(2)])
+    report = io.import_package(col.db, package, "f.csv", col.clock())
+    assert len(report.added) == 2
+    assert report.skipped == [("row 1", "duplicate of an earlier card in the file")]
+    assert _count(col) == 2
+
+
+def test_large_import_backs_up_first(col: Collection) -> None:
+    col.import_file  # the public entry point exists
+    io.import_package(col.db, Package(cards=[_card(0)]), "seed", col.clock())
+    package = Package(cards=[_card(i) for i in range(1, io.LARGE_IMPORT + 1)])
+    seen: list[tuple[int, int]] = []
+    report = io.import_package(col.db, package, "big", col.clock(), progress=lambda d, t: seen.append((d, t)))
+    assert report.backup is not None and Path(report.backup).is_file()
+    assert seen[-1] == (io.LARGE_IMPORT, io.LARGE_IMPORT)
+    assert _count(col) == io.LARGE_IMPORT + 1
+
+
+def test_failure_mid_import_changes_nothing(col: Collection) -> None:
+    bad = _card(2)
+    bad.deck = "x" * 600  # longer than any deck name column allows on strict databases
+    package = Package(cards=[_card(1), bad])
+    package.cards[1].content = None  # type: ignore[assignment]
+    with pytest.raises(AttributeError):
+        io.import_package(col.db, package, "broken", col.clock())
+    assert _count(col) == 0
+
+
+def test_media_only_safe_names(col: Collection) -> None:
+    package = Package(cards=[_card(1)], media={"ok.png": b"x", "../evil.png": b"y", ".hidden": b"z"})
+    report = io.import_package(col.db, package, "m", col.clock())
+    folder = io.media_dir(col.db)
+    assert folder is not None
+    assert report.media == ["ok.png"]
+    assert sorted(p.name for p in folder.iterdir()) == ["ok.png"]
+    assert not (folder.parent / "evil.png").exists()
