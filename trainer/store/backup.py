@@ -40,15 +40,17 @@ def backup_sqlite(collection: Path, reason: str, now: datetime) -> Path:
     while target.exists():
         counter += 1
         target = folder / f"{collection.stem}-{stamp}-{reason}-{counter}.sqlite3"
+    partial = target.with_name(target.name + ".partial")  # a killed backup never looks finished
     source = sqlite3.connect(f"file:{collection}?mode=ro", uri=True)
     try:
-        dest = sqlite3.connect(target)
+        dest = sqlite3.connect(partial)
         try:
             source.backup(dest)
         finally:
             dest.close()
     finally:
         source.close()
+    partial.replace(target)
     return target
 
 
