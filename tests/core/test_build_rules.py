@@ -276,3 +276,19 @@ def test_mixed_documents_word_each_in_its_own_language() -> None:
     result = build_drafts(docs)
     assert [c.fields["front"] for c in result.cards] == ["What is myelin?", "Qu'est-ce que la myéline ?"]
     assert [s.id for s in result.sources] == ["en", "fr"]
+
+
+def test_cards_differing_only_in_numbers_or_acronyms_are_not_merged() -> None:
+    text = (
+        "Electromyography (EMG) measures muscle activity.\n\n"
+        "Electrocardiography (ECG) measures heart activity.\n\n"
+        "Type 1 diabetes is a disease in which the pancreas makes no insulin at all.\n\n"
+        "Type 2 diabetes is a disease in which the pancreas makes too little insulin.\n"
+    )
+    fronts = [c.fields["front"] for c in build_drafts([SourceDoc("near.txt", text)]).cards]
+    assert fronts == [
+        "What does EMG stand for?",
+        "What does ECG stand for?",
+        "What is type 1 diabetes?",
+        "What is type 2 diabetes?",
+    ]

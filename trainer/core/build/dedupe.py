@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from .clean import normalise
 from .model import DraftCard, Skipped
@@ -12,7 +12,7 @@ from .model import DraftCard, Skipped
 SAME_QUESTION = 95.0
 """Fronts at least this similar (0-100) ask the same question."""
 SAME_CARD = 90.0
-"""Whole cards (front and back, or cloze text) at least this similar are duplicates."""
+"""Whole cards (front and back, or cloze text and deletions) at least this similar are duplicates."""
 
 _FILLER = re.compile(
     r"\b(?:the meaning of|the definition of|meant by|la définition de|le sens de|la signification de)\b"
@@ -20,8 +20,23 @@ _FILLER = re.compile(
 _DELETION = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}")
 
 
-def _question_key(card: DraftCard) -> tuple[str, str]:
-    """Normalised front and whole-card text of a question card."""
+_MARKER = re.compile(r"\b(?:\w*\d\w*|[A-Z][A-Z0-9]+)\b")
+
+
+def _markers(card: DraftCard) -> frozenset[str]:
+    """Numbers and acronyms of a card: cards that differ in them are different facts."""
+    texts: list[str] = []
+    for value in card.fields.values():
+        texts.extend(value if isinstance(value, list) else [value])
+    return frozenset(_MARKER.findall(" ".join(texts)))
+
+
+def _keys(card: DraftCard) -> tuple[str, str]:
+    """Two normalised keys: (front, whole card) or (cloze text, deletions)."""
+    if card.kind == "cloze":
+        text = str(card.fields.get("text", ""))
+        deleted = " | ".join(normalise(m.group(1)) for m in _DELETION.finditer(text))
+        return normalise(_DELETION.sub(lambda m: m.group(1), text)), deleted
     front = str(card.fields.get("front", ""))
     answer = card.fields.get("back") or card.fields.get("answers") or card.fields.get("answer") or ""
     answer_text = " ".join(answer) if isinstance(answer, list) else answer
@@ -29,38 +44,66 @@ def _question_key(card: DraftCard) -> tuple[str, str]:
     return key, f"{key} {normalise(answer_text)}"
 
 
-def _cloze_key(card: DraftCard) -> tuple[str, str]:
-    """Normalised cloze text without deletion markup, and the normalised deletions."""
-    text = str(card.fields.get("text", ""))
-    deleted = " | ".join(normalise(m.group(1)) for m in _DELETION.finditer(text))
-    return normalise(_DELETION.sub(lambda m: m.group(1), text)), deleted
+class _Index:
+    """Kept cards of one family (questions or clozes) and their keys."""
 
+    def __init__(self, cloze: bool) -> None:
+        self.cloze = cloze
+        self.firsts: list[str] = []
+        self.seconds: list[str] = []
+        self.positions: list[int] = []
+        self.markers: list[frozenset[str]] = []
 
-def _duplicates(a: DraftCard, b: DraftCard) -> bool:
-    """Whether two cards carry the same fact."""
-    if (a.kind == "cloze") != (b.kind == "cloze"):
-        return False
-    if a.kind == "cloze":
-        text_a, deleted_a = _cloze_key(a)
-        text_b, deleted_b = _cloze_key(b)
-        return fuzz.ratio(text_a, text_b) >= SAME_CARD and fuzz.ratio(deleted_a, deleted_b) >= SAME_CARD
-    front_a, whole_a = _question_key(a)
-    front_b, whole_b = _question_key(b)
-    return fuzz.ratio(front_a, front_b) >= SAME_QUESTION or fuzz.ratio(whole_a, whole_b) >= SAME_CARD
+    def _hits(self, query: str, keys: list[str], cutoff: float) -> list[int]:
+        """Indexes of keys at least `cutoff` similar to `query`, best first."""
+        found = process.extract(query, keys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
+        return [i for _, _, i in found]
+
+    def find(self, first: str, second: str, markers: frozenset[str]) -> int | None:
+        """Position (in the kept list) of a duplicate, if any."""
+        if self.cloze:
+            hits = [
+                i
+                for i in self._hits(first, self.firsts, SAME_CARD)
+                if fuzz.ratio(second, self.seconds[i]) >= SAME_CARD
+            ]
+        else:
+            hits = self._hits(first, self.firsts, SAME_QUESTION) + self._hits(second, self.seconds, SAME_CARD)
+        same = [i for i in hits if self.markers[i] == markers]
+        return self.positions[same[0]] if same else None
+
+    def add(self, keys: tuple[str, str], markers: frozenset[str], position: int) -> None:
+        """Index a kept card."""
+        self.firsts.append(keys[0])
+        self.seconds.append(keys[1])
+        self.markers.append(markers)
+        self.positions.append(position)
+
+    def replace(self, position: int, keys: tuple[str, str], markers: frozenset[str]) -> None:
+        """Re-key the kept card at `position` (a better twin replaced it)."""
+        i = self.positions.index(position)
+        self.firsts[i], self.seconds[i] = keys
+        self.markers[i] = markers
 
 
 def dedupe(cards: list[DraftCard]) -> tuple[list[DraftCard], list[Skipped]]:
     """Keep one card per fact (the most confident, then the first); report the others."""
     kept: list[DraftCard] = []
     dropped: list[tuple[DraftCard, int]] = []
+    indexes = {True: _Index(cloze=True), False: _Index(cloze=False)}
     for card in cards:
-        twin = next((i for i, other in enumerate(kept) if _duplicates(other, card)), None)
+        index = indexes[card.kind == "cloze"]
+        keys = _keys(card)
+        markers = _markers(card)
+        twin = index.find(keys[0], keys[1], markers)
         if twin is None:
+            index.add(keys, markers, len(kept))
             kept.append(card)
             continue
         loser = card
         if card.confidence > kept[twin].confidence:
             loser, kept[twin] = kept[twin], card
+            index.replace(twin, keys, markers)
         dropped.append((loser, twin))
     skipped = [
         Skipped(

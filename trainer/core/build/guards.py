@@ -50,7 +50,7 @@ _CLAUSE_WORDS = frozenset(
     )
 )
 _COUNTED = re.compile(
-    r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|deux|trois|quatre|cinq|sept|huit"
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|deux|trois|quatre|cinq|sept|huit"
     r"|neuf|dix)\s+(?:main\s+|principa\w+\s+)?[^\W\d_]+s\b",
     re.IGNORECASE,
 )

@@ -59,7 +59,7 @@ def acronym_cards(sentence: Sentence, lang: str) -> RuleResult:
         short = match.group(1)
         if sum(1 for ch in short if ch.isupper()) < 2:
             continue
-        expansion = long_form(short, sentence.text[: match.start()])
+        expansion = long_form(short, sentence.text[max(0, match.start() - 300) : match.start()])
         if not expansion:
             continue
         cards.append(

@@ -66,6 +66,8 @@ _LIST_NOUN = re.compile(
 def _predicate_problem(pred: str, needs_determiner: bool) -> str:
     """A reason why `pred` does not define the subject, else ""."""
     first = first_word(pred)
+    if not pred[:1].isalnum():
+        return "not a definition (no words after the verb)"
     if first in _NOT_PREDICATE or first.endswith("ly"):
         return "not a definition (qualified or passive predicate)"
     if (
@@ -79,7 +81,7 @@ def _predicate_problem(pred: str, needs_determiner: bool) -> str:
     head = pred.split(",", 1)[0].split()
     if len(pred.split()) < (3 if needs_determiner or first in _DETERMINERS else 5):
         return "vague: definition too short"
-    if len(head) <= 4 and head[-1].lower().strip(".") in _VAGUE_HEADS:
+    if head and len(head) <= 4 and head[-1].lower().strip(".") in _VAGUE_HEADS:
         return f"vague: '{' '.join(head)}' is not a definition"
     return ""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from .blocks import RawBlock, read_blocks
@@ -65,13 +66,11 @@ def split_sentences(parts: tuple[tuple[int, int, str], ...], path: tuple[str, ..
         marks.append((len(text), start, end))
         text += clean
 
+    offsets = [offset for offset, _, _ in marks]
+
     def line_span(lo: int, hi: int) -> Lines:
-        first = last = marks[0][1]
-        for offset, start, end in marks:
-            if offset <= lo:
-                first = start
-            if offset < hi:
-                last = end
+        first = marks[max(0, bisect_right(offsets, lo) - 1)][1]
+        last = marks[max(0, bisect_left(offsets, hi) - 1)][2]
         return (first, max(first, last))
 
     sentences: list[Sentence] = []
