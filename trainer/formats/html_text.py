@@ -4,51 +4,18 @@ from __future__ import annotations
 
 import html
 import re
-from html.parser import HTMLParser
 
 from trainer.core.cards import clean_text
 
-_BREAK_TAGS = {"br", "div", "p", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "hr"}
-_SKIP_TAGS = {"script", "style"}
 _SOUND_RE = re.compile(r"\[sound:([^\]]*)\]")
 
 
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.media: list[str] = []
-        self.skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIP_TAGS:
-            self.skipping += 1
-        elif tag == "br":
-            self.parts.append("\n")
-        elif tag in _BREAK_TAGS:
-            self._break()
-        elif tag in {"img", "audio", "video", "source"}:
-            src = dict(attrs).get("src") or ""
-            if src:
-                self.media.append(src)
-                self.parts.append(f"[{'image' if tag == 'img' else 'media'}: {src}]")
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP_TAGS:
-            self.skipping = max(0, self.skipping - 1)
-        elif tag in _BREAK_TAGS and tag != "br":
-            self._break()
-
-    def handle_data(self, data: str) -> None:
-        if not self.skipping:
-            self.parts.append(data)
-
-    def _break(self) -> None:
-        if self.parts and not "".join(self.parts[-1:]).endswith("\n"):
-            self.parts.append("\n")
+_DROP_RE = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.DOTALL | re.IGNORECASE)
+_MEDIA_RE = re.compile(
+    r"<(img|audio|video|source)\b[^>]*?\bsrc\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))[^>]*>", re.I
+)
+_BREAK_RE = re.compile(r"<br\s*/?>|</?(?:div|p|li|tr|h[1-6]|hr)\b[^>]*>", re.IGNORECASE)
+_TAG_RE = re.compile(r"<[^>]*>")
 
 
 def html_to_text(value: str) -> tuple[str, list[str]]:
@@ -57,13 +24,20 @@ def html_to_text(value: str) -> tuple[str, list[str]]:
     value = _SOUND_RE.sub(lambda m: f"[sound: {m.group(1)}]", value)
     if "<" not in value and "&" not in value:
         return clean_text(value).strip(), sounds
-    parser = _Text()
-    parser.feed(value)
-    parser.close()
-    text = "".join(parser.parts).replace("\xa0", " ")
+    media: list[str] = []
+
+    def placeholder(match: re.Match[str]) -> str:
+        src = html.unescape(match.group(2) or match.group(3) or match.group(4) or "")
+        media.append(src)
+        return f"[{'image' if match.group(1).lower() == 'img' else 'media'}: {src}]"
+
+    text = _DROP_RE.sub("", value)
+    text = _MEDIA_RE.sub(placeholder, text)
+    text = _BREAK_RE.sub("\n", text)
+    text = html.unescape(_TAG_RE.sub("", text)).replace("\xa0", " ")
     text = re.sub(r"[ \t]+\n", "\n", text)
     text = re.sub(r"\n{3,}", "\n\n", text)
-    return clean_text(text).strip(), sounds + parser.media
+    return clean_text(text).strip(), sounds + media
 
 
 def text_to_html(text: str) -> str:

@@ -7,6 +7,8 @@ scheduling and review log when the file has them.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from trainer.core.cards import CardContent
 from trainer.core.scheduling import SchedulingState
 from trainer.formats.model import CardRecord, Package, ReviewRecord
 from trainer.formats.safety import inside, safe_media_name
@@ -128,15 +131,13 @@ def import_package(
                     report.decks_created.append(name)
                     existing_decks.add(name)
             deck_id = deck_ids[name]
-            digest = card.content.content_hash()
+            raw_json, digest = content_json(card.content)
             tags = repo.join_tags(card.tags)
             row = existing.get(card.external_id)
             if row is not None:
                 values: dict[str, Any] = {}
                 if row.content_hash != digest:
-                    values.update(
-                        content=card.content.to_json(), content_hash=digest, kind=card.content.kind.value
-                    )
+                    values.update(content=raw_json, content_hash=digest, kind=card.content.kind.value)
                 if row.tags != tags:
                     values["tags"] = tags
                 if row.deck_id != deck_id:
@@ -151,7 +152,9 @@ def import_package(
                 position += 1
                 order = card.position if package.has_scheduling and card.position > 0 else position
                 inserts.append(
-                    _insert_values(card, deck_id, digest, tags, order, now, package.has_scheduling)
+                    _insert_values(
+                        card, deck_id, (raw_json, digest), tags, order, now, package.has_scheduling
+                    )
                 )
                 if package.has_scheduling and card.reviews:
                     histories[card.external_id] = card.reviews
@@ -166,8 +169,31 @@ def import_package(
     return report
 
 
+def content_json(content: CardContent) -> tuple[str, str]:
+    """`content.to_json()` and its hash, computed without `dataclasses.asdict` (hot path)."""
+    data: dict[str, Any] = {"kind": content.kind.value}
+    for name in ("front", "back", "text", "hint", "note", "group_title"):
+        value = getattr(content, name)
+        if value:
+            data[name] = value
+    if content.cloze_ord:
+        data["cloze_ord"] = content.cloze_ord
+    if content.answers:
+        data["answers"] = list(content.answers)
+    if content.distractors:
+        data["distractors"] = list(content.distractors)
+    raw = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return raw, hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
 def _insert_values(
-    card: CardRecord, deck_id: int, digest: str, tags: str, position: int, now: datetime, scheduling: bool
+    card: CardRecord,
+    deck_id: int,
+    stored: tuple[str, str],
+    tags: str,
+    position: int,
+    now: datetime,
+    scheduling: bool,
 ) -> dict[str, Any]:
     state = card.scheduling if scheduling and card.scheduling else SchedulingState()
     queue = int(state.state)
@@ -177,7 +203,7 @@ def _insert_values(
         queue = QUEUE_BURIED
     return {
         "external_id": card.external_id, "deck_id": deck_id, "kind": card.content.kind.value,
-        "content": card.content.to_json(), "content_hash": digest, "tags": tags, "source": card.source,
+        "content": stored[0], "content_hash": stored[1], "tags": tags, "source": card.source,
         "group_id": card.group, "position": position, **repo.state_values(state), "queue": queue,
         "buried_until": now if queue == QUEUE_BURIED else None, "flag": card.flag if scheduling else 0,
         "created_at": now, "modified_at": now,
