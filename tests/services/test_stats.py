@@ -75,7 +75,8 @@ def anki_mirror(col: Collection, folder: Path) -> object:
         last_ivl = round((r.due_before - r.last_review_before) / DAY_MS) if r.state_before == 2 else -60
         ivl = round((r.due_after - r.reviewed_at) / DAY_MS) if r.state_after == 2 else -600
         anki.db.execute(
-            "insert into revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type) values (?,?,?,?,?,?,?,?,?)",
+            "insert into revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type)"
+            " values (?,?,?,?,?,?,?,?,?)",
             rid, ids[r.card_id], -1, r.rating, ivl, last_ivl, 2500, r.duration_ms, kind,
         )  # fmt: skip
     return anki
@@ -159,8 +160,8 @@ def test_confusion_matrix_from_quiz_answers(col: Collection, clock: Clock, tmp_p
         ]:
             session.execute(
                 text(
-                    "INSERT INTO quiz_answers (card_id, answered_at, mode, correct, given, expected, group_id,"
-                    " duration_ms) VALUES (1, :t, 'choice', :c, :g, :e, 'nerves', 0)"
+                    "INSERT INTO quiz_answers (card_id, answered_at, mode, correct, given, expected,"
+                    " group_id, duration_ms) VALUES (1, :t, 'choice', :c, :g, :e, 'nerves', 0)"
                 ),
                 {"t": int(clock.now.timestamp() * 1000), "c": correct, "g": given, "e": expected},
             )

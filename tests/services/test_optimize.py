@@ -1,0 +1,105 @@
+"""The optimiser on the real review log, its refusal, presets, simulation and revlog import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from tests.conftest import Clock
+from tests.services.test_stats import write_log
+from trainer.collection import Collection
+from trainer.core.scheduling import DEFAULT_PARAMETERS
+from trainer.formats.revlog_csv import RevlogError, read_revlog
+
+
+def test_real_log_import_and_optimise(col: Collection, clock: Clock, shared_data: Path) -> None:
+    summary = col.import_review_log(shared_data / "review-log-josh.csv")
+    assert (summary.cards, summary.reviews) == (1205, 12580)
+    again = col.import_review_log(shared_data / "review-log-josh.csv")
+    assert (again.cards, again.skipped_cards) == (0, 1205)
+    with col.db.read() as session:
+        kinds = dict(session.execute(text("SELECT kind, COUNT(*) FROM reviews GROUP BY kind")).all())
+    assert kinds == {"import": 12580}
+    dry = col.optimizer.optimize(dry_run=True, now=clock.now)
+    assert dry.current_eval is not None and dry.new_eval is not None and dry.split_eval is not None
+    assert dry.current_eval.log_loss == pytest.approx(0.4535, abs=0.002)
+    assert dry.new_eval.log_loss < 0.447
+    assert dry.split_eval.log_loss < 0.445
+    assert not dry.saved and col.presets()["Default"].parameters == DEFAULT_PARAMETERS
+    result = col.optimizer.optimize(now=clock.now)
+    assert result.saved and result.cards_updated == 1205
+    assert col.presets()["Default"].parameters == pytest.approx(result.new)
+    assert result.load_before > 0 and result.load_after > 0
+    # a second run cannot beat itself by much: it keeps what it has unless strictly better
+    again_result = col.optimizer.optimize(dry_run=True, now=clock.now)
+    assert again_result.current_eval is not None and result.new_eval is not None
+    assert again_result.current_eval.log_loss == pytest.approx(result.new_eval.log_loss, abs=1e-4)
+
+
+def test_refuses_with_little_history(col: Collection, clock: Clock, tmp_path: Path) -> None:
+    log = tmp_path / "small.csv"
+    log.write_text(
+        "card_id,review_time,review_rating,review_duration\n"
+        "1,2026-01-01T10:00:00+00:00,3,1000\n1,2026-01-05T10:00:00+00:00,3,1000\n",
+        encoding="utf-8",
+    )
+    col.import_review_log(log, deck="Small")
+    result = col.optimizer.optimize(deck="Small", now=clock.now)
+    assert result.refused is not None and "1 reviews" in result.refused
+    assert not result.saved
+
+
+def test_revlog_errors_name_the_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("card_id,review_time,review_rating\n1,2026-01-01T00:00:00Z,7\n", encoding="utf-8")
+    with pytest.raises(RevlogError, match=r"bad.csv:2: rating 7"):
+        read_revlog(bad)
+    missing = tmp_path / "missing.csv"
+    missing.write_text("card,when\n", encoding="utf-8")
+    with pytest.raises(RevlogError, match="missing column"):
+        read_revlog(missing)
+
+
+def test_review_state_zero_resets(tmp_path: Path) -> None:
+    log = tmp_path / "s.csv"
+    log.write_text(
+        "card_id,review_time,review_rating,review_duration,review_state\n"
+        "5,1711684180217,3,100,0\n5,1711784180217,3,100,2\n5,1711884180217,3,100,0\n",
+        encoding="utf-8",
+    )
+    (reviews,) = read_revlog(log).values()
+    assert [r.state for r in reviews] == [0, 2, 0]
+
+
+def test_preset_change_and_reschedule(col: Collection, clock: Clock, tmp_path: Path) -> None:
+    col.import_review_log(write_log(tmp_path / "log.csv", clock.now, cards=30))
+    service = col.preset_options
+    info = service.get("Default")
+    assert "Imported review log" in info.decks
+    with col.db.read() as session:
+        before = session.execute(text("SELECT SUM(due) FROM cards WHERE state = 2")).scalar()
+    changed = service.change(
+        "Default", ["desired_retention=0.8", "new_per_day=5"], reschedule=True, now=clock.now
+    )
+    assert changed.preset.desired_retention == 0.8 and changed.preset.new_per_day == 5
+    assert changed.rescheduled > 10
+    with col.db.read() as session:
+        after = session.execute(text("SELECT SUM(due) FROM cards WHERE state = 2")).scalar()
+    assert after > before  # lower retention: longer intervals
+    with pytest.raises(ValueError, match="desired retention"):
+        service.change("Default", ["desired_retention=0.5"], now=clock.now)
+    with pytest.raises(ValueError, match="KEY=VALUE"):
+        service.change("Default", ["colour=red"], now=clock.now)
+    assert service.change("Default", ["learning_steps=30,300"], now=clock.now).preset.learning_steps == (
+        30,
+        300,
+    )
+
+
+def test_simulate_lower_retention_means_fewer_reviews(col: Collection, clock: Clock, tmp_path: Path) -> None:
+    col.import_review_log(write_log(tmp_path / "log.csv", clock.now, cards=300))
+    rows = col.optimizer.simulate(retentions=(0.8, 0.95), days=120)
+    assert rows[0].reviews_per_day < rows[1].reviews_per_day
+    assert all(r.retention is not None and 0.5 < r.retention < 1 for r in rows)
