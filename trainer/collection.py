@@ -48,6 +48,11 @@ from trainer.views import (
 if TYPE_CHECKING:  # quiz and browse (TUI issue)
     from trainer.core.quiz import Question as QuizQuestion
 
+if TYPE_CHECKING:  # statistics and optimiser (area: stats)
+    from trainer.core.stats.report import StatsReport
+    from trainer.services.optimize import ImportSummary, OptimizeService
+    from trainer.services.presets import PresetService
+
 __all__ = ["Collection", "NotFoundError", "Rating", "open_collection"]
 
 Clock = Callable[[], datetime]
@@ -293,6 +298,38 @@ class Collection:
     def load_bundled(self, *, now: datetime | None = None) -> SyncReport:
         """Sync the decks shipped with trainer."""
         return self.load([bundled_decks_dir()], now=now)
+
+    # -- statistics and optimiser (area: stats) ------------------------------------------
+
+    def stats_report(
+        self, deck: str | None = None, days: int = 30, *, now: datetime | None = None
+    ) -> StatsReport:
+        """The statistics report (`trainer.core.stats.report.StatsReport`) of a deck or everything."""
+        from trainer.services.stats import StatsService
+
+        return StatsService(self.db, self.zone).report(deck, days, self._now(now))
+
+    @property
+    def optimizer(self) -> OptimizeService:
+        """The optimiser, simulator, presets and review-log import (`trainer.services.optimize`)."""
+        from trainer.services.optimize import OptimizeService
+
+        return OptimizeService(self.db, self.zone)
+
+    def import_review_log(
+        self, path: Path | str, *, deck: str = "Imported review log", now: datetime | None = None
+    ) -> ImportSummary:
+        """Import a review-log CSV (FSRS optimiser layout) into `deck`; returns a summary."""
+        return self.optimizer.import_review_log(Path(path), deck, self._now(now))
+
+    @property
+    def preset_options(self) -> PresetService:
+        """Show and change presets, and reschedule their cards (`trainer.services.presets`)."""
+        from trainer.services.presets import PresetService
+
+        return PresetService(self.db)
+
+    # -- end statistics and optimiser --------------------------------------------------
 
     def meta(self, key: str) -> str | None:
         """A stored collection fact."""

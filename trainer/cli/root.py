@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from trainer import __version__
+from trainer.cli import stats as stats_commands  # area: stats
 from trainer.cli import study
 from trainer.cli import tui as tui_commands  # area: tui
 from trainer.cli.context import Context, pass_context
@@ -44,6 +45,9 @@ for command in study.COMMANDS:
     cli.add_command(command)
 
 for command in tui_commands.COMMANDS:  # area: tui
+    cli.add_command(command)
+
+for command in stats_commands.COMMANDS:  # area: stats
     cli.add_command(command)
 
 __all__ = ["cli", "pass_context"]
