@@ -36,7 +36,6 @@ def test_duplicates_are_reported_not_doubled(col: Collection) -> None:
 
 
 def test_large_import_backs_up_first(col: Collection) -> None:
-    col.import_file  # the public entry point exists
     io.import_package(col.db, Package(cards=[_card(0)]), "seed", col.clock())
     package = Package(cards=[_card(i) for i in range(1, io.LARGE_IMPORT + 1)])
     seen: list[tuple[int, int]] = []
