@@ -1,0 +1,47 @@
+"""The statistics charts view, mounted in a bare app with a real report."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+from textual.widgets import Static
+from textual_plotext import PlotextPlot
+
+from tests.conftest import Clock
+from tests.services.test_stats import write_log
+from trainer.collection import Collection
+from trainer.core.stats.report import StatsReport
+from trainer.tui.screens.stats_charts import StatsCharts
+
+
+class ChartsApp(App[None]):
+    def __init__(self, report: StatsReport) -> None:
+        super().__init__()
+        self.report = report
+
+    def compose(self) -> ComposeResult:
+        yield StatsCharts(self.report, id="charts")
+
+
+def test_charts_mount_and_show_literal_text(col: Collection, clock: Clock, tmp_path: Path) -> None:
+    col.import_review_log(write_log(tmp_path / "log.csv", clock.now, cards=20), deck="[b]Deck[/b]")
+    report = col.stats_report("[b]Deck[/b]", days=30)
+    app = ChartsApp(report)
+    started = time.perf_counter()
+    asyncio.run(_check(app))
+    assert time.perf_counter() - started < 10
+
+
+async def _check(app: ChartsApp) -> None:
+    async with app.run_test(size=(140, 60)) as pilot:
+        await pilot.pause()
+        charts = app.query(PlotextPlot)
+        assert {c.id for c in charts} >= {"chart-reviews", "chart-due", "chart-r", "chart-hours"}
+        summary = app.query_one("#stats-summary", Static)
+        text = str(summary.render())
+        assert "[b]Deck[/b] · last 30 days" in text and "Cards: 20" in text and "True retention (month)" in text
+        reviews = app.query_one("#chart-reviews", PlotextPlot)
+        assert reviews.size.height > 5 and reviews.size.width > 20

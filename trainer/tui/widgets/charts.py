@@ -1,0 +1,69 @@
+"""Chart widgets over `textual-plotext`: each takes plain numbers and draws on mount."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual_plotext import PlotextPlot
+
+
+class BarChart(PlotextPlot):
+    """A bar chart; with several series, stacked."""
+
+    def __init__(
+        self,
+        title: str,
+        labels: Sequence[str],
+        series: Sequence[Sequence[float]],
+        names: Sequence[str] = (),
+        *,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.title = title
+        self.labels = list(labels)
+        self.series = [list(s) for s in series]
+        self.names = list(names)
+
+    def on_mount(self) -> None:
+        plt = self.plt
+        plt.title(self.title)
+        positions = [float(i) for i in range(len(self.labels))]
+        if not positions:
+            return
+        if len(self.series) == 1:
+            plt.bar(positions, self.series[0], width=0.8)
+        else:
+            plt.stacked_bar(positions, self.series, labels=self.names or None, width=0.8)  # type: ignore[call-arg]
+        step = max(1, len(positions) // 8)
+        plt.xticks(positions[::step], self.labels[::step])
+
+
+class LineChart(PlotextPlot):
+    """One or more lines over the same x labels."""
+
+    def __init__(
+        self,
+        title: str,
+        labels: Sequence[str],
+        series: Sequence[Sequence[float]],
+        names: Sequence[str] = (),
+        *,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.title = title
+        self.labels = list(labels)
+        self.series = [list(s) for s in series]
+        self.names = list(names)
+
+    def on_mount(self) -> None:
+        plt = self.plt
+        plt.title(self.title)
+        positions = [float(i) for i in range(len(self.labels))]
+        for index, values in enumerate(self.series):
+            name = self.names[index] if index < len(self.names) else None
+            plt.plot(positions, values, label=name)
+        if positions:
+            step = max(1, len(positions) // 8)
+            plt.xticks(positions[::step], self.labels[::step])
