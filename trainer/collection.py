@@ -48,6 +48,9 @@ from trainer.views import (
 if TYPE_CHECKING:  # quiz and browse (TUI issue)
     from trainer.core.quiz import Question as QuizQuestion
 
+if TYPE_CHECKING:  # import / export (area: io)
+    from trainer.services.io import ExportReport, ImportReport
+
 if TYPE_CHECKING:  # statistics and optimiser (area: stats)
     from trainer.core.stats.report import StatsReport
     from trainer.services.optimize import ImportSummary, OptimizeService
@@ -298,6 +301,41 @@ class Collection:
     def load_bundled(self, *, now: datetime | None = None) -> SyncReport:
         """Sync the decks shipped with trainer."""
         return self.load([bundled_decks_dir()], now=now)
+
+    # -- import / export (area: io) -------------------------------------------------------
+
+    def import_file(
+        self,
+        path: Path | str,
+        *,
+        deck: str | None = None,
+        scheduling: bool = True,
+        fmt: str | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        now: datetime | None = None,
+    ) -> ImportReport:
+        """Import an Anki package, CSV/TSV, JSON, TOML deck or Markdown file (one transaction)."""
+        from trainer.services import io
+
+        return io.import_file(
+            self.db, Path(path), self._now(now), deck=deck, scheduling=scheduling, fmt=fmt, progress=progress
+        )
+
+    def export_file(
+        self,
+        path: Path | str,
+        *,
+        deck: str | None = None,
+        fmt: str | None = None,
+        scheduling: bool = True,
+        now: datetime | None = None,
+    ) -> ExportReport:
+        """Export all cards (or one deck tree) as apkg, csv, tsv, toml or json."""
+        from trainer.services import io
+
+        return io.export_file(self.db, Path(path), self._now(now), deck=deck, fmt=fmt, scheduling=scheduling)
+
+    # -- end import / export ------------------------------------------------------------
 
     # -- statistics and optimiser (area: stats) ------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from trainer import __version__
+from trainer.cli import io as io_commands  # area: io
 from trainer.cli import stats as stats_commands  # area: stats
 from trainer.cli import study
 from trainer.cli import tui as tui_commands  # area: tui
@@ -42,6 +43,9 @@ def _home(obj: Context) -> None:
 
 
 for command in study.COMMANDS:
+    cli.add_command(command)
+
+for command in io_commands.COMMANDS:  # area: io
     cli.add_command(command)
 
 for command in tui_commands.COMMANDS:  # area: tui
