@@ -292,3 +292,23 @@ def test_cards_differing_only_in_numbers_or_acronyms_are_not_merged() -> None:
         "What is type 1 diabetes?",
         "What is type 2 diabetes?",
     ]
+
+
+def test_names_aliases_inverted_definitions_causes_and_resolved_references() -> None:
+    assert summary(build("names_en.txt")) == [
+        basic(
+            "definition",
+            "What is a neurilemmoma?",
+            "A localised swelling of a nerve sheath, in which Schwann cells grow without control.",
+        ),
+        basic(
+            "definition",
+            "What is carpal tunnel release?",
+            "A minor operation that frees the median nerve at the wrist.",
+        ),
+        # "This operation" refers to the term defined as "a minor operation" just before.
+        basic("definition", "What is another name for carpal tunnel release?", "Median nerve decompression."),
+        basic("definition", "What is sensory denervation?", "Loss of the nerve's sensory fibres."),
+        basic("cause", "What can peripheral nerve injuries cause?", "Weakness or paralysis."),
+        basic("cause", "What causes denervation atrophy?", "The loss of trophic support from the nerve."),
+    ]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import PurePath
 
-from .clean import normalise, plain, short_hash, slugify, squash, strip_controls
+from .clean import capitalise, normalise, plain, short_hash, slugify, squash, strip_controls
 from .dedupe import dedupe
 from .guards import anaphoric, too_long
 from .lang import SUPPORTED, majority_language, resolve_language
@@ -27,6 +28,7 @@ from .rules_causes import cause_cards
 from .rules_compare import CompareDraft, bullets_compare, table_compare
 from .rules_definitions import definition_cards
 from .rules_lists import bullet_cards, list_cards
+from .rules_names import name_cards
 from .rules_numbers import number_cards
 from .rules_qa import qa_card
 from .segment import Block, segment, split_sentences
@@ -38,13 +40,31 @@ def section_of(path: tuple[str, ...], lines: Lines) -> str:
     return " > ".join([*(plain(p) for p in path if plain(p)), span])
 
 
+_REFERENCE = re.compile(r"^(?:This|These|Ce|Cet|Cette|Ces)\s+([^\W\d_]+)\s+", re.UNICODE)
+
+
+def resolve_reference(sentence: Sentence, previous: Candidate | None) -> Sentence:
+    """Replace "This <noun>" by the term just defined as a <noun>."""
+    match = _REFERENCE.match(sentence.text)
+    if previous is None or match is None:
+        return sentence
+    back = normalise(str(previous.fields.get("back", ""))).split()[:6]
+    if match.group(1).lower() not in back:
+        return sentence
+    text = capitalise(previous.label) + " " + sentence.text[match.end() :]
+    return Sentence(text, sentence.lines, sentence.path)
+
+
 def sentence_rules(sentence: Sentence, lang: str) -> tuple[list[Candidate], str]:
     """Run every sentence rule; return the candidates, or why none came out."""
     results: list[RuleResult] = [acronym_cards(sentence, lang)]
     definition = definition_cards(sentence, lang)
     results.append(definition)
     if not definition.cards:
-        results.append(cause_cards(sentence, lang))
+        names = name_cards(sentence, lang)
+        results.append(names)
+        if not names.cards:
+            results.append(cause_cards(sentence, lang))
     results.append(list_cards(sentence, lang))
     results.append(number_cards(sentence, lang))
     cards = [card for result in results for card in result.cards]
@@ -73,9 +93,12 @@ class _DocBuilder:
         self.skipped.append(Skipped(self.source.id, section_of(path, lines), lines, excerpt, reason))
 
     def sentences(self, sentences: list[Sentence]) -> None:
-        """Apply the sentence rules."""
+        """Apply the sentence rules (a "This procedure" right after a definition of one is resolved)."""
+        previous: Candidate | None = None
         for sentence in sentences:
+            sentence = resolve_reference(sentence, previous)
             cards, reason = sentence_rules(sentence, self.lang)
+            previous = next((c for c in cards if c.rule == "definition" and c.kind == "basic"), None)
             self.candidates.extend((card, sentence.path) for card in cards)
             if reason:
                 self.skip(sentence.path, sentence.lines, sentence.text, reason)

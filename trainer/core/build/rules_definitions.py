@@ -6,7 +6,7 @@ import re
 
 from . import wording
 from .clean import capitalise, drop_parentheticals, end_sentence, squash, words
-from .guards import anaphoric, first_word, subject_problem, too_long
+from .guards import first_word, subject_problem, too_long
 from .model import Candidate, RuleResult, Sentence
 
 _SUBJ = r"(?P<subj>[^,;:!?]{1,80}?)"
@@ -21,10 +21,6 @@ _DESIGNE = re.compile(
 )
 _ON_APPELLE = re.compile(
     r"^On appelle\s+(?P<subj>[^,;:]{1,60}?)\s+(?P<pred>(?:un|une|le|la|les|l['’]|des|tout|toute)\b.+)$"
-)
-_ALIAS = re.compile(
-    r"^(?P<subj>[^,;:()]{1,60}),\s+(?:also (?:called|known as)|or|(?:aussi|également) "
-    r"(?:appelée?s?|nommée?s?|connue?s? sous le nom d[e'’]))\s*(?P<alias>[^,;()]{1,60}),"
 )
 _COLON = re.compile(r"^(?P<subj>[^:;,.!?()]{1,50}):\s+(?P<pred>.+)$")
 _OCCURS = re.compile(
@@ -97,7 +93,7 @@ def _back(pred: str) -> tuple[str, bool]:
     return capitalise(end_sentence(text)), shortened
 
 
-def _card(
+def make_card(
     sentence: Sentence, rule: str, front: str, back: str, term: str, conf: float, note: str
 ) -> Candidate:
     """A basic draft card."""
@@ -118,19 +114,12 @@ def definition_cards(sentence: Sentence, lang: str) -> RuleResult:
     text = squash(sentence.text).rstrip(" .")
     if too_long(sentence.text):
         return RuleResult(reason=too_long(sentence.text))
-    alias = _ALIAS.match(text)
-    if alias:
-        term = drop_parentheticals(alias.group("subj"))
-        if not subject_problem(term, lang) and not anaphoric(alias.group("alias"), lang):
-            front = wording.other_name(term, lang)
-            back = capitalise(end_sentence(alias.group("alias").strip()))
-            return RuleResult((_card(sentence, "definition", front, back, term, 0.7, ""),))
     appelle = _ON_APPELLE.match(text) if lang == "fr" else None
     if appelle:
         back, short = _back(appelle.group("pred"))
         front = wording.what_is_called(appelle.group("subj"), lang)
         note = sentence.text if short else ""
-        return RuleResult((_card(sentence, "definition", front, back, appelle.group("subj"), 0.8, note),))
+        return RuleResult((make_card(sentence, "definition", front, back, appelle.group("subj"), 0.8, note),))
     reason = ""
     patterns: list[tuple[re.Pattern[str], bool, float]]
     if lang == "fr":
@@ -154,7 +143,7 @@ def definition_cards(sentence: Sentence, lang: str) -> RuleResult:
         back, short = _back(pred)
         front = wording.what_is(term, plural, lang)
         note = sentence.text if short else ""
-        return RuleResult((_card(sentence, "definition", front, back, term, conf, note),))
+        return RuleResult((make_card(sentence, "definition", front, back, term, conf, note),))
     return _colon_or_occurs(sentence, text, lang, reason)
 
 
@@ -171,7 +160,7 @@ def _colon_or_occurs(sentence: Sentence, text: str, lang: str, reason: str) -> R
             back, short = _back(pred)
             front = wording.what_is(term, False, lang)
             note = sentence.text if short else ""
-            return RuleResult((_card(sentence, "definition", front, back, term, 0.7, note),))
+            return RuleResult((make_card(sentence, "definition", front, back, term, 0.7, note),))
         reason = reason or problem
     occurs = _OCCURS.match(text)
     if occurs:
@@ -183,6 +172,6 @@ def _colon_or_occurs(sentence: Sentence, text: str, lang: str, reason: str) -> R
             when = "Lorsque" if lang == "fr" else "When"
             back = f"{when} {pred[:1].lower()}{pred[1:]}"
             front = wording.when_occurs(term, plural, lang)
-            return RuleResult((_card(sentence, "definition", front, back, term, 0.65, ""),))
+            return RuleResult((make_card(sentence, "definition", front, back, term, 0.65, ""),))
         reason = reason or problem
     return RuleResult(reason=reason)

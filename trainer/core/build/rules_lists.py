@@ -117,6 +117,8 @@ def list_cards(sentence: Sentence, lang: str) -> RuleResult:
         return RuleResult(reason=f"list announces {expected} items but has {len(spans)}")
     if not 2 <= len(spans) <= 10 or (not counted and len(spans) < 3):
         return RuleResult(reason="not a clean list (too few or too many items)")
+    if including and not (counted or include) and len(spans) > 6:
+        return RuleResult(reason="too many examples for one card (the list is not exhaustive)")
     cards = [_candidate(sentence, "cloze", {"text": end_sentence(_cloze(text, spans))}, 0.7, "cloze")]
     front = ""
     if counted and counted.group("of"):

@@ -6,11 +6,19 @@ import re
 
 from .clean import capitalise, end_sentence, normalise, plain
 from .model import Candidate, RuleResult, Sentence
+from .rules_numbers import number_spans
 
 MAX_BACK = 300
 """Answers longer than this are shortened to their first sentence or two."""
 MAX_FIRST = 500
 
+_DEFINITION_Q = re.compile(
+    r"^(?:what (?:is|are)\b|what does .+ mean\b|qu['’]est-ce (?:que|qu)|que (?:signifie|veut dire)\b)",
+    re.IGNORECASE,
+)
+_QUANTITY_Q = re.compile(
+    r"^(?:how (?:long|fast|many|much|often|soon)|combien|à quelle vitesse)\b", re.IGNORECASE
+)
 _TERM_PREFIX = re.compile(r"^(?P<term>[^:.!?]{1,50}):\s+(?P<rest>\S.*)$")
 
 
@@ -30,7 +38,12 @@ def qa_card(question: str, answer: list[Sentence], lines: tuple[int, int]) -> Ru
         return RuleResult(reason="question without an answer")
     texts[0] = _strip_term(texts[0], front)
     full = " ".join(texts)
-    if len(full) <= MAX_BACK:
+    counted = [t for t in texts if number_spans(t)]
+    if _DEFINITION_Q.match(front) and len(texts) > 1 and len(texts[0].split()) >= 3:
+        back = texts[0]
+    elif _QUANTITY_Q.match(front) and counted and counted[0] != texts[0]:
+        back = counted[0]
+    elif len(full) <= MAX_BACK:
         back = full
     elif len(" ".join(texts[:2])) <= MAX_BACK:
         back = " ".join(texts[:2])
@@ -43,7 +56,7 @@ def qa_card(question: str, answer: list[Sentence], lines: tuple[int, int]) -> Ru
         kind="basic",
         fields={"front": front, "back": end_sentence(back)},
         rule="qa",
-        confidence=0.8 if shortened else 0.9,
+        confidence=0.85 if shortened else 0.9,
         label=front,
         basis=front,
         lines=lines,
