@@ -1,6 +1,6 @@
 """Import/export of a 20,000-note Anki package: trainer side by side with Anki.
 
-    python bench/bench_io.py [--notes 20000] [--runs 3] [--json OUT]
+python bench/bench_io.py [--notes 20000] [--runs 3] [--json OUT]
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from anki.collection import Collection as AnkiCollection
 from anki.collection import ExportAnkiPackageOptions, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from trainer.collection import open_collection  # noqa: E402
+from trainer.collection import open_collection
 
 
 def build(folder: Path, notes: int) -> Path:
@@ -102,17 +102,24 @@ def main() -> None:
             target = AnkiCollection(str(folder / "a0.anki2"))
             target.export_anki_package(
                 out_path=str(folder / f"anki-out{run}.apkg"),
-                options=ExportAnkiPackageOptions(with_scheduling=True, with_deck_configs=True, with_media=True, legacy=True),
+                options=ExportAnkiPackageOptions(
+                    with_scheduling=True, with_deck_configs=True, with_media=True, legacy=True
+                ),
                 limit=None,
             )
             target.close()
 
         results = []
-        for op, ours, theirs in (("import", trainer_import, anki_import), ("export", trainer_export, anki_export)):
+        for op, ours, theirs in (
+            ("import", trainer_import, anki_import),
+            ("export", trainer_export, anki_export),
+        ):
             t_ms, a_ms = median_ms(ours, args.runs), median_ms(theirs, args.runs)
             results.append({"op": op, "size": args.notes, "trainer_ms": round(t_ms, 1), "anki_ms": round(a_ms, 1),
                             "ratio": round(t_ms / a_ms, 3)})  # fmt: skip
-            print(f"{op:7} {args.notes} notes: trainer {t_ms:8.1f} ms  anki {a_ms:8.1f} ms  ratio {t_ms / a_ms:.2f}")
+            print(
+                f"{op:7} {args.notes} notes: trainer {t_ms:8.1f} ms  anki {a_ms:8.1f} ms  ratio {t_ms / a_ms:.2f}"
+            )
         if args.json_out:
             args.json_out.write_text(json.dumps(results, indent=2))
     finally:
