@@ -10,9 +10,12 @@ import hashlib
 import json
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+
+_TEXT_FIELDS = ("front", "back", "text", "hint", "note", "group_title")
 
 
 class CardKind(StrEnum):
@@ -49,14 +52,24 @@ class CardContent:
     hint: str = ""
     note: str = ""  # extra text shown after the answer
     group_title: str = ""  # compare set title, when generated from one
+    media: tuple[str, ...] = ()  # file names in the collection's media folder
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict with only the non-empty fields."""
-        data = asdict(self)
-        data["kind"] = self.kind.value
-        data["answers"] = list(self.answers)
-        data["distractors"] = list(self.distractors)
-        return {k: v for k, v in data.items() if v not in ("", 0, [], ())}
+        """A JSON-ready dict with only the non-empty fields (hot on import: no `asdict`)."""
+        data: dict[str, Any] = {"kind": self.kind.value}
+        for name in _TEXT_FIELDS:
+            value = getattr(self, name)
+            if value:
+                data[name] = value
+        if self.cloze_ord:
+            data["cloze_ord"] = self.cloze_ord
+        if self.answers:
+            data["answers"] = list(self.answers)
+        if self.distractors:
+            data["distractors"] = list(self.distractors)
+        if self.media:
+            data["media"] = list(self.media)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CardContent:
@@ -72,6 +85,7 @@ class CardContent:
             hint=data.get("hint", ""),
             note=data.get("note", ""),
             group_title=data.get("group_title", ""),
+            media=tuple(data.get("media", ())),
         )
 
     def to_json(self) -> str:
