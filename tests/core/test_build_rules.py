@@ -312,3 +312,22 @@ def test_names_aliases_inverted_definitions_causes_and_resolved_references() -> 
         basic("cause", "What can peripheral nerve injuries cause?", "Weakness or paralysis."),
         basic("cause", "What causes denervation atrophy?", "The loss of trophic support from the nerve."),
     ]
+
+
+def test_enumerated_lists_become_clozes_unless_items_are_long() -> None:
+    short = "Nerve repair goes through three phases: 1) degeneration, 2) regrowth, and 3) maturation.\n"
+    long = (
+        "Muscle passes through three stages: 1) immediate loss of voluntary function and rapid loss of"
+        " mass, 2) increasing atrophy and loss of sarcomeric organization, and 3) muscle fiber"
+        " degeneration and replacement of muscle by fibrous connective tissue and fat.\n"
+    )
+    assert summary(build_drafts([SourceDoc("short.txt", short)])) == [
+        cloze(
+            "list",
+            "Nerve repair goes through three phases: 1) {{c1::degeneration}}, 2) {{c2::regrowth}},"
+            " and 3) {{c3::maturation}}.",
+        )
+    ]
+    result = build_drafts([SourceDoc("long.txt", long)])
+    assert result.cards == []
+    assert result.skipped[0].reason == "list items too long for a clear card"

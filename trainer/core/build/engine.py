@@ -70,7 +70,8 @@ def sentence_rules(sentence: Sentence, lang: str) -> tuple[list[Candidate], str]
     cards = [card for result in results for card in result.cards]
     if cards:
         return cards, ""
-    reason = next((r.reason for r in results if r.reason), "")
+    # The list and number rules' reasons are the most specific when they matched.
+    reason = next((r.reason for r in reversed(results) if r.reason), "")
     text = sentence.text
     return [], reason or too_long(text) or anaphoric(text, lang) or "no card pattern"
 

@@ -43,7 +43,6 @@ def split_items(text: str, offset: int, max_words: int) -> list[tuple[int, int]]
         bounds = [m.end() for m in enum] + [len(body)]
         starts = [m.start() for m in enum[1:]] + [len(body)]
         pieces = [(bounds[i], starts[i]) for i in range(len(enum))]
-        max_words = max(max_words, 16)
     else:
         sep = ";" if ";" in body else ","
         cursor = 0
