@@ -331,3 +331,37 @@ def test_enumerated_lists_become_clozes_unless_items_are_long() -> None:
     result = build_drafts([SourceDoc("long.txt", long)])
     assert result.cards == []
     assert result.skipped[0].reason == "list items too long for a clear card"
+
+
+def test_french_occurrence_cause_list_and_number_wording() -> None:
+    text = (
+        "La neuropathie diabétique survient lorsque la glycémie reste élevée pendant des années.\n"
+        "Le syndrome du canal carpien est causé par une compression du nerf médian au poignet.\n"
+        "Les lésions du nerf radial peuvent entraîner une main tombante.\n"
+        "Les causes de la dénervation comprennent les traumatismes, le diabète, la SLA et la poliomyélite.\n"
+        "Environ la moitié des patients récupèrent en trois mois.\n"
+    )
+    assert summary(build_drafts([SourceDoc("fr.txt", text)])) == [
+        basic(
+            "definition",
+            "Dans quels cas survient la neuropathie diabétique ?",
+            "Lorsque la glycémie reste élevée pendant des années.",
+        ),
+        basic(
+            "cause",
+            "Qu'est-ce qui cause le syndrome du canal carpien ?",
+            "Une compression du nerf médian au poignet.",
+        ),
+        basic("cause", "Que peuvent entraîner les lésions du nerf radial ?", "Une main tombante."),
+        cloze(
+            "list",
+            "Les causes de la dénervation comprennent les {{c1::traumatismes}}, le {{c2::diabète}},"
+            " la {{c3::SLA}} et la {{c4::poliomyélite}}.",
+        ),
+        basic(
+            "list",
+            "Citez 4 causes de la dénervation.",
+            "Les traumatismes; le diabète; la SLA; la poliomyélite.",
+        ),
+        cloze("number", "Environ {{c1::la moitié}} des patients récupèrent en {{c2::trois mois}}."),
+    ]

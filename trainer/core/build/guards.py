@@ -62,6 +62,7 @@ _GENERIC = frozenset(
         " treatment"
     )
 )
+_COMPLEMENT = frozenset(words("of for du de des d pour"))
 _ARTICLES = frozenset(words("the le la les l"))
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 
@@ -80,7 +81,8 @@ def anaphoric(text: str, lang: str) -> str:
     if word in _ANAPHORA.get(lang, _ANAPHORA["en"]) or word in _ANAPHORA["en"]:
         return f"vague: starts with '{word}' (refers to earlier text)"
     tokens = [t.lower() for t in _TOKEN.findall(text)[:3]]
-    if len(tokens) >= 2 and tokens[0] in _ARTICLES and tokens[1] in _GENERIC:
+    complemented = len(tokens) > 2 and re.split(r"['’]", tokens[2])[0] in _COMPLEMENT
+    if len(tokens) >= 2 and tokens[0] in _ARTICLES and tokens[1] in _GENERIC and not complemented:
         return f"vague: '{tokens[0]} {tokens[1]}' refers to earlier text"
     if tokens and re.match(r"l['’]", tokens[0]) and tokens[0][2:] in _GENERIC:
         return f"vague: '{tokens[0]}' refers to earlier text"

@@ -59,7 +59,7 @@ _LIST_NOUN = re.compile(
 )
 
 
-def _predicate_problem(pred: str, needs_determiner: bool) -> str:
+def _predicate_problem(pred: str, needs_determiner: bool, lang: str) -> str:
     """A reason why `pred` does not define the subject, else ""."""
     first = first_word(pred)
     if not pred[:1].isalnum():
@@ -69,7 +69,7 @@ def _predicate_problem(pred: str, needs_determiner: bool) -> str:
     if (
         needs_determiner
         and first not in _DETERMINERS
-        and (len(pred.split()) < 5 or first.endswith(_ADJECTIVE_ENDINGS))
+        and (lang == "fr" or len(pred.split()) < 5 or first.endswith(_ADJECTIVE_ENDINGS))
     ):
         return "not a definition (no noun phrase after the verb)"
     if not needs_determiner and (first.endswith("ed") or first.endswith("ing")):
@@ -134,7 +134,7 @@ def definition_cards(sentence: Sentence, lang: str) -> RuleResult:
         term = drop_parentheticals(match.group("subj"))
         pred = match.group("pred")
         problem = subject_problem(term, lang, articles=True) or _predicate_problem(
-            pred, strict and verb in ("is", "est", "sont")
+            pred, strict and verb in ("is", "est", "sont"), lang
         )
         if problem:
             reason = reason or problem
