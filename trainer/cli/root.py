@@ -5,7 +5,9 @@ from __future__ import annotations
 import click
 
 from trainer import __version__
+from trainer.cli import build as build_commands  # area: build
 from trainer.cli import io as io_commands  # area: io
+from trainer.cli import maintenance as maintenance_commands  # area: maintenance
 from trainer.cli import stats as stats_commands  # area: stats
 from trainer.cli import study
 from trainer.cli import tui as tui_commands  # area: tui
@@ -45,6 +47,9 @@ def _home(obj: Context) -> None:
 for command in study.COMMANDS:
     cli.add_command(command)
 
+for command in maintenance_commands.COMMANDS:  # area: maintenance
+    cli.add_command(command)
+
 for command in io_commands.COMMANDS:  # area: io
     cli.add_command(command)
 
@@ -52,6 +57,9 @@ for command in tui_commands.COMMANDS:  # area: tui
     cli.add_command(command)
 
 for command in stats_commands.COMMANDS:  # area: stats
+    cli.add_command(command)
+
+for command in build_commands.COMMANDS:  # area: build
     cli.add_command(command)
 
 __all__ = ["cli", "pass_context"]
