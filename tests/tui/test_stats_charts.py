@@ -42,6 +42,8 @@ async def _check(app: ChartsApp) -> None:
         assert {c.id for c in charts} >= {"chart-reviews", "chart-due", "chart-r", "chart-hours"}
         summary = app.query_one("#stats-summary", Static)
         text = str(summary.render())
-        assert "[b]Deck[/b] · last 30 days" in text and "Cards: 20" in text and "True retention (month)" in text
+        assert (
+            "[b]Deck[/b] · last 30 days" in text and "Cards: 20" in text and "True retention (month)" in text
+        )
         reviews = app.query_one("#chart-reviews", PlotextPlot)
         assert reviews.size.height > 5 and reviews.size.width > 20

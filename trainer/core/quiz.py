@@ -155,6 +155,8 @@ def _distractor_pool(source: QuizSource, sources: Sequence[QuizSource], expected
     pool: list[str] = []
     siblings = [s for s in sources if source.group_id and s.group_id == source.group_id]
     same_deck = [s for s in sources if s.deck == source.deck and s.content.kind is source.content.kind]
+    if not source.group_id:  # a lone card: other lone cards make better distractors than set members
+        same_deck.sort(key=lambda s: bool(s.group_id))
     for other in [*siblings, *same_deck]:
         if other.card_id == source.card_id:
             continue

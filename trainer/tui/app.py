@@ -6,6 +6,7 @@ a worker thread after the first frame, so the window appears at once.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
@@ -31,6 +32,7 @@ class Start:
     quiz_mode: str = "mixed"
     schedule: bool = False
     query: str = ""
+    seed: int | None = None  # quiz order (fixed in tests)
 
 
 class TrainerApp(App[None]):
@@ -53,6 +55,8 @@ class TrainerApp(App[None]):
         self._owns = col is None
         self.start = start or Start()
         self.open_error: str | None = None
+        self.timer: Callable[[], float] = time.monotonic
+        """Where answer times come from (tests fix it)."""
 
     @property
     def col(self) -> Collection:
@@ -100,7 +104,7 @@ class TrainerApp(App[None]):
         if start.screen == "study":
             self.action_study(start.deck)
         elif start.screen == "quiz":
-            self.open_quiz(start.deck, start.quiz_n, start.quiz_mode, start.schedule)
+            self.open_quiz(start.deck, start.quiz_n, start.quiz_mode, start.schedule, start.seed)
         elif start.screen == "browse":
             self.action_browse(start.query)
         elif start.screen == "stats":
@@ -124,11 +128,18 @@ class TrainerApp(App[None]):
 
         self._push(lambda: ReviewScreen(deck))
 
-    def open_quiz(self, deck: str | None, n: int = 20, mode: str = "mixed", schedule: bool = False) -> None:
+    def open_quiz(
+        self,
+        deck: str | None,
+        n: int = 20,
+        mode: str = "mixed",
+        schedule: bool = False,
+        seed: int | None = None,
+    ) -> None:
         """Start a quiz round."""
         from trainer.tui.screens.quiz import QuizScreen
 
-        self._push(lambda: QuizScreen(deck, n=n, mode=mode, schedule=schedule))
+        self._push(lambda: QuizScreen(deck, n=n, mode=mode, schedule=schedule, seed=seed))
 
     def action_browse(self, query: str = "") -> None:
         """Open the browser."""

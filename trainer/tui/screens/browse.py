@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -61,7 +62,7 @@ class BrowseScreen(Screen[None]):
             table.add_column(label, key=label.lower())
         yield table
         yield Static("", id="status", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Browse"
@@ -87,16 +88,18 @@ class BrowseScreen(Screen[None]):
         table = self.query_one("#results", DataTable)
         row = table.cursor_row
         table.clear()
+        width = max(20, self.app.size.width - 48)
+        zone = self.col.zone
         for card in self.cards:
-            table.add_row(*self._cells(card), key=str(card.id))
+            table.add_row(*self._cells(card, width, zone), key=str(card.id))
         if self.cards:
             table.move_cursor(row=min(row, len(self.cards) - 1))
 
     @staticmethod
-    def _cells(card: CardView) -> list[Text]:
+    def _cells(card: CardView, width: int, zone: tzinfo) -> list[Text]:
         state = "suspended" if card.suspended else "buried" if card.buried else card.state.state.name.lower()
-        due = card.state.due.astimezone().strftime("%Y-%m-%d") if card.state.due else "-"
-        return [_short(card.question), _short(card.deck_name, 24), Text(card.content.kind.value),
+        due = card.state.due.astimezone(zone).strftime("%Y-%m-%d") if card.state.due else "-"
+        return [_short(card.question, width), _short(card.deck_name, 16), Text(card.content.kind.value),
                 Text(state, style="dim" if card.suspended else ""), Text(due)]  # fmt: skip
 
     def selected(self) -> CardView | None:

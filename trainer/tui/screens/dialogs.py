@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import ClassVar
 
 from rich.table import Table
@@ -61,7 +61,7 @@ class EditDialog(ModalScreen[EditResult | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":
@@ -109,12 +109,14 @@ def _problem(content: CardContent) -> str | None:
     return None
 
 
-def _when(value: datetime | None) -> str:
-    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "-"
+def _when(value: datetime | None, zone: tzinfo | None = None) -> str:
+    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value else "-"
 
 
-def info_table(card: CardView, history: list[ReviewEntry], preset: Preset, now: datetime) -> Table:
-    """The facts about one card, as a Rich table of literal text."""
+def info_table(
+    card: CardView, history: list[ReviewEntry], preset: Preset, now: datetime, zone: tzinfo | None = None
+) -> Table:
+    """The facts about one card, as a Rich table of literal text (times in `zone`)."""
     state = card.state
     recall = retrievability(state, preset, now)
     table = Table.grid(padding=(0, 2))
@@ -124,7 +126,7 @@ def info_table(card: CardView, history: list[ReviewEntry], preset: Preset, now: 
         ("Card", card.external_id), ("Deck", card.deck_name), ("Kind", card.content.kind.value),
         ("State", state.state.name.lower() + (" (suspended)" if card.suspended else "")
             + (" (buried)" if card.buried else "")),
-        ("Due", _when(state.due)),
+        ("Due", _when(state.due, zone)),
         ("Stability", f"{state.stability:.2f} days" if state.stability is not None else "-"),
         ("Difficulty", f"{state.difficulty:.2f} / 10" if state.difficulty is not None else "-"),
         ("Retrievability", f"{recall:.0%}" if recall is not None else "-"),
@@ -138,7 +140,7 @@ def info_table(card: CardView, history: list[ReviewEntry], preset: Preset, now: 
     for entry in history[-15:]:
         interval = format_interval(entry.due_after - entry.reviewed_at) if entry.due_after else "-"
         seconds = entry.duration_ms / 1000
-        line = f"{_when(entry.reviewed_at)}  {entry.rating.label:<6}  {seconds:4.0f}s  {interval}"
+        line = f"{_when(entry.reviewed_at, zone)}  {entry.rating.label:<6}  {seconds:4.0f}s  {interval}"
         table.add_row("", line)
     if not history:
         table.add_row("", "never reviewed")
@@ -163,10 +165,12 @@ class InfoDialog(ModalScreen[None]):
         from trainer.tui.app import TrainerApp
 
         app = self.app
-        now = self.now or (app.col.clock() if isinstance(app, TrainerApp) else datetime.now().astimezone())
+        ready = isinstance(app, TrainerApp) and app.ready
+        now = self.now or (app.col.clock() if ready else datetime.now().astimezone())  # type: ignore[attr-defined]
+        zone = app.col.zone if ready else None  # type: ignore[attr-defined]
         with VerticalScroll(classes="dialog"):
-            yield Static(info_table(self.card, self.history, self.preset, now))
-        yield Footer()
+            yield Static(info_table(self.card, self.history, self.preset, now, zone))
+        yield Footer(compact=True)
 
     def action_close(self) -> None:
         """Close."""
@@ -191,7 +195,7 @@ class ConfirmDialog(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("No (n)", id="no")
                 yield Button("Yes (y)", id="yes", variant="error")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
@@ -252,7 +256,7 @@ class SummaryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="summary"):
             yield Static(assemble(*[line + "\n" for line in self.summary.lines()]))
-        yield Footer()
+        yield Footer(compact=True)
 
     def action_close(self) -> None:
         """Back home."""

@@ -45,7 +45,7 @@ class HomeScreen(Screen[None]):
         for label in ("New", "Learn", "Due", "Total"):
             table.add_column(label, key=label.lower())
         yield table
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def trainer(self) -> TrainerApp:

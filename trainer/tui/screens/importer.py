@@ -33,7 +33,7 @@ class ImportScreen(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Close", id="close")
                 yield Button("Import", id="import", variant="primary")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#path", Input).focus()

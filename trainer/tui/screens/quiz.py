@@ -32,17 +32,26 @@ class QuizScreen(Screen[None]):
         Binding("escape,q", "leave", "End"),
     ]
 
-    def __init__(self, deck: str | None, *, n: int = 20, mode: str = "mixed", schedule: bool = False) -> None:
+    def __init__(
+        self,
+        deck: str | None,
+        *,
+        n: int = 20,
+        mode: str = "mixed",
+        schedule: bool = False,
+        seed: int | None = None,
+    ) -> None:
         super().__init__()
         self.deck = deck
         self.n = n
         self.mode = mode
         self.schedule = schedule
+        self.seed = seed
         self.questions: list[Question] = []
         self.index = 0
         self.answered = False
         self.results: list[tuple[Question, bool]] = []
-        self.shown_at = time.monotonic()
+        self.shown_at = 0.0
 
     @property
     def col(self) -> Collection:
@@ -61,12 +70,12 @@ class QuizScreen(Screen[None]):
             yield Static("", id="options", markup=False)
             yield Input(placeholder="Type the answer, then Enter", id="typed", classes="hidden")
             yield Static("", id="verdict", markup=False, classes="hidden")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = f"Quiz: {self.deck or 'All decks'}"
         try:
-            self.questions = self.col.quiz_questions(self.deck, self.n, self.mode)
+            self.questions = self.col.quiz_questions(self.deck, self.n, self.mode, seed=self.seed)
         except (LookupError, ValueError) as exc:
             self.notify(str(exc.args[0] if exc.args else exc), severity="error")
             self.questions = []
@@ -86,7 +95,7 @@ class QuizScreen(Screen[None]):
         question = self.current
         assert question is not None
         self.answered = False
-        self.shown_at = time.monotonic()
+        self.shown_at = float(getattr(self.app, "timer", time.monotonic)())
         score = sum(ok for _, ok in self.results)
         self.query_one("#counts", Static).update(
             Text(f"Question {self.index + 1} of {len(self.questions)}   score {score}/{len(self.results)}")
@@ -110,7 +119,7 @@ class QuizScreen(Screen[None]):
         question = self.current
         assert question is not None
         self.answered = True
-        duration = int((time.monotonic() - self.shown_at) * 1000)
+        duration = int((float(getattr(self.app, "timer", time.monotonic)()) - self.shown_at) * 1000)
         self.col.record_quiz_answer(question, correct=correct, given=given, duration_ms=duration)
         if self.schedule:
             self.col.answer(question.card_id, Rating.GOOD if correct else Rating.AGAIN, duration_ms=duration)

@@ -58,7 +58,7 @@ class ReviewScreen(Screen[None]):
     """Study the due cards of one deck (or all)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "reveal_or_rate", "Show / Good"),
+        Binding("space", "reveal_or_rate", "Show/Good"),
         Binding("enter", "reveal_or_rate", "Show / Good", show=False),
         Binding("1", "rate(1)", "Again", show=False),
         Binding("2", "rate(2)", "Hard", show=False),
@@ -79,10 +79,15 @@ class ReviewScreen(Screen[None]):
         self.study: StudyCard | None = None
         self.revealed = False
         self.proposed: Rating | None = None
-        self.shown_at = time.monotonic()
+        self.shown_at = 0.0
         self.session = Session()
-        self.started = time.monotonic()
+        self.started = 0.0
         self.options: list[str] = []
+
+    def _timer(self) -> float:
+        """Seconds from the app's timer (tests fix it for stable snapshots)."""
+        timer = getattr(self.app, "timer", time.monotonic)
+        return float(timer())
 
     @property
     def col(self) -> Collection:
@@ -105,7 +110,7 @@ class ReviewScreen(Screen[None]):
         with Horizontal(id="ratings", classes="hidden"):
             for rating in Rating:
                 yield Button(rating.label, id=f"rate-{int(rating)}", variant="default")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = self.deck or "All decks"
@@ -128,7 +133,7 @@ class ReviewScreen(Screen[None]):
         self.study = study
         self.revealed = False
         self.proposed = None
-        self.shown_at = time.monotonic()
+        self.shown_at = self._timer()
         card = study.card
         content = card.content
         rendered = render(content)
@@ -162,7 +167,7 @@ class ReviewScreen(Screen[None]):
         if self.study is None:
             return
         counts = self.study.counts
-        elapsed = int(time.monotonic() - self.shown_at)
+        elapsed = int(self._timer() - self.shown_at)
         line = Text.assemble(
             ("New ", "dim"), (str(counts.new), "blue bold"), ("  Learn ", "dim"),
             (str(counts.learning), "red bold"), ("  Due ", "dim"), (str(counts.review), "green bold"),
@@ -240,7 +245,7 @@ class ReviewScreen(Screen[None]):
             if self.options and value <= len(self.options):
                 self.pick(value)
             return
-        duration = int((time.monotonic() - self.shown_at) * 1000)
+        duration = int((self._timer() - self.shown_at) * 1000)
         result = self.col.answer(self.study.card.id, Rating(value), duration_ms=duration)
         self.session.answers.append(result)
         self.session.durations.append(min(duration, 60_000))

@@ -36,7 +36,7 @@ class StatsScreen(Screen[None]):
         for label in ("Deck", "New", "Learning", "Due today", "Total"):
             table.add_column(label)
         yield table
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Statistics"

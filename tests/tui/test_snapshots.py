@@ -1,0 +1,110 @@
+"""The look of every screen at 80x24 and 120x40 (pytest-textual-snapshot, reviewed SVGs).
+
+Regenerate with `pytest tests/tui/test_snapshots.py --snapshot-update`, then look at
+the SVGs in __snapshots__ before committing them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from tests.tui.conftest import only_kind
+from trainer.collection import Collection
+from trainer.core.scheduling import Rating
+from trainer.tui.app import Start, TrainerApp
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+Snap = Callable[..., bool]
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    assert isinstance(pilot.app, TrainerApp)
+    pilot.app.timer = lambda: 100.0  # answer times shown as 0:00
+    await pilot.pause()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_home(snap_compare: Snap, demo: Collection, size: tuple[int, int]) -> None:
+    assert snap_compare(TrainerApp(demo), terminal_size=size, run_before=settle)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_home_empty(snap_compare: Snap, col: Collection, size: tuple[int, int]) -> None:
+    assert snap_compare(TrainerApp(col), terminal_size=size, run_before=settle)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_review_question(snap_compare: Snap, demo: Collection, size: tuple[int, int]) -> None:
+    only_kind(demo, "cloze")
+    assert snap_compare(TrainerApp(demo, start=Start(screen="study")), terminal_size=size, run_before=settle)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_review_answer(snap_compare: Snap, demo: Collection, size: tuple[int, int]) -> None:
+    only_kind(demo, "basic")
+    app = TrainerApp(demo, start=Start(screen="study"))
+    assert snap_compare(app, press=["space"], terminal_size=size, run_before=settle)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_review_typed_verdict(snap_compare: Snap, demo: Collection, size: tuple[int, int]) -> None:
+    only_kind(demo, "typed")
+    app = TrainerApp(demo, start=Start(screen="study"))
+    assert snap_compare(app, press=[*"entrapmnt neuropaty", "enter"], terminal_size=size, run_before=settle)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_review_choice(snap_compare: Snap, demo: Collection, size: tuple[int, int]) -> None:
+    only_kind(demo, "choice")
+    app = TrainerApp(demo, start=Start(screen="study"))
+    assert snap_compare(app, press=["1"], terminal_size=size, run_before=settle)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_card_info(snap_compare: Snap, demo: Collection, size: tuple[int, int]) -> None:
+    card_id = only_kind(demo, "basic")
+    demo.answer(card_id, Rating.GOOD, duration_ms=4200)
+    demo.clock.advance(hours=1)  # type: ignore[attr-defined]
+    app = TrainerApp(demo, start=Start(screen="study"))
+    assert snap_compare(app, press=["i"], terminal_size=size, run_before=settle)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_edit_dialog(snap_compare: Snap, demo: Collection, size: tuple[int, int]) -> None:
+    only_kind(demo, "typed")
+    app = TrainerApp(demo, start=Start(screen="study"))
+    assert snap_compare(app, press=["enter", "e"], terminal_size=size, run_before=settle)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_session_summary(snap_compare: Snap, demo: Collection, size: tuple[int, int]) -> None:
+    only_kind(demo, "basic")
+    app = TrainerApp(demo, start=Start(screen="study"))
+    assert snap_compare(app, press=["space", "1", "escape"], terminal_size=size, run_before=settle)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_quiz(snap_compare: Snap, demo: Collection, size: tuple[int, int]) -> None:
+    app = TrainerApp(demo, start=Start(screen="quiz", deck="Demo", quiz_n=3, quiz_mode="choice", seed=7))
+    assert snap_compare(app, terminal_size=size, run_before=settle)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_browse(snap_compare: Snap, demo: Collection, size: tuple[int, int]) -> None:
+    app = TrainerApp(demo, start=Start(screen="browse", query="deck:Demo"))
+    assert snap_compare(app, terminal_size=size, run_before=settle)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_stats(snap_compare: Snap, demo: Collection, size: tuple[int, int]) -> None:
+    assert snap_compare(TrainerApp(demo, start=Start(screen="stats")), terminal_size=size, run_before=settle)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_import_dialog(snap_compare: Snap, demo: Collection, size: tuple[int, int]) -> None:
+    assert snap_compare(TrainerApp(demo), press=["i"], terminal_size=size, run_before=settle)
