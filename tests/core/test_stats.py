@@ -29,7 +29,9 @@ def test_review_class_uses_21_day_maturity() -> None:
 
 
 def test_true_retention_periods() -> None:
-    counts = true_retention([(0, False, 3), (0, True, 1), (-1, False, 1), (-10, True, 4), (-400, True, 1)])
+    counts = true_retention(
+        [(0, False, 3, 1), (0, True, 1, 1), (-1, False, 1, 1), (-10, True, 4, 1), (-400, True, 1, 1)]
+    )
     assert (counts["today"].young_passed, counts["today"].mature_failed) == (1, 1)
     assert counts["yesterday"].young_failed == 1
     assert counts["week"].young == pytest.approx(0.5)

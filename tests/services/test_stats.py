@@ -182,3 +182,39 @@ def test_true_retention_counts_first_review_of_day(col: Collection, clock: Clock
     today = col.stats_report().retention["today"]
     assert (today.mature_passed, today.mature_failed, today.young_passed) == (1, 0, 0)
     assert col.stats_report().today.again == 1
+
+
+def test_first_of_day_rule_on_a_history_with_repeats(col: Collection, clock: Clock, tmp_path: Path) -> None:
+    col.import_review_log(write_log(tmp_path / "r.csv", clock.now, cards=60, seed=3, repeat_any=True))
+    report = col.stats_report(days=30)
+    with col.db.read() as session:
+        rows = session.execute(
+            text(
+                "SELECT card_id, reviewed_at, rating, due_before, last_review_before FROM reviews"
+                " WHERE state_before = 2 ORDER BY reviewed_at, id"
+            )
+        ).all()
+    from trainer.core import days as days_mod
+
+    start = days_mod.next_day_start(clock.now, TEST_ZONE, 4)
+    nds = int(start.timestamp() * 1000)
+    seen: set[tuple[int, int]] = set()
+    expected = {"month": [0, 0, 0, 0], "year": [0, 0, 0, 0]}
+    repeats = 0
+    for card, at, rating, due_before, last_before in rows:
+        day = (at - nds) // DAY_MS + 1
+        if (card, day) in seen:
+            repeats += 1
+            continue
+        seen.add((card, day))
+        mature = due_before - last_before >= 20.5 * DAY_MS
+        slot = (2 if mature else 0) + (0 if rating > 1 else 1)
+        for name, first in (("month", -29), ("year", -364)):
+            if day >= first:
+                expected[name][slot] += 1
+    assert repeats > 0, "the history has same-day repeats of review cards"
+    for name in ("month", "year"):
+        m = report.retention[name]
+        assert [m.young_passed, m.young_failed, m.mature_passed, m.mature_failed] == expected[name], name
+    deck = next(t for t in report.mastery if t.kind == "deck")
+    assert deck.reviews == sum(expected["month"])

@@ -15,7 +15,7 @@ from trainer.core import days
 from trainer.core.cards import CardContent, render
 from trainer.core.scheduling import Preset
 from trainer.core.stats import DAY_MS, MATURE_DAYS, RetentionCounts, streaks, true_retention
-from trainer.core.stats.cards import CardFacts, CardPass
+from trainer.core.stats.cards import CardPass
 from trainer.core.stats.report import (
     Confusion,
     DayReviews,
@@ -76,10 +76,13 @@ class StatsService:
             nds = days.next_day_start(now, self.zone, hour)
             ctx = _Query(session, scope, to_millis(nds))
             today_date = days.study_date(now, self.zone, hour)
-            per_day = ctx.per_day()
+            since = 1 - period_days
+            per_day = ctx.scan(since, _offset_ms(now, self.zone))
+            ctx.resolve_repeats(min(since, 1 - CALENDAR_DAYS))
             card_pass = self._card_pass(session, ctx, decks, now, period_days)
+            hists = card_pass.histograms()
             streak = streaks(per_day)
-            retention = true_retention(ctx.first_of_day(-(CALENDAR_DAYS - 1)))
+            retention = true_retention(ctx.first_of_day(1 - CALENDAR_DAYS))
             report = StatsReport(
                 deck=deck,
                 days=period_days,
@@ -100,17 +103,17 @@ class StatsService:
                     for d in range(1 - period_days, 1)
                 ),
                 card_counts=card_pass.card_counts(),
-                intervals=card_pass.histograms()[0],
-                stability=card_pass.histograms()[1],
-                difficulty=card_pass.histograms()[2],
-                retrievability=card_pass.histograms()[3],
+                intervals=hists[0],
+                stability=hists[1],
+                difficulty=hists[2],
+                retrievability=hists[3],
                 knowledge=card_pass.knowledge,
                 studied=len(card_pass.rs),
                 retention=retention,
-                buttons=ctx.buttons(1 - period_days),
-                hours=ctx.hours(1 - period_days, _offset_ms(now, self.zone)),
+                buttons=ctx.buttons(since),
+                hours=ctx.hours(),
                 added=tuple(card_pass.added),
-                mastery=self._mastery(session, ctx, card_pass, 1 - period_days),
+                mastery=self._mastery(session, ctx, card_pass, since),
                 confusion=ctx.confusion(),
             )
         return report
@@ -145,7 +148,7 @@ class StatsService:
             ).bindparams(*ctx.expanding()),
             ctx.scope.params(),
         )
-        card_pass.feed((CardFacts(*row) for row in rows), decks)
+        card_pass.feed(rows.all(), decks)
         return card_pass
 
     def _mastery(
@@ -199,6 +202,12 @@ def _questions(session: Session, ids: set[int]) -> dict[int, str]:
     return {int(i): render(CardContent.from_json(c)).question for i, c in rows}
 
 
+def _since(day: int) -> str:
+    """`reviewed_at >= :start`; over long spans written so that SQLite scans the table
+    (a range over most of the log is slower through the time index)."""
+    return "r.reviewed_at >= :start" if day > -60 else "+r.reviewed_at >= :start"
+
+
 def _tuple4(values: Sequence[int]) -> tuple[int, int, int, int]:
     return (int(values[0]), int(values[1]), int(values[2]), int(values[3]))
 
@@ -240,20 +249,32 @@ class _Query:
             statement.bindparams(*self.expanding()), {"nds": self.nds, **self.scope.params(), **params}
         )
 
-    def per_day(self) -> dict[int, tuple[list[int], list[int], int]]:
-        """Day index -> (counts by class, ms by class, Again count), all time."""
-        result: dict[int, tuple[list[int], list[int], int]] = {}
+    def scan(self, since: int, offset_ms: int) -> dict[int, tuple[list[int], list[int], int]]:
+        """One scan of the log, grouped by day, local hour (in the period), class and rating.
+
+        Returns day -> (counts by class, ms by class, Again count); keeps the rows for
+        the answer buttons, the hours and true retention.
+        """
         rows = self._run(
-            f"SELECT {DAY_SQL} AS day, {CLASS_SQL} AS cls, COUNT(*), SUM(r.duration_ms),"
-            f" SUM(CASE WHEN r.rating = 1 THEN 1 ELSE 0 END)"
-            f" FROM reviews r {{JOIN}} WHERE {COUNTED} GROUP BY day, cls"
-        )
-        for day, cls, count, ms, again in rows:
-            counts, times, again_total = result.get(int(day), ([0] * 4, [0] * 4, 0))
-            counts[int(cls)] += int(count)
-            times[int(cls)] += int(ms or 0)
-            result[int(day)] = (counts, times, again_total + int(again or 0))
+            f"SELECT {DAY_SQL} AS day, CASE WHEN r.reviewed_at >= :pstart"
+            f" THEN ((r.reviewed_at + :off) / 3600000) % 24 ELSE -1 END AS h, {CLASS_SQL} AS cls,"
+            f" r.rating, COUNT(*), SUM(r.duration_ms) FROM reviews r {{JOIN}} WHERE {COUNTED}"
+            f" GROUP BY day, h, cls, r.rating",
+            pstart=self.start_ms(since),
+            off=offset_ms,
+        ).all()
+        result: dict[int, tuple[list[int], list[int], int]] = {}
+        self.rows = [(int(d), int(h), int(c), int(r), int(n), int(ms or 0)) for d, h, c, r, n, ms in rows]
+        for day, _hour, cls, rating, count, ms in self.rows:
+            counts, times, again = result.get(day, ([0] * 4, [0] * 4, 0))
+            counts[cls] += count
+            times[cls] += ms
+            result[day] = (counts, times, again + (count if rating == 1 else 0))
         return result
+
+    def start_ms(self, day: int) -> int:
+        """When day index `day` begins."""
+        return self.nds + (day - 1) * DAY_MS
 
     def cards_today(self) -> int:
         """Distinct cards answered today."""
@@ -268,58 +289,79 @@ class _Query:
         """Rating counts for learning / young / mature cards since day `since`."""
         result = {name: [0, 0, 0, 0] for name in ("learning", "young", "mature")}
         names = {0: "learning", 1: "young", 2: "mature", 3: "learning"}
-        rows = self._run(
-            f"SELECT {CLASS_SQL} AS cls, r.rating, COUNT(*) FROM reviews r {{JOIN}}"
-            f" WHERE {COUNTED} AND r.reviewed_at >= :start GROUP BY cls, r.rating",
-            start=self.nds + (since - 1) * DAY_MS,
-        )
-        for cls, rating, count in rows:
-            result[names[int(cls)]][int(rating) - 1] += int(count)
+        for day, _hour, cls, rating, count, _ms in self.rows:
+            if day >= since and 1 <= rating <= 4:
+                result[names[cls]][rating - 1] += count
         return {k: _tuple4(v) for k, v in result.items()}
 
-    def hours(self, since: int, offset_ms: int) -> tuple[tuple[int, int], ...]:
-        """(reviews, passed) per local hour since day `since`."""
-        table = [(0, 0)] * 24
-        rows = self._run(
-            f"SELECT ((r.reviewed_at + :off) / 3600000) % 24 AS h, COUNT(*),"
-            f" SUM(CASE WHEN r.rating > 1 THEN 1 ELSE 0 END) FROM reviews r {{JOIN}}"
-            f" WHERE {COUNTED} AND r.reviewed_at >= :start GROUP BY h",
-            start=self.nds + (since - 1) * DAY_MS,
-            off=offset_ms,
-        )
-        for hour, count, passed in rows:
-            table[int(hour)] = (int(count), int(passed or 0))
-        return tuple(table)
+    def hours(self) -> tuple[tuple[int, int], ...]:
+        """(reviews, passed) per local hour over the period."""
+        table = [[0, 0] for _ in range(24)]
+        for _day, hour, _cls, rating, count, _ms in self.rows:
+            if hour >= 0:
+                table[hour][0] += count
+                table[hour][1] += count if rating > 1 else 0
+        return tuple((a, b) for a, b in table)
 
-    def _first_of_day_sql(self, columns: str, group: str) -> str:
-        return (
-            f"SELECT {columns} FROM (SELECT r.card_id, {DAY_SQL} AS day, {CLASS_SQL} AS cls, r.rating,"
-            f" ROW_NUMBER() OVER (PARTITION BY r.card_id, {DAY_SQL}"
-            f" ORDER BY r.reviewed_at, r.id) AS n"
-            f" FROM reviews r {{JOIN}} WHERE {COUNTED} AND r.state_before = 2 AND r.reviewed_at >= :start) f"
-            f" WHERE f.n = 1 GROUP BY {group}"
-        )
+    def resolve_repeats(self, since: int) -> None:
+        """Find review-card answers that were not the card's first of their day.
 
-    def first_of_day(self, since: int) -> list[tuple[int, bool, int]]:
-        """(day, mature, rating) of first-of-day reviews of review cards, expanded from counts."""
-        rows = self._run(
-            self._first_of_day_sql("f.day, f.cls, f.rating, COUNT(*)", "f.day, f.cls, f.rating"),
-            start=self.nds + (since - 1) * DAY_MS,
-        )
-        out: list[tuple[int, bool, int]] = []
-        for day, cls, rating, count in rows:
-            out.extend([(int(day), int(cls) == 2, int(rating))] * int(count))
-        return out
+        Only answers whose previous answer fell on the same day can be repeats; those few
+        are checked exactly against the card's other answers that day.
+        """
+        day_start = f"(r.reviewed_at - (r.reviewed_at - :nds + {SHIFT_DAYS * DAY_MS}) % {DAY_MS})"
+        candidates = self._run(
+            f"SELECT r.id, r.card_id, r.reviewed_at, {DAY_SQL} AS day, {CLASS_SQL} AS cls, r.rating"
+            f" FROM reviews r {{JOIN}} WHERE {COUNTED} AND r.state_before = 2 AND {_since(since)}"
+            f" AND r.last_review_before >= {day_start}",
+            start=self.start_ms(since),
+        ).all()
+        self.repeats: list[tuple[int, int, int, int]] = []  # (card, day, class, rating)
+        if not candidates:
+            return
+        cards = sorted({int(c[1]) for c in candidates})
+        earlier: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for chunk in range(0, len(cards), 500):
+            for rid, cid, at, state in self.session.execute(
+                text(
+                    "SELECT r.id, r.card_id, r.reviewed_at, r.state_before FROM reviews r"
+                    f" WHERE r.card_id IN :cards AND {COUNTED} AND r.reviewed_at >= :start"
+                ).bindparams(bindparam("cards", expanding=True)),
+                {"cards": cards[chunk : chunk + 500], "start": self.start_ms(since)},
+            ):
+                if state == 2:
+                    key = (int(cid), (int(at) - self.nds) // DAY_MS + 1)
+                    earlier.setdefault(key, []).append((int(at), int(rid)))
+        for rid, cid, at, day, cls, rating in candidates:
+            first = min(earlier.get((int(cid), int(day)), [(int(at), int(rid))]))
+            if first != (int(at), int(rid)):
+                self.repeats.append((int(cid), int(day), int(cls), int(rating)))
+
+    def first_of_day(self, since: int) -> list[tuple[int, bool, int, int]]:
+        """(day, mature, rating, count) of first-of-day answers of review cards since day `since`."""
+        counts: dict[tuple[int, int, int], int] = {}
+        for day, _hour, cls, rating, count, _ms in self.rows:
+            if cls in (1, 2) and day >= since:
+                counts[(day, cls, rating)] = counts.get((day, cls, rating), 0) + count
+        for _card, day, cls, rating in self.repeats:
+            if day >= since:
+                counts[(day, cls, rating)] -= 1
+        return [(day, cls == 2, rating, n) for (day, cls, rating), n in counts.items() if n]
 
     def retention_by_card(self, since: int) -> dict[int, tuple[int, int]]:
-        """Card -> (passed, total) first-of-day reviews since day `since`."""
+        """Card -> (passed, total) first-of-day answers of review cards since day `since`."""
         rows = self._run(
-            self._first_of_day_sql(
-                "f.card_id, SUM(CASE WHEN f.rating > 1 THEN 1 ELSE 0 END), COUNT(*)", "f.card_id"
-            ),
-            start=self.nds + (since - 1) * DAY_MS,
-        )
-        return {int(c): (int(p or 0), int(t)) for c, p, t in rows}
+            f"SELECT r.card_id, SUM(CASE WHEN r.rating > 1 THEN 1 ELSE 0 END), COUNT(*) FROM reviews r"
+            f" {{JOIN}} WHERE {COUNTED} AND r.state_before = 2 AND {_since(since)}"
+            f" GROUP BY r.card_id",
+            start=self.start_ms(since),
+        ).all()
+        result = {int(c): (int(p or 0), int(t)) for c, p, t in rows}
+        for card, day, _cls, rating in self.repeats:
+            if day >= since and card in result:
+                passed, total = result[card]
+                result[card] = (passed - (1 if rating > 1 else 0), total - 1)
+        return result
 
     def confusion(self) -> tuple[Confusion, ...]:
         """Wrong choices per compare set: which item was given instead of which."""

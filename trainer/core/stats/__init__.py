@@ -61,17 +61,17 @@ class RetentionCounts:
     mature_passed: int = 0
     mature_failed: int = 0
 
-    def add(self, mature: bool, passed: bool) -> None:
-        """Count one first-of-day review."""
+    def add(self, mature: bool, passed: bool, count: int = 1) -> None:
+        """Count first-of-day reviews."""
         if mature:
             if passed:
-                self.mature_passed += 1
+                self.mature_passed += count
             else:
-                self.mature_failed += 1
+                self.mature_failed += count
         elif passed:
-            self.young_passed += 1
+            self.young_passed += count
         else:
-            self.young_failed += 1
+            self.young_failed += count
 
     @property
     def young(self) -> float | None:
@@ -95,13 +95,13 @@ def rate(passed: int, total: int) -> float | None:
     return passed / total if total else None
 
 
-def true_retention(first_reviews: Iterable[tuple[int, bool, int]]) -> dict[str, RetentionCounts]:
-    """Counts per period from (day index, mature, rating) of first-of-day reviews."""
+def true_retention(first_reviews: Iterable[tuple[int, bool, int, int]]) -> dict[str, RetentionCounts]:
+    """Counts per period from (day index, mature, rating, count) of first-of-day reviews."""
     result = {name: RetentionCounts() for name, _, _ in PERIODS}
-    for day, mature, rating in first_reviews:
+    for day, mature, rating, count in first_reviews:
         for name, start, end in PERIODS:
             if start <= day <= end:
-                result[name].add(mature, rating > 1)
+                result[name].add(mature, rating > 1, count)
     return result
 
 
