@@ -1,0 +1,99 @@
+"""End to end in a real terminal: tmux runs `trainer`, keys are sent, the screen is read back."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from trainer.collection import open_collection
+
+DECK = """
+[deck]
+id = "e2e"
+name = "E2E"
+
+[[cards]]
+id = "one"
+front = "What regrows about 1 mm a day?"
+back = "Peripheral axons"
+"""
+
+
+class Tmux:
+    """One tmux server on a private socket."""
+
+    def __init__(self, socket: str) -> None:
+        self.socket = socket
+
+    def run(self, *args: str) -> str:
+        result = subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=True
+        )
+        return result.stdout
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", "e2e")
+
+    def wait_for(self, text: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
+
+    def alive(self) -> bool:
+        probe = ["tmux", "-L", self.socket, "has-session", "-t", "e2e"]
+        return subprocess.run(probe, capture_output=True, check=False).returncode == 0
+
+    def keys(self, *keys: str) -> None:
+        self.run("send-keys", "-t", "e2e", *keys)
+
+
+@pytest.fixture
+def tmux() -> Iterator[Tmux]:
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed (.ci/run installs it)")
+    server = Tmux(f"trainer-test-{os.getpid()}")
+    yield server
+    subprocess.run(["tmux", "-L", server.socket, "kill-server"], capture_output=True, check=False)
+
+
+def test_review_in_a_real_terminal_lands_in_the_database(tmux: Tmux, tmp_path: Path) -> None:
+    deck = tmp_path / "e2e.toml"
+    deck.write_text(DECK, encoding="utf-8")
+    db = tmp_path / "col.sqlite3"
+    with open_collection(db, install_bundled=False) as col:  # just this deck, no bundled ones
+        col.load([deck])
+    command = f"TRAINER_DB={db} TERM=xterm-256color {sys.executable} -m trainer"
+    tmux.run("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", command)
+    home = tmux.wait_for("All decks")
+    assert "E2E" in home
+    tmux.keys("Enter")  # the highlighted first row is the only deck
+    tmux.wait_for("What regrows about 1 mm a day?")
+    tmux.keys("Space")
+    screen = tmux.wait_for("Peripheral axons")
+    assert "3 Good 10m" in screen
+    tmux.keys("3")
+    tmux.wait_for("done 1")
+    tmux.keys("Escape")
+    tmux.wait_for("Cards studied:   1")
+    tmux.keys("Escape")
+    tmux.wait_for("All decks")
+    tmux.keys("q")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and tmux.alive():
+        time.sleep(0.1)
+    assert not tmux.alive(), "q did not quit the app"
+    with open_collection(db, install_bundled=False) as col:
+        card = col.search("regrows")[0]
+        assert [h.rating.label for h in col.history(card.id)] == ["Good"]
