@@ -200,9 +200,8 @@ def main(argv: list[str] | None = None) -> int:
             opt_rows, figures = bench_optimizer(folder, 1 if args.quick else 3)
             rows += opt_rows
     for r in rows:
-        print(
-            f"{r['op']:<28} {r['size']:>8,}  trainer {r['trainer_ms']} ms  Anki {r['anki_ms']} ms  ratio {r['ratio']}"
-        )
+        times = f"trainer {r['trainer_ms']} ms  Anki {r['anki_ms']} ms  ratio {r['ratio']}"
+        print(f"{r['op']:<28} {r['size']:>8,}  {times}")
     for key, value in figures.items():
         print(f"{key}: {value:.4f}")
     if args.out:
