@@ -16,6 +16,7 @@ an optional `now` (aware datetime); when omitted, the collection's clock is read
 
 from __future__ import annotations
 
+import sqlite3  # maintenance (issue 8)
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
@@ -23,6 +24,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError  # maintenance (issue 8)
 
 from trainer.core import days
 from trainer.core.cards import CardContent
@@ -47,6 +49,8 @@ from trainer.views import (
 
 if TYPE_CHECKING:  # quiz and browse (TUI issue)
     from trainer.core.quiz import Question as QuizQuestion
+    from trainer.services.maintenance import CheckReport  # maintenance (issue 8)
+    from trainer.store.backup import BackupInfo  # maintenance (issue 8)
 
 if TYPE_CHECKING:  # import / export (area: io)
     from trainer.services.io import ExportReport, ImportReport
@@ -74,6 +78,7 @@ class Collection:
 
     def close(self) -> None:
         """Release the database connections."""
+        self._auto_backup()  # maintenance: at most every 30 minutes of study
         self.db.dispose()
 
     def __enter__(self) -> Collection:
@@ -131,7 +136,11 @@ class Collection:
         """Answer a card; committed before this returns."""
         if isinstance(rating, str):
             rating = Rating.parse(rating)
-        return self.study.answer(card_id, Rating(rating), self._now(now), duration_ms)
+        result = self.study.answer(card_id, Rating(rating), self._now(now), duration_ms)
+        self._answers_since_check = getattr(self, "_answers_since_check", 0) + 1
+        if self._answers_since_check >= 50:  # maintenance: cheap periodic auto-backup check
+            self._auto_backup(now)
+        return result
 
     def undo(self, *, now: datetime | None = None) -> UndoResult | None:
         """Take back the last answer (works across restarts); None when there is none."""
@@ -269,6 +278,43 @@ class Collection:
         from trainer.services.browse import BrowseService
 
         BrowseService(self.db, self.zone).reset(card_id, self._now(now))
+
+    # -- maintenance: check, backups, restore (issue 8) --------------------------------
+
+    def check(self, *, repair: bool = False, now: datetime | None = None) -> CheckReport:
+        """Integrity, foreign keys and invariants; with `repair`, fix what can be fixed."""
+        from trainer.services import maintenance
+
+        return maintenance.check(self.db, self._now(now), repair=repair)
+
+    def backup(self, reason: str = "manual", *, now: datetime | None = None) -> Path:
+        """Back up an SQLite collection now (SQLite backup API), thinning old backups."""
+        from trainer.services import maintenance
+
+        return maintenance.backup(self.db, self._now(now), self.zone, reason)
+
+    def backups(self) -> list[BackupInfo]:
+        """The collection's backups, newest first."""
+        from trainer.services import maintenance
+
+        return maintenance.backups(self.db)
+
+    def restore(self, source: Path | str, *, now: datetime | None = None) -> Path:
+        """Replace the collection with a backup, backing up the current one first (its path)."""
+        from trainer.services import maintenance
+
+        return maintenance.restore(self.db, Path(source), self._now(now), self.zone)
+
+    def _auto_backup(self, now: datetime | None = None) -> None:
+        from trainer.services import maintenance
+
+        self._answers_since_check = 0
+        moment = self._now(now)
+        try:
+            if maintenance.auto_backup_due(self.db, moment):
+                maintenance.backup(self.db, moment, self.zone, "auto")
+        except (OSError, SQLAlchemyError, sqlite3.Error):
+            pass  # a failed automatic backup must never stop studying
 
     # -- presets ---------------------------------------------------------------------
 
