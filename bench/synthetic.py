@@ -21,6 +21,7 @@ from trainer.collection import open_collection
 from trainer.store import repo
 
 N_DECKS = 20
+LEARNING_CARDS = 300  # cards in (re)learning, answered today: a day's work, whatever the size
 DAY_MS = 86_400_000
 
 
@@ -53,7 +54,7 @@ class Plan:
 
 
 def plan(n_cards: int, n_reviews: int, now: datetime, seed: int = 7) -> Plan:
-    """Draw a deterministic data set: 30 % new, 5 % learning, 65 % review cards."""
+    """Draw a deterministic data set: 30 % new, about 300 (re)learning cards, the rest in review."""
     rng = random.Random(seed + n_cards)
     now_ms = int(now.timestamp() * 1000)
     cards: list[PlannedCard] = []
@@ -61,6 +62,7 @@ def plan(n_cards: int, n_reviews: int, now: datetime, seed: int = 7) -> Plan:
     per_card = max(1, n_reviews // max(1, len(reviewed)))
     extra = n_reviews - per_card * len(reviewed)
     reviewed_set = set(reviewed)
+    learning_share = min(0.05, LEARNING_CARDS / max(1, len(reviewed)))
     for i in range(n_cards):
         deck = i % N_DECKS
         if i not in reviewed_set:
@@ -68,7 +70,7 @@ def plan(n_cards: int, n_reviews: int, now: datetime, seed: int = 7) -> Plan:
             continue
         reps = per_card + (1 if extra > 0 else 0)
         extra -= 1
-        if rng.random() < 0.07:
+        if rng.random() < learning_share:
             due = now_ms + rng.randint(-600_000, 600_000)
             last = due - 600_000
             cards.append(
@@ -166,6 +168,7 @@ def build_trainer(p: Plan, path: Path, chunk: int = 50_000) -> Path:
                     batch = []
         if batch:
             session.execute(sql, batch)
+    col.set_meta("last_backup_at", p.now.isoformat())  # no automatic backup of bench data
     col.close()
     return path
 

@@ -145,11 +145,12 @@ def test_sigkilled_review_processes_lose_nothing(tmp_path: Path) -> None:
     conn.close()
     reported = {k: v for lane in lanes for k, v in lane.done.items()}
     assert len(reported) > 30, "the workers should have answered between kills"
-    # Undo removes the newest answer, so a reported answer may be missing only if undone.
-    missing = {rid for rid in reported if rid not in logged}
+    # Undo removes the newest answer (and SQLite may reuse its id for a later one), so a
+    # reported answer may be absent from the log only when an undo took it back.
+    missing = {rid for rid, card in reported.items() if logged.get(rid) != card}
     undos = sum(lane.undone + lane.uncertain_undos for lane in lanes)
     assert len(missing) <= undos
-    assert all(logged[rid] == card for rid, card in reported.items() if rid in logged)
+    assert len(reported) - len(missing) > 30
 
     col = open_collection(path, clock=lambda: FIXED_NOW, zone=TEST_ZONE, install_bundled=False)
     try:

@@ -24,7 +24,7 @@ from trainer.core.scheduling import (
 )
 from trainer.store import repo
 from trainer.store.engine import Database
-from trainer.store.models import QUEUE_BURIED, QUEUE_SUSPENDED, from_millis, to_millis
+from trainer.store.models import QUEUE_BURIED, QUEUE_SUSPENDED, to_millis
 from trainer.views import AnswerResult, DeckInfo, QueueCounts, StudyCard, UndoResult
 
 cards_t = repo.cards_t
@@ -153,16 +153,9 @@ class StudyService:
         new_left: int,
         reviews_left: int,
     ) -> QueueCounts:
-        new = learning = review = 0
-        for deck_id, queue, count, due_count, _ in repo.queue_counts_by_deck(session, from_millis(cutoff)):
-            if deck_id not in deck_ids:
-                continue
-            if queue == 0:
-                new += count
-            elif queue in (1, 3):
-                learning += due_count or 0
-            elif queue == 2:
-                review += due_count or 0
+        new = repo.count_limited(session, deck_ids, (0,), due_before=None, limit=new_left)
+        learning = repo.count_limited(session, deck_ids, (1, 3), due_before=cutoff, limit=None)
+        review = repo.count_limited(session, deck_ids, (2,), due_before=cutoff, limit=reviews_left)
         return QueueCounts(new=min(new, new_left), learning=learning, review=min(review, reviews_left))
 
     def _scope(self, session: Session, deck: str | None) -> tuple[list[int], Preset]:

@@ -178,7 +178,7 @@ class ReviewRow(Base):
 
     __table_args__ = (
         Index("ix_reviews_card_time", "card_id", "reviewed_at"),
-        Index("ix_reviews_time", "reviewed_at"),
+        Index("ix_reviews_day", "reviewed_at", "kind", "state_before", "card_id"),  # covers "done today"
     )
 
 

@@ -259,20 +259,17 @@ def queue_counts_by_deck(session: Session, cutoff: datetime) -> list[Any]:
 
 
 def done_today(session: Session, deck_ids: Sequence[int], since: datetime) -> dict[int, int]:
-    """Answers since `since` in these decks, by the card state before the answer."""
-    rows = session.execute(
-        select(reviews_t.c.state_before, func.count())
-        .join(cards_t, cards_t.c.id == reviews_t.c.card_id)
-        .where(
-            and_(
-                reviews_t.c.reviewed_at >= to_millis(since),
-                reviews_t.c.kind == "review",
-                cards_t.c.deck_id.in_(deck_ids),
-            )
-        )
-        .group_by(reviews_t.c.state_before)
-    )
-    return {int(state): int(count) for state, count in rows}
+    """Answers since `since` in these decks, by the card state before the answer.
+
+    Filtering decks in Python keeps the plan on the reviews' time index: with the deck
+    filter in SQL, SQLite walks every card of the decks instead (30 ms at 20,000 cards).
+    """
+    wanted = set(deck_ids)
+    done: dict[int, int] = {}
+    for (deck_id, state), count in done_today_by_deck(session, since).items():
+        if deck_id in wanted:
+            done[state] = done.get(state, 0) + count
+    return done
 
 
 def done_today_by_deck(session: Session, since: datetime) -> dict[tuple[int, int], int]:
@@ -284,6 +281,29 @@ def done_today_by_deck(session: Session, since: datetime) -> dict[tuple[int, int
         .group_by(cards_t.c.deck_id, reviews_t.c.state_before)
     )
     return {(int(d), int(s)): int(n) for d, s, n in rows}
+
+
+def count_limited(
+    session: Session,
+    deck_ids: Sequence[int],
+    queues: Sequence[int],
+    *,
+    due_before: int | None,
+    limit: int | None,
+) -> int:
+    """How many cards of these decks and queues (due before a time) there are, counting at most `limit`.
+
+    Bounded by the daily limit, the count reads a few index entries, not every card.
+    """
+    if limit is not None and limit <= 0:
+        return 0
+    conditions: list[ColumnElement[bool]] = [cards_t.c.deck_id.in_(deck_ids), cards_t.c.queue.in_(queues)]
+    if due_before is not None:
+        conditions.append(cards_t.c.due < due_before)
+    inner = select(cards_t.c.id).where(and_(*conditions))
+    if limit is not None:
+        inner = inner.limit(limit)
+    return int(session.execute(select(func.count()).select_from(inner.subquery())).scalar() or 0)
 
 
 def first_card(
