@@ -56,7 +56,7 @@ class Pty:
         self.buffer = b""
 
     def wait_for(self, marker: bytes, timeout: float = 30.0, start: int = 0) -> float:
-        """Seconds since `self.started`... until `marker` appears after byte `start` of the output."""
+        """The perf_counter time at which `marker` appeared after byte `start` of the output."""
         deadline = time.perf_counter() + timeout
         while marker not in self.buffer[start:]:
             remaining = deadline - time.perf_counter()
@@ -184,9 +184,8 @@ def main() -> None:
                             "baseline_ms": round(b, 1), "ratio": round(f / b, 3)})  # fmt: skip
             rates = rate_times(db, args.answers)
             r = statistics.median(rates)
-            print(
-                f"    rating key -> next card drawn: median {r:.1f} ms (p90 {sorted(rates)[int(0.9 * len(rates))]:.1f})"
-            )
+            p90 = sorted(rates)[int(0.9 * len(rates))]
+            print(f"    rating key -> next card drawn: median {r:.1f} ms (p90 {p90:.1f})")
             results.append({"op": "rate_to_next_card", "size": size, "trainer_ms": round(r, 2),
                             "baseline_ms": 10.0, "ratio": round(r / 10.0, 3)})  # fmt: skip
     if args.json_out:

@@ -147,16 +147,16 @@ class ReviewScreen(Screen[None]):
         self.query_one("#question", Static).update(question)
         options = self.query_one("#options", Static)
         self.options = choice_options(card.id, rendered.options) if content.kind is CardKind.CHOICE else []
-        options.set_class(not self.options, "hidden")
+        options.display = bool(self.options)
         options.update(assemble(*[f"{n}. {text}\n" for n, text in enumerate(self.options, 1)]))
         typed = self.query_one("#typed", Input)
         is_typed = content.kind is CardKind.TYPED
-        typed.set_class(not is_typed, "hidden")
+        typed.display = is_typed
         typed.value = ""
         typed.disabled = not is_typed
-        self.query_one("#verdict", Static).add_class("hidden")
-        self.query_one("#answer", Static).add_class("hidden")
-        self.query_one("#ratings").add_class("hidden")
+        self.query_one("#verdict", Static).display = False
+        self.query_one("#answer", Static).display = False
+        self.query_one("#ratings").display = False
         if is_typed:
             typed.focus()
         else:
@@ -189,9 +189,9 @@ class ReviewScreen(Screen[None]):
         if card.content.note:
             answer.append(Text("\n\n" + literal(card.content.note).plain, style="italic"))
         self.query_one("#answer", Static).update(answer)
-        self.query_one("#answer", Static).remove_class("hidden")
+        self.query_one("#answer", Static).display = True
         verdict = self.query_one("#verdict", Static)
-        verdict.set_class(check is None, "hidden")
+        verdict.display = check is not None
         if check is not None:
             verdict.update(check)
         typed = self.query_one("#typed", Input)
@@ -201,7 +201,7 @@ class ReviewScreen(Screen[None]):
             interval = format_interval(self.study.preview[rating].interval)
             button.label = f"{int(rating)} {rating.label} {interval}"
             button.variant = RATING_STYLES[rating] if rating == (self.proposed or Rating.GOOD) else "default"
-        self.query_one("#ratings").remove_class("hidden")
+        self.query_one("#ratings").display = True
         self.set_focus(None)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
