@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
 import pytest
 from click.testing import CliRunner
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "formats"))
-from anki_oracle import build_collection, export_package
-
+from tests.formats.anki_oracle import build_collection, export_package
 from trainer.cli import main
-
-pytestmark = pytest.mark.filterwarnings("ignore:No path_separator found:DeprecationWarning")
 
 
 @pytest.fixture(scope="module")

@@ -28,8 +28,8 @@ def read_markdown(path: Path, *, deck: str | None = None) -> Package:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ImportFormatError(path, f"line {line}", f"invalid UTF-8 at byte {exc.start}") from None
+        bad_line = raw[: exc.start].count(b"\n") + 1
+        raise ImportFormatError(path, f"line {bad_line}", f"invalid UTF-8 at byte {exc.start}") from None
     blocks: list[tuple[int, dict[str, list[str]]]] = []
     current: list[str] | None = None
     for number, line in enumerate(text.splitlines(), start=1):
