@@ -75,6 +75,46 @@ def build_collection(folder: Path, *, reviews: bool = True, fsrs: bool = True) -
     return Built(path, notes, cards, guids)
 
 
+PARAMS = [round(0.2 + 0.05 * i, 4) for i in range(21)]
+
+
+def build_learning(folder: Path) -> Built:
+    """A collection whose deck uses changed options ("Hard stuff": 3 learning steps, FSRS parameters,
+    retention 0.85, 33 new a day) and holds one card answered Good once: left in learning, step 2 of 3."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "learning.anki2"
+    col = AnkiCollection(str(path))
+    try:
+        col.set_config("fsrs", True)
+        did = col.decks.id("Steps")
+        conf = col.decks.get_config(col.decks.add_config_returning_id("Hard stuff"))
+        assert conf is not None
+        conf["new"]["delays"] = [1.0, 10.0, 60.0]
+        conf["new"]["perDay"] = 33
+        conf["rev"]["perDay"] = 333
+        conf["lapse"]["delays"] = [5.0]
+        conf["desiredRetention"] = 0.85
+        conf["fsrsParams6"] = PARAMS
+        col.decks.update_config(conf)
+        deck = col.decks.get(did)
+        assert deck is not None
+        deck["conf"] = conf["id"]
+        col.decks.save(deck)
+        note = col.new_note(col.models.by_name("Basic"))  # type: ignore[arg-type]
+        note.fields[0], note.fields[1] = "Bold <b>word</b>", "<i>tilted</i><br>and <strong>strong</strong>"
+        col.add_note(note, did)
+        col.decks.select(did)
+        card = col.sched.getCard()
+        assert card is not None
+        card.start_timer()
+        col.sched.answerCard(card, 3)  # type: ignore[arg-type]
+        assert col.db.scalar("select left from cards") % 1000 == 2
+        guids = [note.guid]
+    finally:
+        col.close()
+    return Built(path, 1, 1, guids)
+
+
 def answer_some(col: AnkiCollection, deck_id: int) -> None:
     """Answer every card of a deck a few times through Anki's scheduler."""
     col.decks.select(deck_id)
@@ -114,4 +154,13 @@ def export_colpkg(source: Path, out: Path, *, legacy: bool = False) -> Path:
     return out
 
 
-__all__ = ["AnkiCollection", "Built", "DeckIdLimit", "build_collection", "export_colpkg", "export_package"]
+__all__ = [
+    "PARAMS",
+    "AnkiCollection",
+    "Built",
+    "DeckIdLimit",
+    "build_collection",
+    "build_learning",
+    "export_colpkg",
+    "export_package",
+]

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 from anki.collection import Collection as AnkiCollection
-from anki_oracle import Built
 
+from tests.formats.anki_oracle import Built
 from trainer.collection import Collection
 from trainer.core.cards import CardKind
 from trainer.core.scheduling import CardState, Rating
+from trainer.formats.anki_sched import learning_step
 
 LAYOUTS = ["legacy", "current", "colpkg", "colpkg-legacy", "no-meta"]
 
@@ -72,9 +73,13 @@ def test_import_matches_anki(
     ]
     texts = {c.question: c.answer for c in ids.values()}
     assert texts["boire"] == "to drink\n(also: absorb)"
-    assert texts["manger"] == "to eat"
+    assert texts["manger"] == "to **eat**"
     assert texts["A cell [image: cell.png]"] == "Cell & membrane"
     assert texts["Capital of France?"] == "Paris"
+    image = next(c for c in ids.values() if c.question == "A cell [image: cell.png]")
+    assert image.content.media == ("cell.png",)
+    assert image.source == f"Anki package {packages[layout].name}"
+    assert all(c.content.media == () for c in ids.values() if c is not image)
 
 
 def _all_cards(col: Collection) -> list:  # type: ignore[type-arg]
@@ -114,7 +119,7 @@ def test_deck_option_nests_anki_decks(packages: dict[str, Path], col: Collection
 
 
 def test_sm2_history_gets_memory_state(anki_sm2_source: Built, tmp_path: Path, col: Collection) -> None:
-    from anki_oracle import export_package
+    from tests.formats.anki_oracle import export_package
 
     package = export_package(anki_sm2_source.path, tmp_path / "sm2.apkg", legacy=False)
     col.import_file(package)
@@ -124,3 +129,45 @@ def test_sm2_history_gets_memory_state(anki_sm2_source: Built, tmp_path: Path, c
         assert card.state.stability is not None and card.state.stability > 0
         assert card.state.difficulty is not None and 1 <= card.state.difficulty <= 10
         assert card.state.last_review is not None and card.state.due is not None
+
+
+@pytest.fixture(scope="module")
+def learning_packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A card Anki left in learning (step 2 of 3) in a deck with changed options, in both layouts."""
+    from tests.formats.anki_oracle import build_learning, export_package
+
+    folder = tmp_path_factory.mktemp("learning")
+    built = build_learning(folder)
+    return {
+        "legacy": export_package(built.path, folder / "legacy.apkg", legacy=True),
+        "current": export_package(built.path, folder / "current.apkg", legacy=False),
+    }
+
+
+@pytest.mark.parametrize("layout", ["legacy", "current"])
+def test_learning_step_and_deck_options(
+    layout: str, learning_packages: dict[str, Path], col: Collection
+) -> None:
+    from tests.formats.anki_oracle import PARAMS
+
+    col.import_file(learning_packages[layout])
+    (card,) = _all_cards(col)
+    assert card.state.state is CardState.LEARNING
+    assert card.state.step == 1  # one of three steps done: Anki's `left` says two remain
+    preset = col.presets()["Anki: Hard stuff"]
+    assert preset.parameters == pytest.approx(PARAMS, abs=1e-6)
+    assert preset.desired_retention == pytest.approx(0.85)
+    assert preset.learning_steps == (60, 600, 3600)
+    assert preset.relearning_steps == (300,)
+    assert (preset.new_per_day, preset.reviews_per_day) == (33, 333)
+    assert col.deck_preset("Steps").name == "Anki: Hard stuff"
+    assert card.question == "Bold **word**"
+    assert card.answer == "_tilted_\nand **strong**"
+
+
+@pytest.mark.parametrize(
+    ("left", "steps", "expected"),
+    [(2, 3, 1), (1002, 3, 1), (3, 3, 0), (1, 3, 2), (5, 3, 0), (0, 3, 2), (1, 0, 0)],
+)
+def test_learning_step_from_left(left: int, steps: int, expected: int) -> None:
+    assert learning_step(left, steps) == expected

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from anki.collection import Collection as AnkiCollection
 from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
-from anki_oracle import Built
 
+from tests.formats.anki_oracle import Built
 from trainer.collection import Collection
 
 

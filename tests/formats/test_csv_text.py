@@ -20,14 +20,15 @@ from trainer.formats.safety import ImportFormatError
 def test_headers_and_quoted_newlines(tmp_path: Path) -> None:
     path = tmp_path / "deck.txt"
     path.write_bytes(
-        "\ufeff#separator:Semicolon\n#html:true\n#tags:imported\n#deck:Words\n#guid column:1\n#tags column:4\n"
+        "\ufeff#separator:Semicolon\n#html:true\n#tags:imported\n#deck:Words\n"
+        "#guid column:1\n#tags column:4\n"
         'g1;manger;"to <b>eat</b>\nand dine";verb\n'
         "g2;The {{c1::cell}} lives;;bio\n".encode()
     )
     package = read_text(path)
     cards = {c.external_id: c for c in package.cards}
     assert set(cards) == {"anki/g1/0", "anki/g2/0"}
-    assert cards["anki/g1/0"].content.back == "to eat\nand dine"
+    assert cards["anki/g1/0"].content.back == "to **eat**\nand dine"
     assert cards["anki/g1/0"].tags == ("imported", "verb")
     assert cards["anki/g1/0"].deck == "Words"
     assert cards["anki/g2/0"].content.kind is CardKind.CLOZE

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sqlite3
 import stat
+import struct
 import zipfile
 from pathlib import Path
 
 import pytest
 import zstandard
-from conftest import edit_legacy_db, rewrite_member
 
+from tests.formats.helpers import edit_legacy_db, rewrite_member
 from trainer.collection import Collection
 from trainer.formats.apkg_read import read_package
 from trainer.formats.safety import ImportFormatError, Limits
@@ -102,7 +103,7 @@ def test_zip_bomb_ratio(packages: dict[str, Path], tmp_path: Path) -> None:
         for info in src.infolist():
             dst.writestr(info.filename, src.read(info))
         dst.writestr("7", b"\0" * 5_000_000)
-    with pytest.raises(ImportFormatError, match="member '7'.*compression ratio"):
+    with pytest.raises(ImportFormatError, match=r"member '7'.*compression ratio"):
         read_package(bad, limits=Limits(ratio=100))
 
 
@@ -112,14 +113,46 @@ def test_zip_bomb_declared_size(seeded: Collection, packages: dict[str, Path], t
         for info in src.infolist():
             dst.writestr(info.filename, src.read(info))
         dst.writestr("8", b"\0" * 3_000_000)
-    with pytest.raises(ImportFormatError, match="member '8'.*too large"):
+    with pytest.raises(ImportFormatError, match=r"member '8'.*too large"):
         read_package(bad, limits=Limits(member_bytes=1_000_000))
+
+
+def shrink_declared_size(src: Path, out: Path, member: str, *, stored: bool) -> tuple[Path, int]:
+    """A copy of a package whose `member` declares (in both headers) half its real size."""
+    rewritten = out.with_suffix(".tmp")
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(rewritten, "w") as zout:
+        for info in zin.infolist():
+            method = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            zout.writestr(info.filename, zin.read(info), compress_type=method)
+    data = bytearray(rewritten.read_bytes())
+    with zipfile.ZipFile(rewritten) as z:
+        info = z.getinfo(member)
+    declared = info.file_size // 2
+    struct.pack_into("<I", data, info.header_offset + 22, declared)  # local header: uncompressed size
+    central = data.find(b"PK\x01\x02" + data[info.header_offset + 4 : info.header_offset + 8])
+    while data[central + 46 : central + 46 + len(member)] != member.encode():
+        central = data.find(b"PK\x01\x02", central + 4)
+    struct.pack_into("<I", data, central + 24, declared)  # central directory: uncompressed size
+    out.write_bytes(bytes(data))
+    return out, declared
+
+
+@pytest.mark.parametrize("stored", [False, True])
+def test_member_larger_than_declared(
+    seeded: Collection, packages: dict[str, Path], tmp_path: Path, stored: bool
+) -> None:
+    bad, declared = shrink_declared_size(
+        packages["legacy"], tmp_path / "liar.apkg", "collection.anki21", stored=stored
+    )
+    with zipfile.ZipFile(bad) as z:
+        assert z.getinfo("collection.anki21").file_size == declared
+    expect_refused(seeded, bad, "member 'collection.anki21'", "larger than declared")
 
 
 def test_zstd_bomb(seeded: Collection, packages: dict[str, Path], tmp_path: Path) -> None:
     bomb = zstandard.ZstdCompressor(level=19, write_content_size=False).compress(b"\0" * 20_000_000)
     bad = rewrite_member(packages["current"], tmp_path / "zbomb.apkg", "collection.anki21b", bomb)
-    with pytest.raises(ImportFormatError, match="collection.anki21b.*size cap"):
+    with pytest.raises(ImportFormatError, match=r"collection\.anki21b.*size cap"):
         read_package(bad, limits=Limits(member_bytes=5_000_000, ratio=10**9))
 
 
@@ -171,17 +204,18 @@ def test_invalid_utf8_names_the_note(seeded: Collection, packages: dict[str, Pat
 def test_enormous_field(packages: dict[str, Path], tmp_path: Path) -> None:
     bad = edit_legacy_db(
         packages["legacy"], tmp_path / "big.apkg", tmp_path,
-        "UPDATE notes SET flds = 'x' || char(31) || printf('%.*c', 5000, 'y') WHERE id = (SELECT min(id) FROM notes);",
+        "UPDATE notes SET flds = 'x' || char(31) || printf('%.*c', 5000, 'y')"
+        " WHERE id = (SELECT min(id) FROM notes);",
     )  # fmt: skip
-    with pytest.raises(ImportFormatError, match="note .*field too large"):
+    with pytest.raises(ImportFormatError, match=r"note .*field too large"):
         read_package(bad, limits=Limits(field_chars=1000))
 
 
 def test_control_characters_are_stripped(col: Collection, packages: dict[str, Path], tmp_path: Path) -> None:
     bad = edit_legacy_db(
         packages["legacy"], tmp_path / "ctl.apkg", tmp_path,
-        "UPDATE notes SET flds = 'evil' || char(27) || '[31mred' || char(7) || char(8238) || char(31) || '<script>x</script>ok'"
-        " WHERE id = (SELECT min(id) FROM notes);",
+        "UPDATE notes SET flds = 'evil' || char(27) || '[31mred' || char(7) || char(8238) || char(31)"
+        " || '<script>x</script>ok' WHERE id = (SELECT min(id) FROM notes);",
     )  # fmt: skip
     col.import_file(bad)
     from sqlalchemy import select

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -33,21 +34,74 @@ def _cards(col: Collection) -> dict[str, tuple[object, ...]]:
     return out
 
 
+def _tables(col: Collection) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of presets, decks, cards and reviews, ids replaced by the names they stand for."""
+    from sqlalchemy import text
+
+    with col.db.read() as session:
+
+        def rows(sql: str) -> list[dict[str, object]]:
+            return [dict(r._mapping) for r in session.execute(text(sql))]
+
+        presets = rows("SELECT * FROM presets")
+        decks = rows("SELECT * FROM decks")
+        cards = rows("SELECT * FROM cards")
+        reviews = rows("SELECT * FROM reviews")
+    preset_names = {p["id"]: p["name"] for p in presets}
+    deck_names = {d["id"]: d["name"] for d in decks}
+    card_ids = {c["id"]: c["external_id"] for c in cards}
+
+    def without(row: dict[str, object], *drop: str, **mapped: object) -> tuple[object, ...]:
+        return tuple(sorted({**{k: v for k, v in row.items() if k not in drop}, **mapped}.items()))
+
+    return {
+        "presets": sorted((without(p, "id") for p in presets), key=repr),
+        "decks": sorted(
+            (without(d, "id", "preset_id", preset=preset_names[d["preset_id"]]) for d in decks), key=repr
+        ),
+        "cards": sorted(
+            (without(c, "id", "deck_id", deck=deck_names[c["deck_id"]]) for c in cards), key=repr
+        ),
+        "reviews": sorted(
+            (without(r, "id", "card_id", card=card_ids[r["card_id"]]) for r in reviews), key=repr
+        ),
+    }
+
+
 def test_json_round_trip_is_lossless(
     packages: dict[str, Path], col: Collection, tmp_path: Path, clock
 ) -> None:  # type: ignore[no-untyped-def]
     col.import_file(packages["current"])
     study = col.next_card("Biology")
     assert study is not None
-    col.answer(study.card.id, Rating.GOOD, duration_ms=3000)
+    col.answer(study.card.id, Rating.GOOD, duration_ms=3000)  # a review row with every column set
+    second = col.next_card("Biology")
+    assert second is not None
+    col.answer(second.card.id, Rating.AGAIN, duration_ms=1234)
+    col.bury(second.card.id)  # queue and buried_until
+    col.set_flag(study.card.id, 3)
+    clock.advance(minutes=5)
+    edited = replace(col.card(study.card.id).content, front="edited front")
+    col.edit_card(study.card.id, edited, tags=["edited"])  # modified_at differs from created_at
     out = tmp_path / "backup.json"
     report = col.export_file(out)
-    assert report.cards == 8
+    assert report.cards == 8 and report.reviews > 0
     other = open_collection(tmp_path / "other" / "col.sqlite3", clock=clock, install_bundled=False)
     try:
         other.import_file(out)
+        theirs, ours = _tables(other), _tables(col)
+        assert theirs["presets"] == ours["presets"]
+        assert theirs["decks"] == ours["decks"]
+        assert theirs["reviews"] == ours["reviews"]
+        assert theirs["cards"] == ours["cards"]
+        reviews, cards = [dict(r) for r in ours["reviews"]], [dict(c) for c in ours["cards"]]
+        assert any(
+            r["kind"] == "review" and r["duration_ms"] == 1234 and r["step_after"] is not None
+            for r in reviews
+        )
+        assert any(c["buried_until"] is not None for c in cards) and any(c["flag"] == 3 for c in cards)
+        assert any(c["modified_at"] != c["created_at"] for c in cards)
         assert _cards(other) == _cards(col)
-        assert set(other.presets()) == set(col.presets())
     finally:
         other.close()
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from trainer.core.cards import CardContent, CardKind
-from trainer.formats import protobuf
+from trainer.formats import anki_config, protobuf
+from trainer.formats.anki_config import DeckConfig
 from trainer.formats.anki_sched import AnkiCard, AnkiReview, card_state, fill_memory_states, review_records
 from trainer.formats.html_text import html_to_text
 from trainer.formats.model import CardRecord, Package
@@ -29,6 +30,13 @@ class NoteType:
     fields: list[str]
     templates: dict[int, tuple[str, str]]  # ord -> (question format, answer format)
 
+    @property
+    def cloze_field(self) -> str:
+        """The field a cloze note type's question hides parts of."""
+        qfmt = next(iter(self.templates.values()), ("", ""))[0]
+        names = [r.split(":", 1)[1].strip() for r in _REF_RE.findall(qfmt) if r.startswith("cloze:")]
+        return names[0] if names else ""
+
 
 class Reader:
     """Reads one opened collection; `file`/`member` name it in errors."""
@@ -38,6 +46,7 @@ class Reader:
         self.file = file
         self.member = member
         self.limits = limits
+        self._layouts: dict[tuple[int, int], tuple[list[str], list[str], str]] = {}
 
     def fail(self, where: str, message: str) -> ImportFormatError:
         return ImportFormatError(
@@ -70,23 +79,18 @@ class Reader:
         modern = "notetypes" in tables
         notetypes = self._notetypes_18() if modern else self._notetypes_11()
         decks = self._decks_18() if modern else self._decks_11()
+        options = self._options(modern)
         package = Package(has_scheduling=scheduling)
-        notes: dict[int, tuple[str, int, list[str], tuple[str, ...]]] = {}
-        for nid, guid, mid, tags, flds in self.conn.execute("SELECT id, guid, mid, tags, flds FROM notes"):
-            where = f"note {nid}"
-            fields = self.text(flds, where).split("\x1f")
-            notes[nid] = (self.text(guid, where), mid, fields, tuple(self.text(tags, where).split()))
-        revlog: dict[int, list[AnkiReview]] = defaultdict(list)
-        if scheduling:
-            for rid, cid, ease, ivl, time_ms, rtype in self.conn.execute(
-                "SELECT id, cid, ease, ivl, time, type FROM revlog ORDER BY id"
-            ):
-                revlog[cid].append(AnkiReview(int(rid), int(ease), int(ivl), int(time_ms), int(rtype)))
+        self._presets(package, decks, options)
+        notes = self._notes()
+        revlog = self._revlog() if scheduling else {}
+        source = f"Anki package {self.file.name}"
         pending: list[int] = []
         anki_cards: list[AnkiCard] = []
+        converted: tuple[int, dict[str, str], list[str]] = (-1, {}, [])
         rows = self.conn.execute(
-            "SELECT id, nid, did, ord, type, queue, due, ivl, factor, reps, lapses, odue, odid, flags, data "
-            "FROM cards ORDER BY nid, ord"
+            "SELECT id, nid, did, ord, type, queue, due, ivl, factor, reps, lapses, left, odue, odid, flags, "
+            "data FROM cards ORDER BY nid, ord"
         )
         for (
             cid,
@@ -100,51 +104,49 @@ class Reader:
             factor,
             reps,
             lapses,
+            left,
             odue,
             odid,
             flags,
             data,
         ) in rows:
-            where = f"card {cid}"
             note = notes.get(nid)
             if note is None:
-                package.skipped.append((where, "its note is missing"))
+                package.skipped.append((f"card {cid}", "its note is missing"))
                 continue
             guid, mid, fields, tags = note
             notetype = notetypes.get(mid)
             if notetype is None:
                 package.skipped.append((f"note {nid}", "unknown note type"))
                 continue
-            content, media = self._content(notetype, fields, int(ordinal), f"note {nid}")
+            if converted[0] != nid:
+                converted = (nid, *self._values(notetype, fields))
+            content = self._content(notetype, mid, converted[1], converted[2], int(ordinal))
             if content is None:
                 package.skipped.append((f"note {nid} card {ordinal}", "empty question"))
                 continue
-            deck = decks.get(odid if odid else did) or decks.get(did) or "Default"
+            home = odid if odid else did
             record = CardRecord(
-                external_id=f"anki/{guid}/{ordinal}", deck=deck, content=content, tags=tags,
-                group=f"anki/{guid}", position=int(due) if ctype == 0 else 0,
-                suspended=queue == -1, buried=queue in (-2, -3), flag=int(flags) & 7, where=f"note {nid}",
+                external_id=f"anki/{guid}/{ordinal}", deck=decks.get(home) or decks.get(did) or "Default",
+                content=content, tags=tags, group=f"anki/{guid}", source=source,
+                position=int(due) if ctype == 0 else 0, suspended=queue == -1, buried=queue in (-2, -3),
+                flag=int(flags) & 7, where=f"note {nid}",
             )  # fmt: skip
-            record.source = "\n".join(dict.fromkeys(media))
-            if scheduling:
+            if scheduling and ctype != 0:
+                where = f"card {cid}"
                 anki = AnkiCard(
-                    int(cid),
-                    int(ctype),
-                    int(queue),
-                    int(due),
-                    int(ivl),
-                    int(factor),
-                    int(reps),
-                    int(lapses),
-                    int(odue),
-                    int(odid),
-                    self.text(data, where) if data else "",
-                )
+                    int(cid), int(ctype), int(queue), int(due), int(ivl), int(factor), int(reps), int(lapses),
+                    int(odue), int(odid), self.text(data, where) if data else "", int(left),
+                )  # fmt: skip
+                config = options.get(home) or options.get(did)
+                steps = (config.learn_steps, config.relearn_steps) if config else (2, 1)
                 record.reviews = review_records(revlog.get(cid, []))
-                record.scheduling, has_memory = card_state(anki, crt, record.reviews)
-                if not has_memory and ctype != 0:
+                record.scheduling, has_memory = card_state(anki, crt, record.reviews, steps)
+                if not has_memory:
                     pending.append(len(package.cards))
                     anki_cards.append(anki)
+            elif scheduling:
+                record.reviews = review_records(revlog.get(cid, []))
             package.cards.append(record)
         if pending:
             filled = fill_memory_states(
@@ -157,42 +159,100 @@ class Reader:
                 package.cards[i].scheduling = state
         return package
 
-    def _content(
-        self, notetype: NoteType, fields: list[str], ordinal: int, where: str
-    ) -> tuple[CardContent | None, list[str]]:
+    def _notes(self) -> dict[int, tuple[str, int, list[str], tuple[str, ...]]]:
+        """Note id -> (guid, note type, raw fields, tags); UTF-8 and size checked per note."""
+        notes: dict[int, tuple[str, int, list[str], tuple[str, ...]]] = {}
+        cap = self.limits.field_chars
+        for nid, guid, mid, tags, flds in self.conn.execute("SELECT id, guid, mid, tags, flds FROM notes"):
+            try:
+                text = flds.decode() if isinstance(flds, bytes) else str(flds or "")
+                guid_text = guid.decode() if isinstance(guid, bytes) else str(guid)
+                tag_text = tags.decode() if isinstance(tags, bytes) else str(tags or "")
+            except UnicodeDecodeError as exc:
+                raise self.fail(f"note {nid}", f"invalid UTF-8 at byte {exc.start}") from None
+            if len(text) > cap or len(tag_text) > cap or len(guid_text) > cap:
+                raise self.fail(
+                    f"note {nid}", f"field too large ({max(len(text), len(tag_text))} characters)"
+                )
+            notes[nid] = (guid_text, mid, text.split("\x1f"), tuple(tag_text.split()))
+        return notes
+
+    def _revlog(self) -> dict[int, list[AnkiReview]]:
+        revlog: dict[int, list[AnkiReview]] = defaultdict(list)
+        for rid, cid, ease, ivl, time_ms, rtype in self.conn.execute(
+            "SELECT id, cid, ease, ivl, time, type FROM revlog ORDER BY id"
+        ):
+            revlog[cid].append(AnkiReview(int(rid), int(ease), int(ivl), int(time_ms), int(rtype)))
+        return revlog
+
+    def _options(self, modern: bool) -> dict[int, DeckConfig]:
+        """Deck id -> its deck options (missing options fall back to defaults)."""
+        try:
+            if modern:
+                configs = anki_config.configs_18(self.conn, lambda raw, where: self.text(raw, where))
+                by_deck = anki_config.deck_configs_18(self.conn)
+            else:
+                raw = self.conn.execute("SELECT dconf, decks FROM col").fetchone()
+                configs = anki_config.configs_11(self.text(raw[0], "col.dconf", schema=True))
+                by_deck = anki_config.deck_configs_11(self.text(raw[1], "col.decks", schema=True))
+        except (ValueError, TypeError, KeyError, AttributeError, protobuf.ProtobufError) as exc:
+            raise self.fail("deck options", f"unreadable deck options ({exc})") from None
+        return {did: configs[cid] for did, cid in by_deck.items() if cid in configs}
+
+    @staticmethod
+    def _presets(package: Package, decks: dict[int, str], options: dict[int, DeckConfig]) -> None:
+        seen: set[str] = set()
+        for did, name in decks.items():
+            config = options.get(did)
+            if config is None:
+                continue
+            package.deck_presets[name] = config.preset.name
+            if config.preset.name not in seen:
+                seen.add(config.preset.name)
+                package.presets.append(config.preset)
+
+    def _values(self, notetype: NoteType, fields: list[str]) -> tuple[dict[str, str], list[str]]:
+        """A note's fields as plain text by name, and the media they reference."""
         names = notetype.fields
         values: dict[str, str] = {}
         media: list[str] = []
         for i, raw in enumerate(fields):
             text, refs = html_to_text(raw)
             values[names[i] if i < len(names) else f"Field {i + 1}"] = text
-            media.extend(refs)
+            if refs:
+                media.extend(refs)
+        return values, media
+
+    def _content(
+        self, notetype: NoteType, mid: int, values: dict[str, str], found: list[str], ordinal: int
+    ) -> CardContent | None:
+        media = tuple(dict.fromkeys(found))
         if notetype.cloze:
-            qfmt = next(iter(notetype.templates.values()), ("", ""))[0]
-            cloze_fields = [
-                r.split(":", 1)[1].strip() for r in _REF_RE.findall(qfmt) if r.startswith("cloze:")
-            ]
-            main = cloze_fields[0] if cloze_fields and cloze_fields[0] in values else next(iter(values), "")
+            main = notetype.cloze_field if notetype.cloze_field in values else next(iter(values), "")
             rest = "\n".join(v for k, v in values.items() if k != main and v)
             text = values.get(main, "")
             if f"{{{{c{ordinal + 1}::" not in text:
-                return None, media
-            return CardContent(kind=CardKind.CLOZE, text=text, cloze_ord=ordinal + 1, note=rest), media
-        qfmt, afmt = notetype.templates.get(ordinal, ("", ""))
-        q_refs, typed = _refs(qfmt)
-        a_refs, _ = _refs(afmt)
+                return None
+            return CardContent(kind=CardKind.CLOZE, text=text, cloze_ord=ordinal + 1, note=rest, media=media)
+        layout = self._layouts.get((mid, ordinal))
+        if layout is None:
+            qfmt, afmt = notetype.templates.get(ordinal, ("", ""))
+            q_refs, typed = _refs(qfmt)
+            a_refs, _ = _refs(afmt)
+            layout = self._layouts[(mid, ordinal)] = (q_refs, [r for r in a_refs if r not in q_refs], typed)
+        q_refs, answer_fields, typed = layout
         question = "\n".join(values[r] for r in q_refs if values.get(r))
-        answer_fields = [r for r in a_refs if r not in q_refs]
-        answer = "\n".join(values[r] for r in answer_fields if values.get(r))
         if not question:
-            return None, media
+            return None
         if typed and values.get(typed):
             extra = "\n".join(values[r] for r in answer_fields if r != typed and values.get(r))
+            answer = values[typed]
             return CardContent(
-                kind=CardKind.TYPED, front=question, back=values[typed], answers=(values[typed],), note=extra
-            ), media
+                kind=CardKind.TYPED, front=question, back=answer, answers=(answer,), note=extra, media=media
+            )
+        answer = "\n".join(values[r] for r in answer_fields if values.get(r))
         kind = CardKind.REVERSED if len(notetype.templates) > 1 else CardKind.BASIC
-        return CardContent(kind=kind, front=question, back=answer), media
+        return CardContent(kind=kind, front=question, back=answer, media=media)
 
     def _notetypes_11(self) -> dict[int, NoteType]:
         raw = self.text(self.conn.execute("SELECT models FROM col").fetchone()[0], "col.models", schema=True)
@@ -203,7 +263,10 @@ class Reader:
                     name=str(m.get("name", "")),
                     cloze=m.get("type") == 1,
                     fields=[str(f["name"]) for f in m.get("flds", [])],
-                    templates={int(t.get("ord", i)): (str(t.get("qfmt", "")), str(t.get("afmt", ""))) for i, t in enumerate(m.get("tmpls", []))},
+                    templates={
+                        int(t.get("ord", i)): (str(t.get("qfmt", "")), str(t.get("afmt", "")))
+                        for i, t in enumerate(m.get("tmpls", []))
+                    },
                 )
                 for mid, m in models.items()
             }  # fmt: skip

@@ -31,6 +31,7 @@ class AnkiCard:
     odue: int
     odid: int
     data: str
+    left: int = 0  # remaining learning steps (v3: left % 1000)
 
 
 @dataclass(frozen=True)
@@ -76,16 +77,27 @@ def review_records(rows: Sequence[AnkiReview]) -> list[ReviewRecord]:
     return out
 
 
-def card_state(card: AnkiCard, crt: int, reviews: Sequence[ReviewRecord]) -> tuple[SchedulingState, bool]:
-    """Our scheduling state for an Anki card, and whether it had an FSRS memory state."""
+def learning_step(left: int, steps: int) -> int:
+    """Our 0-based step from Anki's `left` (remaining steps in `left % 1000`) and the step count."""
+    if steps <= 0:
+        return 0
+    remaining = left % 1000
+    return min(steps - 1, max(0, steps - remaining))
+
+
+def card_state(
+    card: AnkiCard, crt: int, reviews: Sequence[ReviewRecord], steps: tuple[int, int] = (2, 1)
+) -> tuple[SchedulingState, bool]:
+    """Our scheduling state for an Anki card, and whether it had an FSRS memory state.
+
+    `steps` are the number of learning and relearning steps in the card's deck options.
+    """
     state = CardState(card.type) if 0 <= card.type <= 3 else CardState.NEW
     if state is CardState.NEW:
         return SchedulingState(), False
     due_value = card.odue if card.odid and card.odue else card.due
-    if due_value > 1_000_000_000:  # (re)learning in the intraday queue: epoch seconds
-        due = _at(due_value)
-    else:  # review or day-learning: days since the collection's creation day
-        due = _at(crt + due_value * DAY)
+    # (re)learning in the intraday queue: epoch seconds; else days since the creation day
+    due = _at(due_value) if due_value > 1_000_000_000 else _at(crt + due_value * DAY)
     try:
         data = json.loads(card.data) if card.data else {}
     except ValueError:
@@ -105,7 +117,9 @@ def card_state(card: AnkiCard, crt: int, reviews: Sequence[ReviewRecord]) -> tup
     return (
         SchedulingState(
             state=state,
-            step=None if state is CardState.REVIEW else 0,
+            step=None
+            if state is CardState.REVIEW
+            else learning_step(card.left, steps[0] if state is CardState.LEARNING else steps[1]),
             stability=float(stability) if has_memory else None,  # type: ignore[arg-type]
             difficulty=float(difficulty) if has_memory else None,  # type: ignore[arg-type]
             due=due,
@@ -137,10 +151,11 @@ def fill_memory_states(
         else:
             out[i] = _from_sm2(model, out[i], card)
     if items:
+        memories: list[fsrs_rs_python.MemoryState | None]
         try:
-            memories = model.memory_state_batch(items)
+            memories = list(model.memory_state_batch(items))
         except (ValueError, RuntimeError):
-            memories = [None] * len(items)
+            memories = [None for _ in items]
         for i, memory in zip(index, memories, strict=True):
             if memory is None or not _finite(memory.stability, memory.difficulty):
                 out[i] = _from_sm2(model, out[i], cards[i])

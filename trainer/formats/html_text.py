@@ -1,27 +1,54 @@
-"""Anki field HTML -> plain card text: line breaks kept, media as visible placeholders."""
+"""Anki field HTML <-> plain card text.
+
+Line breaks are kept, bold becomes `**text**` and italics `_text_` (plain markers that are
+shown literally), media become visible placeholders. Cheap substring tests skip every
+regex a field does not need: imports convert hundreds of thousands of fields.
+"""
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 from trainer.core.cards import clean_text
 
 _SOUND_RE = re.compile(r"\[sound:([^\]]*)\]")
-
-
 _DROP_RE = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.DOTALL | re.IGNORECASE)
 _MEDIA_RE = re.compile(
     r"<(img|audio|video|source)\b[^>]*?\bsrc\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))[^>]*>", re.I
 )
+_BOLD_RE = re.compile(r"<(b|strong)\b[^>]*>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
+_ITALIC_RE = re.compile(r"<(i|em)\b[^>]*>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
 _BREAK_RE = re.compile(r"<br\s*/?>|</?(?:div|p|li|tr|h[1-6]|hr)\b[^>]*>", re.IGNORECASE)
 _TAG_RE = re.compile(r"<[^>]*>")
+_TRAILING_RE = re.compile(r"[ \t]+\n")
+_BLANKS_RE = re.compile(r"\n{3,}")
+
+
+def _marked(marker: str) -> Callable[[re.Match[str]], str]:
+    def wrap(match: re.Match[str]) -> str:
+        inner = match.group(2)
+        if not inner.strip():
+            return inner
+        core = inner.strip()
+        lead = inner[: len(inner) - len(inner.lstrip())]
+        trail = inner[len(inner.rstrip()) :]
+        return f"{lead}{marker}{core}{marker}{trail}"
+
+    return wrap
+
+
+_BOLD = _marked("**")
+_ITALIC = _marked("_")
 
 
 def html_to_text(value: str) -> tuple[str, list[str]]:
     """Plain text of an Anki field and the media files it references."""
-    sounds = _SOUND_RE.findall(value)
-    value = _SOUND_RE.sub(lambda m: f"[sound: {m.group(1)}]", value)
+    sounds: list[str] = []
+    if "[sound:" in value:
+        sounds = _SOUND_RE.findall(value)
+        value = _SOUND_RE.sub(lambda m: f"[sound: {m.group(1)}]", value)
     if "<" not in value and "&" not in value:
         return clean_text(value).strip(), sounds
     media: list[str] = []
@@ -31,13 +58,33 @@ def html_to_text(value: str) -> tuple[str, list[str]]:
         media.append(src)
         return f"[{'image' if match.group(1).lower() == 'img' else 'media'}: {src}]"
 
-    text = _DROP_RE.sub("", value)
-    text = _MEDIA_RE.sub(placeholder, text)
-    text = _BREAK_RE.sub("\n", text)
-    text = html.unescape(_TAG_RE.sub("", text)).replace("\xa0", " ")
-    text = re.sub(r"[ \t]+\n", "\n", text)
-    text = re.sub(r"\n{3,}", "\n\n", text)
+    text = value
+    if "<" in text:
+        lower = text.lower()
+        if "<script" in lower or "<style" in lower or "<!--" in lower:
+            text = _DROP_RE.sub("", text)
+        if "src" in lower:
+            text = _MEDIA_RE.sub(placeholder, text)
+        if "<b" in lower or "<strong" in lower:
+            text = _BOLD_RE.sub(_BOLD, text)
+        if "<i" in lower or "<em" in lower:
+            text = _ITALIC_RE.sub(_ITALIC, text)
+        text = _TAG_RE.sub("", _BREAK_RE.sub("\n", text))
+    if "&" in text:
+        text = html.unescape(text)
+    text = text.replace("\xa0", " ")
+    if " \n" in text or "\t\n" in text:
+        text = _TRAILING_RE.sub("\n", text)
+    if "\n\n\n" in text:
+        text = _BLANKS_RE.sub("\n\n", text)
     return clean_text(text).strip(), sounds + media
+
+
+def strip_html(value: str) -> str:
+    """Field HTML without its tags (Anki's sort field)."""
+    if "<" in value:
+        value = _TAG_RE.sub("", value)
+    return html.unescape(value) if "&" in value else value
 
 
 def text_to_html(text: str) -> str:
@@ -46,13 +93,22 @@ def text_to_html(text: str) -> str:
 
 
 _PLACEHOLDER_RE = re.compile(r"\[(image|sound|media): ([^\]\n]+)\]")
+_BOLD_MARK_RE = re.compile(r"\*\*(\S(?:[^\n]*?\S)?)\*\*")
+_ITALIC_MARK_RE = re.compile(r"(?<![\w*])_(\S(?:[^\n_]*?\S)?)_(?![\w*])")
 
 
 def text_to_anki_html(text: str) -> str:
-    """Like `text_to_html`, but media placeholders become Anki media references again."""
+    """Like `text_to_html`, but media placeholders and bold/italic markers become Anki HTML again."""
 
     def restore(match: re.Match[str]) -> str:
         name = html.escape(match.group(2), quote=True)
         return f'<img src="{name}">' if match.group(1) == "image" else f"[sound:{name}]"
 
-    return _PLACEHOLDER_RE.sub(restore, text_to_html(text))
+    out = text_to_html(text)
+    if "[" in out:
+        out = _PLACEHOLDER_RE.sub(restore, out)
+    if "**" in out:
+        out = _BOLD_MARK_RE.sub(lambda m: f"<b>{m.group(1)}</b>", out)
+    if "_" in out:
+        out = _ITALIC_MARK_RE.sub(lambda m: f"<i>{m.group(1)}</i>", out)
+    return out

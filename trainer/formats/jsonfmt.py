@@ -1,61 +1,98 @@
-"""A complete, human-readable JSON export of cards, presets and review log (and its import)."""
+"""A complete, human-readable JSON export of a collection (and its import): the lossless backup.
+
+Every column of the presets, decks, cards and reviews tables is written, with ids replaced
+by names (preset, deck) and nesting (reviews inside their card), and times as ISO 8601 UTC
+with milliseconds. Imported into an empty collection, it gives back the same rows.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import asdict
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from trainer.core.cards import CardContent
-from trainer.core.scheduling import CardState, Preset, SchedulingState
+from trainer.core.scheduling import CardState, Preset
 from trainer.formats.model import CardRecord, Package, ReviewRecord
 from trainer.formats.safety import ImportFormatError
 
 FORMAT = "trainer-collection"
-VERSION = 1
+VERSION = 2
 MAX_BYTES = 1024**3
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MS = timedelta(milliseconds=1)
+CARD_TIMES = ("due", "last_review", "buried_until", "created_at", "modified_at")
+REVIEW_TIMES = ("reviewed_at", "due_before", "last_review_before", "due_after")
+REVIEW_FIELDS = (
+    "reviewed_at", "rating", "duration_ms", "kind", "state_before", "step_before", "stability_before",
+    "difficulty_before", "due_before", "last_review_before", "state_after", "step_after", "stability_after",
+    "difficulty_after", "due_after", "undo_data",
+)  # fmt: skip
+CARD_FIELDS = (
+    "kind", "content_hash", "source", "group_id", "position", "state", "queue", "step", "stability",
+    "difficulty", "due", "last_review", "reps", "lapses", "buried_until", "flag", "created_at", "modified_at",
+)  # fmt: skip
+SCHEDULING_FIELDS = frozenset(
+    {"state", "queue", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses",
+     "buried_until", "flag"}
+)  # fmt: skip
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+def iso(ms: int | None) -> str | None:
+    """Epoch milliseconds as exact ISO 8601 UTC."""
+    return None if ms is None else (EPOCH + ms * MS).isoformat(timespec="milliseconds")
 
 
-def _time(value: Any) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
+def millis(value: Any) -> int | None:
+    """ISO 8601 (with zone) back to epoch milliseconds, exactly."""
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(str(value))
+    if moment.tzinfo is None:
+        raise ValueError(f"time without zone: {value}")
+    return (moment - EPOCH) // MS
 
 
-def write_json(path: Path, records: Sequence[CardRecord], presets: Sequence[Preset], now: datetime) -> None:
-    """Write everything needed to rebuild these cards in an empty collection."""
-    cards = []
-    for r in records:
-        s = r.scheduling
-        cards.append({
-            "external_id": r.external_id, "deck": r.deck, "content": r.content.to_dict(), "tags": list(r.tags),
-            "group": r.group, "source": r.source, "position": r.position, "flag": r.flag,
-            "suspended": r.suspended, "buried": r.buried,
-            "scheduling": None if s is None else {
-                "state": int(s.state), "step": s.step, "stability": s.stability, "difficulty": s.difficulty,
-                "due": _iso(s.due), "last_review": _iso(s.last_review), "reps": s.reps, "lapses": s.lapses,
-            },
-            "reviews": [
-                {"reviewed_at": _iso(v.reviewed_at), "rating": v.rating, "duration_ms": v.duration_ms,
-                 "state_before": int(v.state_before), "state_after": int(v.state_after), "due_after": _iso(v.due_after),
-                 "stability_after": v.stability_after, "difficulty_after": v.difficulty_after, "kind": v.kind}
-                for v in r.reviews
-            ],
-        })  # fmt: skip
+def _moment(ms: int | None) -> datetime | None:
+    return None if ms is None else EPOCH + ms * MS
+
+
+def write_json(
+    path: Path,
+    presets: Sequence[dict[str, Any]],
+    decks: Sequence[dict[str, Any]],
+    cards: Iterable[dict[str, Any]],
+    now: datetime,
+) -> None:
+    """Write raw table rows (times in epoch ms; cards carry `deck`, `tags` list and `reviews`)."""
+    out_cards = []
+    for card in cards:
+        item = dict(card)
+        item["content"] = json.loads(card["content"])
+        for name in CARD_TIMES:
+            item[name] = iso(card[name])
+        item["reviews"] = [
+            {**review, **{name: iso(review[name]) for name in REVIEW_TIMES}} for review in card["reviews"]
+        ]
+        out_cards.append(item)
     data = {
         "format": FORMAT, "version": VERSION, "exported_at": now.isoformat(),
-        "presets": [{**asdict(p), "parameters": list(p.parameters)} for p in presets], "cards": cards,
+        "presets": [
+            {**p, **{k: json.loads(p[k]) for k in ("parameters", "learning_steps", "relearning_steps")}}
+            for p in presets
+        ],
+        "decks": [{**d, "sources": json.loads(d["sources"] or "[]")} for d in decks],
+        "cards": out_cards,
     }  # fmt: skip
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    temp = path.with_name(path.name + ".part")
+    temp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    temp.replace(path)
 
 
 def read_json(path: Path, *, scheduling: bool = True) -> Package:
-    """Read a JSON export back."""
+    """Read a JSON export back; cards keep their exact stored values in `CardRecord.columns`."""
     if path.stat().st_size > MAX_BYTES:
         raise ImportFormatError(path, "", "file too large")
     try:
@@ -66,45 +103,75 @@ def read_json(path: Path, *, scheduling: bool = True) -> Package:
         raise ImportFormatError(path, "", f"not valid JSON ({exc})") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ImportFormatError(path, "", f"not a trainer JSON export (format '{FORMAT}' expected)")
-    package = Package(has_scheduling=scheduling)
-    try:
-        for p in data.get("presets", []):
-            package.presets.append(Preset(**{**p, "parameters": tuple(p["parameters"]),
-                "learning_steps": tuple(p["learning_steps"]), "relearning_steps": tuple(p["relearning_steps"])}))  # fmt: skip
-    except (TypeError, KeyError) as exc:
-        raise ImportFormatError(path, "presets", f"invalid preset ({exc})") from None
+    if data.get("version") != VERSION:
+        raise ImportFormatError(path, "", f"unsupported export version {data.get('version')!r}")
+    package = Package(has_scheduling=scheduling, replace_presets=True)
+    for index, p in enumerate(data.get("presets", [])):
+        try:
+            package.presets.append(_preset(p))
+        except (TypeError, KeyError, ValueError, AttributeError) as exc:
+            raise ImportFormatError(path, f"preset {index + 1}", f"invalid preset ({exc})") from None
+    for index, d in enumerate(data.get("decks", [])):
+        try:
+            name = str(d["name"])
+            package.deck_presets[name] = str(d["preset"])
+            package.deck_meta[name] = {
+                "external_id": d.get("external_id"), "description": str(d.get("description", "")),
+                "language": str(d.get("language", "")), "origin": str(d.get("origin", "")),
+                "sources": json.dumps(list(d.get("sources", []))),
+            }  # fmt: skip
+        except (TypeError, KeyError, ValueError) as exc:
+            raise ImportFormatError(path, f"deck {index + 1}", f"invalid deck ({exc})") from None
     for index, raw in enumerate(data.get("cards", [])):
         try:
-            package.cards.append(_card(raw))
+            package.cards.append(_card(raw, scheduling))
         except (TypeError, KeyError, ValueError, AttributeError) as exc:
             raise ImportFormatError(path, f"card {index + 1}", f"invalid card ({exc})") from None
     return package
 
 
-def _card(raw: dict[str, Any]) -> CardRecord:
-    s = raw.get("scheduling")
-    state = None
-    if s:
-        state = SchedulingState(
-            state=CardState(s["state"]), step=s.get("step"), stability=s.get("stability"),
-            difficulty=s.get("difficulty"), due=_time(s.get("due")), last_review=_time(s.get("last_review")),
-            reps=int(s.get("reps", 0)), lapses=int(s.get("lapses", 0)),
-        )  # fmt: skip
-    reviews = [
-        ReviewRecord(
-            reviewed_at=_time(v["reviewed_at"]), rating=int(v["rating"]), duration_ms=int(v.get("duration_ms", 0)),  # type: ignore[arg-type]
-            state_before=CardState(v["state_before"]), state_after=CardState(v["state_after"]),
-            due_after=_time(v.get("due_after")), stability_after=v.get("stability_after"),
-            difficulty_after=v.get("difficulty_after"), kind=str(v.get("kind", "import")),
-        )
-        for v in raw.get("reviews", [])
-    ]  # fmt: skip
-    if any(not 1 <= r.rating <= 4 for r in reviews):
-        raise ValueError("rating must be 1-4")
+def _preset(p: dict[str, Any]) -> Preset:
+    return Preset(
+        name=str(p["name"]), parameters=tuple(float(x) for x in p["parameters"]),
+        desired_retention=float(p["desired_retention"]), learning_steps=tuple(p["learning_steps"]),
+        relearning_steps=tuple(p["relearning_steps"]), maximum_interval=int(p["maximum_interval"]),
+        new_per_day=int(p["new_per_day"]), reviews_per_day=int(p["reviews_per_day"]),
+        leech_threshold=int(p["leech_threshold"]), bury_siblings=bool(p["bury_siblings"]),
+        day_start_hour=int(p["day_start_hour"]),
+    )  # fmt: skip
+
+
+def _review(v: dict[str, Any]) -> ReviewRecord:
+    at = _moment(millis(v["reviewed_at"]))
+    if at is None or not 1 <= int(v["rating"]) <= 4:
+        raise ValueError("a review needs a time and a rating 1-4")
+    return ReviewRecord(
+        reviewed_at=at, rating=int(v["rating"]), duration_ms=int(v.get("duration_ms", 0)),
+        state_before=CardState(v["state_before"]), state_after=CardState(v["state_after"]),
+        due_after=_moment(millis(v.get("due_after"))), stability_after=v.get("stability_after"),
+        difficulty_after=v.get("difficulty_after"), kind=str(v.get("kind", "import")),
+        step_before=v.get("step_before"), stability_before=v.get("stability_before"),
+        difficulty_before=v.get("difficulty_before"), due_before=_moment(millis(v.get("due_before"))),
+        last_review_before=_moment(millis(v.get("last_review_before"))), step_after=v.get("step_after"),
+        undo_data=str(v.get("undo_data", "")),
+    )  # fmt: skip
+
+
+def _card(raw: dict[str, Any], scheduling: bool) -> CardRecord:
+    content = CardContent.from_dict(raw["content"])
+    columns: dict[str, Any] = {
+        name: raw[name]
+        for name in CARD_FIELDS
+        if name in raw and (scheduling or name not in SCHEDULING_FIELDS)
+    }
+    for name in CARD_TIMES:
+        if name in columns:
+            columns[name] = millis(columns[name])
+    columns["content"] = json.dumps(raw["content"], ensure_ascii=False, sort_keys=True)
     return CardRecord(
-        external_id=str(raw["external_id"]), deck=str(raw["deck"]), content=CardContent.from_dict(raw["content"]),
-        tags=tuple(raw.get("tags", ())), group=str(raw.get("group", "")), source=str(raw.get("source", "")),
-        position=int(raw.get("position", 0)), scheduling=state, suspended=bool(raw.get("suspended")),
-        buried=bool(raw.get("buried")), flag=int(raw.get("flag", 0)), reviews=reviews,
-        where=f"card {raw['external_id']}",
+        external_id=str(raw["external_id"]), deck=str(raw["deck"]), content=content,
+        tags=tuple(str(t) for t in raw.get("tags", ())), group=str(raw.get("group_id", "")),
+        source=str(raw.get("source", "")), position=int(raw.get("position", 0)),
+        reviews=[_review(v) for v in raw.get("reviews", [])] if scheduling else [],
+        where=f"card {raw['external_id']}", columns=columns,
     )  # fmt: skip

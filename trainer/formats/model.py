@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from trainer.core.cards import CardContent
 from trainer.core.scheduling import CardState, Preset, SchedulingState
@@ -11,7 +12,7 @@ from trainer.core.scheduling import CardState, Preset, SchedulingState
 
 @dataclass(frozen=True)
 class ReviewRecord:
-    """One logged answer."""
+    """One logged answer; the `*_before` fields and `undo_data` are known only to our own formats."""
 
     reviewed_at: datetime
     rating: int
@@ -22,6 +23,13 @@ class ReviewRecord:
     stability_after: float | None = None
     difficulty_after: float | None = None
     kind: str = "import"
+    step_before: int | None = None
+    stability_before: float | None = None
+    difficulty_before: float | None = None
+    due_before: datetime | None = None
+    last_review_before: datetime | None = None
+    step_after: int | None = None
+    undo_data: str = ""
 
 
 @dataclass
@@ -41,6 +49,7 @@ class CardRecord:
     flag: int = 0
     reviews: list[ReviewRecord] = field(default_factory=list)
     where: str = ""  # "note 12" / "row 4": for messages
+    columns: dict[str, Any] = field(default_factory=dict)  # exact stored values (JSON restore)
 
 
 @dataclass
@@ -51,6 +60,7 @@ class Package:
     media: dict[str, bytes] = field(default_factory=dict)
     presets: list[Preset] = field(default_factory=list)
     deck_presets: dict[str, str] = field(default_factory=dict)  # deck name -> preset name
-    deck_meta: dict[str, dict[str, str]] = field(default_factory=dict)  # description, language, ...
+    deck_meta: dict[str, dict[str, Any]] = field(default_factory=dict)  # description, language, ...
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (where, why)
     has_scheduling: bool = False
+    replace_presets: bool = False  # a backup: its presets overwrite same-named ones

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Iterator
 
 
@@ -22,27 +23,46 @@ def _varint(data: bytes, pos: int) -> tuple[int, int]:
         shift += 7
 
 
-def fields(data: bytes) -> Iterator[tuple[int, int | bytes]]:
-    """(field number, value) pairs; varints as int, length-delimited as bytes."""
+def entries(data: bytes) -> Iterator[tuple[int, int, int | bytes]]:
+    """(field number, wire type, value); varints as int, the other wire types as raw bytes."""
     pos = 0
     while pos < len(data):
         key, pos = _varint(data, pos)
         number, wire = key >> 3, key & 7
         if wire == 0:
             value, pos = _varint(data, pos)
-            yield number, value
-        elif wire == 2:
+            yield number, wire, value
+            continue
+        if wire == 2:
             size, pos = _varint(data, pos)
-            if pos + size > len(data):
-                raise ProtobufError("truncated field")
-            yield number, data[pos : pos + size]
-            pos += size
-        elif wire == 1:
-            pos += 8
-        elif wire == 5:
-            pos += 4
+        elif wire in (1, 5):
+            size = 8 if wire == 1 else 4
         else:
             raise ProtobufError(f"unsupported wire type {wire}")
+        if pos + size > len(data):
+            raise ProtobufError("truncated field")
+        yield number, wire, data[pos : pos + size]
+        pos += size
+
+
+def fields(data: bytes) -> Iterator[tuple[int, int | bytes]]:
+    """(field number, value) pairs; varints as int, length-delimited as bytes (fixed-size skipped)."""
+    for number, wire, value in entries(data):
+        if wire in (0, 2):
+            yield number, value
+
+
+def floats(data: bytes, number: int) -> list[float]:
+    """The 32-bit floats of field `number`, packed or not."""
+    out: list[float] = []
+    for n, wire, value in entries(data):
+        if n != number or not isinstance(value, bytes):
+            continue
+        if wire == 5:
+            out.append(struct.unpack("<f", value)[0])
+        elif wire == 2 and len(value) % 4 == 0:
+            out.extend(struct.unpack(f"<{len(value) // 4}f", value))
+    return out
 
 
 def first(data: bytes, number: int) -> int | bytes | None:

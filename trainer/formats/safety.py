@@ -97,6 +97,10 @@ class SafeZip:
             raise ImportFormatError(self.path, f"member '{name}'", "has an unsafe path")
         if info.file_size > self.limits.member_bytes:
             raise ImportFormatError(self.path, f"member '{name}'", f"too large ({info.file_size} bytes)")
+        if info.compress_type == zipfile.ZIP_STORED and info.compress_size != info.file_size:
+            raise ImportFormatError(
+                self.path, f"member '{name}'", "larger than declared (stored sizes differ)"
+            )
         if info.compress_size and info.file_size / info.compress_size > self.limits.ratio:
             raise ImportFormatError(self.path, f"member '{name}'", "compression ratio too high (zip bomb?)")
 
@@ -111,8 +115,14 @@ class SafeZip:
         cap = min(info.file_size, self.limits.member_bytes)
         try:
             with self.zip.open(info) as handle:
-                data = handle.read(cap + 1)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, zipfile.LargeZipFile) as exc:
+                data = handle.read(cap + 1)  # zipfile itself stops at the declared size
+        except zipfile.BadZipFile as exc:
+            if "CRC" in str(exc):  # truncated at the declared size: the checksum of the whole differs
+                raise ImportFormatError(
+                    self.path, f"member '{name}'", "larger than declared or damaged (checksum mismatch)"
+                ) from None
+            raise ImportFormatError(self.path, f"member '{name}'", f"corrupt ({exc})") from None
+        except (OSError, EOFError, ValueError, zipfile.LargeZipFile) as exc:
             raise ImportFormatError(self.path, f"member '{name}'", f"corrupt ({exc})") from None
         if len(data) > cap:
             raise ImportFormatError(self.path, f"member '{name}'", "larger than declared")

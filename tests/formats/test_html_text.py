@@ -1,0 +1,40 @@
+"""Anki field HTML to card text and back: line breaks, bold and italics as literal markers."""
+
+from __future__ import annotations
+
+import pytest
+
+from trainer.formats.html_text import html_to_text, text_to_anki_html
+
+
+@pytest.mark.parametrize(
+    ("field", "text"),
+    [
+        ("to <b>eat</b>", "to **eat**"),
+        ("<strong>Strong</strong> and <B>loud</B>", "**Strong** and **loud**"),
+        ("<i>tilted</i> or <em class='x'>stressed</em>", "_tilted_ or _stressed_"),
+        ("<b> padded </b>end", "**padded** end"),
+        ("<b></b>empty", "empty"),
+        ("line one<br>line <b>two</b><div>three</div>", "line one\nline **two**\nthree"),
+        ("<b>a<br>b</b>", "**a\nb**"),
+        ("x &lt;b&gt;not bold&lt;/b&gt;", "x <b>not bold</b>"),
+        ("snake_case_name", "snake_case_name"),
+    ],
+)
+def test_html_to_text(field: str, text: str) -> None:
+    assert html_to_text(field)[0] == text
+
+
+@pytest.mark.parametrize(
+    "field",
+    ["to <b>eat</b>", "<i>tilted</i><br>and <b>strong</b>", "a_b_c", "2 ** 3 **", 'A <img src="c.png">'],
+)
+def test_markers_survive_a_round_trip_through_anki_html(field: str) -> None:
+    text, media = html_to_text(field)
+    again, media_again = html_to_text(text_to_anki_html(text))
+    assert (again, media_again) == (text, media)
+
+
+def test_markers_become_anki_formatting_on_export() -> None:
+    assert text_to_anki_html("to **eat** _now_\nok") == "to <b>eat</b> <i>now</i><br>ok"
+    assert text_to_anki_html("x <b>") == "x &lt;b&gt;"
