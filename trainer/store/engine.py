@@ -31,7 +31,11 @@ def is_sqlite(url: URL) -> bool:
 
 def make_engine(url: URL) -> Engine:
     """An engine with the collection's connection settings."""
-    if not is_sqlite(url):
+    if not is_sqlite(url):  # PostgreSQL and others: see trainer/store/postgres.py (issue 8)
+        if url.get_backend_name() == "postgresql":
+            from trainer.store.postgres import make_pg_engine
+
+            return make_pg_engine(url)
         return create_engine(url, pool_pre_ping=True)
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
