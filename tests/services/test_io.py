@@ -61,3 +61,16 @@ def test_media_only_safe_names(col: Collection) -> None:
     assert report.media == ["ok.png"]
     assert sorted(p.name for p in folder.iterdir()) == ["ok.png"]
     assert not (folder.parent / "evil.png").exists()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        CardContent(kind=CardKind.BASIC, front='é "q"', back="a"),
+        CardContent(kind=CardKind.CLOZE, text="{{c2::x}}", cloze_ord=2, note="n", media=("a.png",)),
+        CardContent(kind=CardKind.TYPED, front="q", back="a", answers=("a", "b"), hint="h"),
+        CardContent(kind=CardKind.CHOICE, front="q", back="a", distractors=("b",), group_title="g"),
+    ],
+)
+def test_fast_json_matches_canonical(content: CardContent) -> None:
+    assert io.content_json(content) == (content.to_json(), content.content_hash())
