@@ -245,8 +245,10 @@ def test_cards_structure(decks: dict[Path, dict[str, Any]]) -> None:
                 assert "{{" not in render_cloze(card["text"]), f"{where}: malformed cloze"
             if kind == "typed":
                 answers = card["answers"]
-                assert isinstance(answers, list) and answers and all(
-                    isinstance(a, str) and a.strip() for a in answers
+                assert (
+                    isinstance(answers, list)
+                    and answers
+                    and all(isinstance(a, str) and a.strip() for a in answers)
                 ), where
                 assert len({a.casefold() for a in answers}) == len(answers), f"{where}: duplicate answers"
             if kind == "choice":
@@ -273,7 +275,9 @@ def test_compare_structure(decks: dict[Path, dict[str, Any]]) -> None:
             facets = compare.get("facets")
             assert isinstance(facets, dict) and facets, where
             for facet, values in facets.items():
-                assert isinstance(values, list) and len(values) == len(items), f"{where}: facet {facet!r} is ragged"
+                assert isinstance(values, list) and len(values) == len(items), (
+                    f"{where}: facet {facet!r} is ragged"
+                )
                 assert all(isinstance(v, str) and v.strip() for v in values), f"{where}: facet {facet!r}"
                 for value in values:
                     assert len(words(value)) <= 8, f"{where}: facet value too long: {value!r}"
@@ -300,7 +304,9 @@ def test_every_card_cites_a_listed_source(decks: dict[Path, dict[str, Any]]) -> 
     for path, data in decks.items():
         source_ids = {s["id"] for s in data["deck"]["sources"]}
         for entry in cards_of(data) + compares_of(data):
-            assert entry.get("source") in source_ids, f"{path.name}: {entry.get('id')} cites {entry.get('source')!r}"
+            assert entry.get("source") in source_ids, (
+                f"{path.name}: {entry.get('id')} cites {entry.get('source')!r}"
+            )
 
 
 def test_every_listed_source_is_cited(decks: dict[Path, dict[str, Any]]) -> None:
@@ -320,7 +326,9 @@ def test_source_files_and_sections_exist(decks: dict[Path, dict[str, Any]], seed
             section = entry.get("section")
             file = files.get(entry.get("source", ""))
             if section and file:
-                assert section in seeds[file], f"{path.name}: {entry['id']}: section {section!r} not in {file}"
+                assert section in seeds[file], (
+                    f"{path.name}: {entry['id']}: section {section!r} not in {file}"
+                )
 
 
 # --- coverage ------------------------------------------------------------------------------------
@@ -350,7 +358,11 @@ def test_readme_counts_match(decks: dict[Path, dict[str, Any]]) -> None:
     for data in decks.values():
         counts = deck_counts(data)
         expected = [counts[k] for k in order]
-        assert rows.get(data["deck"]["id"]) == expected, (data["deck"]["id"], rows.get(data["deck"]["id"]), expected)
+        assert rows.get(data["deck"]["id"]) == expected, (
+            data["deck"]["id"],
+            rows.get(data["deck"]["id"]),
+            expected,
+        )
 
 
 # --- originality --------------------------------------------------------------------------------
@@ -365,7 +377,9 @@ def test_no_long_runs_copied_from_seeds(decks: dict[Path, dict[str, Any]], seeds
             for name, source_grams in seed_grams.items():
                 shared = grams & source_grams
                 if shared:
-                    problems.append(f"{path.name}: {where} shares {' '.join(sorted(shared)[0])!r} with {name}")
+                    problems.append(
+                        f"{path.name}: {where} shares {' '.join(sorted(shared)[0])!r} with {name}"
+                    )
     assert not problems, "\n".join(problems)
 
 
@@ -383,7 +397,9 @@ def test_decks_load_with_trainer_parser() -> None:
         cards = getattr(spec, "cards", None)
         if cards is not None:
             expected = deck_counts(load(path))["generated"]
-            assert len(cards) == expected, f"{path.name}: trainer generates {len(cards)} cards, expected {expected}"
+            assert len(cards) == expected, (
+                f"{path.name}: trainer generates {len(cards)} cards, expected {expected}"
+            )
             total += len(cards)
     if total:
         assert total >= MIN_GENERATED
