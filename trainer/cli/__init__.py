@@ -11,6 +11,7 @@ import click
 
 from trainer.cli.common import CliError, handled_errors
 from trainer.cli.root import cli
+from trainer.core.cards import clean_text
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -19,7 +20,7 @@ def main(argv: list[str] | None = None) -> None:
         with handled_errors():
             cli.main(args=argv, prog_name="trainer", standalone_mode=False)
     except CliError as exc:
-        click.echo(f"trainer: error: {exc.message}", err=True)
+        click.echo(f"trainer: error: {clean_text(exc.message)}", err=True)  # may echo user input
         sys.exit(exc.code)
 
 

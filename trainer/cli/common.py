@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -72,8 +73,12 @@ def clock() -> datetime:
 
 
 def emit_json(data: Any) -> None:
-    """Print JSON for machines."""
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    """Print JSON for machines; control and bidi characters escaped (`\\u009b`), so still lossless."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    click.echo(_UNSAFE_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+
+
+_UNSAFE_JSON = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")  # C0 is escaped by json
 
 
 def safe(text: str) -> str:
