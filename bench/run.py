@@ -40,6 +40,12 @@ def run_script(script: Path, out: Path, extra: list[str]) -> list[Row]:
         return []
     print(f"   {script.name}: {time.perf_counter() - start:.0f} s", file=sys.stderr)
     rows: list[Row] = json.loads(out.read_text(encoding="utf-8"))
+    for r in rows:  # tolerate scripts that leave a field out
+        for key in ("trainer_ms", "anki_ms", "ratio"):
+            r.setdefault(key, None)
+        r.setdefault("size", 0)
+        r.setdefault("op", "?")
+        r["source"] = script.stem
     return rows
 
 
@@ -55,7 +61,8 @@ def table(rows: list[Row]) -> str:
     out = ["| operation | cards | trainer (ms) | Anki (ms) | trainer / Anki |", "|---|---:|---:|---:|---:|"]
     for r in rows:
         times = f"{fmt(r['trainer_ms'])} | {fmt(r['anki_ms'])} | {fmt(r['ratio'])}"
-        out.append(f"| {r['op']} | {r['size']:,} | {times} |")
+        size = f"{r['size']:,}" if isinstance(r["size"], int) else str(r["size"])
+        out.append(f"| {r['op']} | {size} | {times} |")
     return "\n".join(out)
 
 
@@ -117,10 +124,10 @@ def main(argv: list[str] | None = None) -> int:
         for script in scripts():
             extra = core_args if script.name == "bench_core.py" else []
             rows.extend(run_script(script, Path(tmp) / f"{script.stem}.json", extra))
-    report = "\n\n".join(["## Medians", table(rows), "## Growth", growth(rows), "## Targets", targets(rows)])
-    print(report)
     if args.out:
         args.out.write_text(json.dumps(rows, indent=2), encoding="utf-8")
+    report = "\n\n".join(["## Medians", table(rows), "## Growth", growth(rows), "## Targets", targets(rows)])
+    print(report)
     return 0
 
 
