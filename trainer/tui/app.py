@@ -73,7 +73,8 @@ class TrainerApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())
         if self._col is None:
-            self._open_in_background()
+            # after the first frame: the worker's imports hold the import lock for a while
+            self.call_after_refresh(self._open_in_background)
         else:
             self.call_after_refresh(self._collection_ready)
 
