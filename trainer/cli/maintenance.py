@@ -34,7 +34,8 @@ def check(obj: Context, repair: bool, as_json: bool) -> None:
             if left and not repair:
                 click.echo("Run 'trainer check --repair' to fix them.")
     if not report.ok:
-        raise click.exceptions.Exit(1)
+        left = sum(not p.repaired for p in report.problems)
+        raise CliError(f"{left} problem(s) left in {obj.collection.location}")
 
 
 @click.command()
