@@ -46,13 +46,9 @@ class TrainingItem:
 
 def history_steps(answers: Sequence[Answer], zone: tzinfo, start_hour: int) -> list[Step]:
     """The card's current history (since its last reset) as steps with day gaps."""
-    start = 0
-    for index, answer in enumerate(answers):
-        if answer.reset_before:
-            start = index
     steps: list[Step] = []
     previous = None
-    for answer in answers[start:]:
+    for answer in _since_reset(answers):
         if not 1 <= answer.rating <= 4:
             continue
         day = days.study_date(answer.at, zone, start_hour)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
@@ -18,12 +18,12 @@ from sqlalchemy.orm import Session
 from trainer.core.cards import CardContent, CardKind
 from trainer.core.optimize import MIN_ITEMS, Answer, TrainingItem, history_steps, refusal, training_items
 from trainer.core.scheduling import Preset
-from trainer.core.stats import DAY_MS, interval_for
+from trainer.core.stats import interval_for
 from trainer.formats.revlog_csv import read_revlog, replay
 from trainer.services.study import NotFoundError
 from trainer.store import repo
 from trainer.store.engine import Database
-from trainer.store.models import to_millis
+from trainer.store.models import from_millis, to_millis
 
 
 @dataclass(frozen=True)
@@ -55,8 +55,6 @@ class OptimizeResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
-        from dataclasses import asdict
-
         return asdict(self)
 
 
@@ -140,8 +138,6 @@ class OptimizeService:
             ).bindparams(bindparam("decks", expanding=True)),
             {"decks": deck_ids},
         )
-        from trainer.store.models import from_millis
-
         for card_id, at, rating, state_before in rows:
             answers = result.answers.setdefault(int(card_id), [])
             answers.append(Answer(from_millis(int(at)), int(rating), bool(answers) and state_before == 0))
@@ -375,9 +371,7 @@ def _decay(parameters: Sequence[float]) -> float:
 
 
 def _replace(result: OptimizeResult, **changes: Any) -> OptimizeResult:
-    from dataclasses import replace
-
     return replace(result, **changes)
 
 
-__all__ = ["DAY_MS", "ImportSummary", "OptimizeResult", "OptimizeService", "SimulationRow"]
+__all__ = ["ImportSummary", "OptimizeResult", "OptimizeService", "SimulationRow"]
