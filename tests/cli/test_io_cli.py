@@ -37,6 +37,7 @@ def test_import_then_export(package: Path, tmp_path: Path) -> None:
     code, out = run("--db", db, "import", str(package))
     assert code == 0, out
     assert "8 added, 0 updated" in out and "new deck: Lang::French::Verbs" in out
+    assert "new preset (deck options): Anki: Default" in out
     code, out = run("--db", db, "import", str(package), "--json")
     assert code == 0 and json.loads(out)["unchanged"] == 8
     target = tmp_path / "out.tsv"

@@ -150,7 +150,8 @@ def test_learning_step_and_deck_options(
 ) -> None:
     from tests.formats.anki_oracle import PARAMS
 
-    col.import_file(learning_packages[layout])
+    report = col.import_file(learning_packages[layout])
+    assert report.presets_created == ["Anki: Hard stuff"]  # the unused "Default" options are left out
     (card,) = _all_cards(col)
     assert card.state.state is CardState.LEARNING
     assert card.state.step == 1  # one of three steps done: Anki's `left` says two remain

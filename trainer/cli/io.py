@@ -34,6 +34,8 @@ def import_command(
     )
     for name in report.decks_created:
         click.echo(f"  new deck: {safe(name)}")
+    for name in report.presets_created:
+        click.echo(f"  new preset (deck options): {safe(name)}")
     for external_id in report.updated[:50]:
         click.echo(f"  updated (progress kept): {safe(external_id)}")
     for where, why in report.skipped[:50]:

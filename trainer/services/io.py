@@ -51,6 +51,7 @@ class ImportReport:
     reviews: int = 0
     media: list[str] = field(default_factory=list)
     decks_created: list[str] = field(default_factory=list)
+    presets_created: list[str] = field(default_factory=list)
     backup: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -59,6 +60,7 @@ class ImportReport:
             "file": self.file, "added": len(self.added), "updated": self.updated,
             "unchanged": self.unchanged, "skipped": [{"where": w, "why": y} for w, y in self.skipped],
             "reviews": self.reviews, "media": self.media, "decks_created": self.decks_created,
+            "presets_created": self.presets_created,
             "backup": self.backup,
         }  # fmt: skip
 
@@ -104,7 +106,7 @@ def import_package(
     with db.write() as session:
         if db.sqlite_path is not None and total >= LARGE_IMPORT:
             _set_cache(session, BIG_CACHE)
-        _store_presets(session, package)
+        _store_presets(session, package, report)
         decks = _Decks(session, package, deck, report)
         for name in package.deck_meta:
             decks.id_for(name)
@@ -209,11 +211,18 @@ class _Decks:
         return deck_id
 
 
-def _store_presets(session: Session, package: Package) -> None:
+def _store_presets(session: Session, package: Package, report: ImportReport) -> None:
+    """Create the file's presets that its decks use (a backup's: all, overwriting same-named ones)."""
+    used = {package.deck_presets.get(c.deck) for c in package.cards} | {
+        package.deck_presets.get(name) for name in package.deck_meta
+    }
     for preset in package.presets:
+        if not package.replace_presets and preset.name not in used:
+            continue
         found = repo.preset_id(session, preset.name, create=False)
         if found is None:
             repo.insert_id(session, repo.presets_t, repo.preset_values(preset))
+            report.presets_created.append(preset.name)
         elif package.replace_presets:
             values = repo.preset_values(preset)
             session.execute(repo.presets_t.update().where(repo.presets_t.c.id == found).values(**values))
