@@ -32,6 +32,7 @@ from trainer.store.models import QUEUE_BURIED, QUEUE_SUSPENDED
 Progress = Callable[[int, int], None]
 LARGE_IMPORT = 1000  # cards: back up the collection first
 CHUNK = 500
+NEW = SchedulingState()  # shared by every card that starts new (frozen)
 BIG_CACHE, DEFAULT_CACHE = 65536, 2000  # KiB
 cards_t = repo.cards_t
 decks_t = repo.decks_t
@@ -264,7 +265,7 @@ def _insert_values(
     scheduling: bool,
 ) -> tuple[Any, ...]:
     """A new card's values in `INSERT_COLUMNS` order (times in epoch ms); a backup's exact values win."""
-    state = card.scheduling if scheduling and card.scheduling else SchedulingState()
+    state = card.scheduling if scheduling and card.scheduling else NEW
     queue = int(state.state)
     if scheduling and card.suspended:
         queue = QUEUE_SUSPENDED

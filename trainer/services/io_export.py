@@ -23,6 +23,7 @@ from trainer.store.engine import Database
 from trainer.store.models import QUEUE_BURIED, QUEUE_SUSPENDED
 
 CHUNK = 900
+NEW = SchedulingState()  # shared by every new card (frozen)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MS = timedelta(milliseconds=1)
 cards_t = repo.cards_t
@@ -148,10 +149,10 @@ def collect_cards(db: Database, deck: str | None, *, scheduling: bool) -> list[C
             CardRecord(
                 external_id=external_id, deck=names[deck_id], content=CardContent.from_json(content),
                 tags=tuple(tags.split()), group=group, source=source, position=position,
-                scheduling=SchedulingState(
+                scheduling=None if not scheduling else NEW if state == 0 and not reps else SchedulingState(
                     state=states[state], step=step, stability=stability, difficulty=difficulty,
                     due=_at(due), last_review=_at(last_review), reps=reps, lapses=lapses,
-                ) if scheduling else None,
+                ),
                 suspended=scheduling and queue == QUEUE_SUSPENDED,
                 buried=scheduling and queue == QUEUE_BURIED, flag=flag if scheduling else 0,
                 reviews=history.get(cid, []),
