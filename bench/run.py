@@ -70,7 +70,8 @@ def growth(rows: list[Row]) -> str:
     """How each operation grows from the smallest to the largest size."""
     by_op: dict[str, dict[int, Row]] = {}
     for r in rows:
-        by_op.setdefault(r["op"], {})[r["size"]] = r
+        if isinstance(r["size"], int):
+            by_op.setdefault(r["op"], {})[r["size"]] = r
     out = ["| operation | sizes | trainer growth | Anki growth |", "|---|---|---:|---:|"]
     for op, sizes in by_op.items():
         if len(sizes) < 2:
