@@ -34,6 +34,14 @@ def test_headers_and_quoted_newlines(tmp_path: Path) -> None:
     assert cards["anki/g2/0"].content.kind is CardKind.CLOZE
 
 
+def test_html_media_are_listed(tmp_path: Path) -> None:
+    path = tmp_path / "media.txt"
+    path.write_text('#html:true\nA cell <img src="cell.png">\t[sound:say.mp3] ok\n', encoding="utf-8")
+    (card,) = read_text(path).cards
+    assert (card.content.front, card.content.back) == ("A cell [image: cell.png]", "[sound: say.mp3] ok")
+    assert card.content.media == ("cell.png", "say.mp3")
+
+
 @pytest.mark.parametrize(("line", "expected"), [("a\tb", "\t"), ("a;b", ";"), ("a|b", "|"), ("a,b", ",")])
 def test_delimiter_detection(tmp_path: Path, line: str, expected: str) -> None:
     path = tmp_path / "x.txt"

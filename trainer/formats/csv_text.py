@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from trainer.core.cards import CardContent, CardKind, clean_text, cloze_numbers
@@ -114,7 +115,9 @@ def _row_cards(
         return row[index].strip() if index is not None and index < len(row) else ""
 
     skip = {i for i in special.values() if i is not None}
-    fields = [_field(cell, html) for i, cell in enumerate(row) if i not in skip]
+    converted = [_field(cell, html) for i, cell in enumerate(row) if i not in skip]
+    fields = [text for text, _ in converted]
+    media = tuple(dict.fromkeys(name for _, refs in converted for name in refs))
     guid = get("guid")
     deck = (get("deck") or default_deck).strip()
     tags = tuple(dict.fromkeys((*file_tags, *get("tags").split())))
@@ -148,17 +151,18 @@ def _row_cards(
         ords = list(range(len(contents)))
     return [
         CardRecord(
-            external_id=f"{base}/{o}", deck=deck, content=c, tags=tags,
-            group=base, where=where,
+            external_id=f"{base}/{o}", deck=deck, content=replace(c, media=media) if media else c,
+            tags=tags, group=base, where=where,
         )
         for o, c in zip(ords, contents, strict=True)
     ]  # fmt: skip
 
 
-def _field(cell: str, html: bool) -> str:
+def _field(cell: str, html: bool) -> tuple[str, list[str]]:
+    """A cell's card text and the media files it references."""
     if html:
-        return html_to_text(cell)[0]
-    return clean_text(cell).strip()
+        return html_to_text(cell)
+    return clean_text(cell).strip(), []
 
 
 def note_rows(records: Sequence[CardRecord]) -> list[tuple[str, str, str, list[str], tuple[str, ...]]]:
