@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -14,8 +13,9 @@ from typing import Any
 import click
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from trainer.clock import ClockError, env_clock
 from trainer.core.cards import clean_text
-from trainer.core.days import local_zone, parse_now, utcnow
+from trainer.core.days import local_zone
 from trainer.core.deckfile import DeckFileError
 from trainer.store.migrate import SchemaError
 
@@ -63,13 +63,10 @@ def handled_errors() -> Iterator[None]:
 
 def clock() -> datetime:
     """`TRAINER_NOW` if set (ISO 8601 with offset), else the real time."""
-    fixed = os.environ.get("TRAINER_NOW")
-    if fixed:
-        try:
-            return parse_now(fixed)
-        except ValueError as exc:
-            raise CliError(f"TRAINER_NOW: {exc}") from None
-    return utcnow()
+    try:
+        return env_clock()
+    except ClockError as exc:
+        raise CliError(str(exc)) from None
 
 
 def emit_json(data: Any) -> None:

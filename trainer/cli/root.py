@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from trainer import __version__
@@ -36,11 +38,11 @@ def cli(ctx: click.Context, target: str | None) -> None:
 
 
 def _home(obj: Context) -> None:
-    try:
-        from trainer.tui.app import run_app
-    except ImportError:
-        study.print_decks(obj, as_json=False)
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        study.print_decks(obj, as_json=False)  # no terminal to draw the app in: print the decks
         return
+    from trainer.tui.app import run_app
+
     run_app(obj.target)
 
 

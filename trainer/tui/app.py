@@ -177,11 +177,11 @@ class TrainerApp(App[None]):
 
 def run_app(target: str | None, start: Start | None = None) -> None:
     """Open the study app on the collection at `target`."""
-    from trainer.cli.common import clock
+    from trainer.clock import env_clock
 
     def opener() -> Collection:
         from trainer.collection import open_collection
 
-        return open_collection(target, clock=clock)
+        return open_collection(target, clock=env_clock)
 
     TrainerApp(opener=opener, start=start).run()
