@@ -305,6 +305,14 @@ class Collection:
 
         return maintenance.restore(self.db, Path(source), self._now(now), self.zone)
 
+    def backup_before_import(self, *, now: datetime | None = None) -> Path | None:
+        """Back up an SQLite collection that holds review history; call before changing it in bulk."""
+        from trainer.services import maintenance
+
+        if not maintenance.has_history(self.db):
+            return None
+        return maintenance.backup(self.db, self._now(now), self.zone, "before-import")
+
     def _auto_backup(self, now: datetime | None = None) -> None:
         from trainer.services import maintenance
 
@@ -342,6 +350,8 @@ class Collection:
         is loaded.
         """
         specs = parse_paths([Path(p) for p in paths])
+        if not check:
+            self.backup_before_import(now=now)  # maintenance (issue 8)
         return sync_decks(self.db, specs, self._now(now), check=check)
 
     def load_bundled(self, *, now: datetime | None = None) -> SyncReport:

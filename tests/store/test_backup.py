@@ -144,3 +144,16 @@ def test_backup_of_postgres_is_refused_clearly() -> None:
     db.url = make_url("postgresql+psycopg://u@localhost/x")
     with pytest.raises(ValueError, match="pg_dump"):
         maintenance.backup(db, datetime(2026, 3, 2, tzinfo=UTC), TEST_ZONE)
+
+
+def test_loading_deck_files_backs_up_a_collection_with_history(col: Collection, tmp_path: Path) -> None:
+    deck = write_deck(tmp_path / "b.toml", DECK)
+    col.load([deck])
+    assert col.backups() == []  # nothing to lose yet
+    study = col.next_card()
+    assert study is not None
+    col.answer(study.card.id, Rating.GOOD)
+    col.load([deck], check=True)
+    assert col.backups() == []  # a check changes nothing
+    col.load([deck])
+    assert [b.reason for b in col.backups()] == ["before-import"]

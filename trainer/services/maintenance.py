@@ -264,6 +264,14 @@ def restore(db: Database, source: Path, now: datetime, zone: tzinfo) -> Path:
     return safety
 
 
+def has_history(db: Database) -> bool:
+    """Whether an SQLite collection holds any answer (something a bulk change could spoil)."""
+    if db.sqlite_path is None:
+        return False
+    with db.read() as session:
+        return session.execute(select(reviews_t.c.id).limit(1)).first() is not None
+
+
 def auto_backup_due(db: Database, now: datetime) -> bool:
     """Whether 30 minutes have passed since the last backup and anything was answered since."""
     if db.sqlite_path is None:
