@@ -72,51 +72,69 @@ class StatsService:
             raise ValueError("the period must be at least 1 day")
         with self.db.read() as session:
             scope, decks = self._scope(session, deck)
-            hour = scope.preset.day_start_hour
-            nds = days.next_day_start(now, self.zone, hour)
-            ctx = _Query(session, scope, to_millis(nds))
-            today_date = days.study_date(now, self.zone, hour)
-            since = 1 - period_days
-            per_day = ctx.scan(since, _offset_ms(now, self.zone))
-            ctx.resolve_repeats(min(since, 1 - CALENDAR_DAYS))
-            card_pass = self._card_pass(session, ctx, decks, now, period_days)
-            hists = card_pass.histograms()
-            streak = streaks(per_day)
-            retention = true_retention(ctx.first_of_day(1 - CALENDAR_DAYS))
-            report = StatsReport(
-                deck=deck,
-                days=period_days,
-                today_date=today_date,
-                desired_retention=scope.preset.desired_retention,
-                today=_today(per_day, ctx.cards_today()),
-                future_due=tuple(card_pass.future_due),
-                daily_load=card_pass.load,
-                calendar=tuple(sum(per_day[d][0]) if d in per_day else 0 for d in range(-364, 1)),
-                streak_current=streak[0],
-                streak_longest=streak[1],
-                reviews=tuple(
-                    DayReviews(
-                        today_date + timedelta(days=d),
-                        _tuple4(per_day.get(d, ([0] * 4, [0] * 4, 0))[0]),
-                        _tuple4(per_day.get(d, ([0] * 4, [0] * 4, 0))[1]),
-                    )
-                    for d in range(1 - period_days, 1)
-                ),
-                card_counts=card_pass.card_counts(),
-                intervals=hists[0],
-                stability=hists[1],
-                difficulty=hists[2],
-                retrievability=hists[3],
-                knowledge=card_pass.knowledge,
-                studied=len(card_pass.rs),
-                retention=retention,
-                buttons=ctx.buttons(since),
-                hours=ctx.hours(),
-                added=tuple(card_pass.added),
-                mastery=self._mastery(session, ctx, card_pass, since),
-                confusion=ctx.confusion(),
-            )
-        return report
+            nds = to_millis(days.next_day_start(now, self.zone, scope.preset.day_start_hour))
+            log = self._log_half(session, scope, nds, 1 - period_days, _offset_ms(now, self.zone))
+            return self._build(session, scope, decks, log, now, period_days)
+
+    def _log_half(self, session: Session, scope: Scope, nds: int, since: int, offset: int) -> _LogHalf:
+        """The aggregates of the review log."""
+        ctx = _Query(session, scope, nds)
+        per_day = ctx.scan(since, offset)
+        ctx.resolve_repeats(min(since, 1 - CALENDAR_DAYS))
+        return _LogHalf(ctx, per_day, ctx.cards_today(), ctx.confusion())
+
+    def _build(
+        self,
+        session: Session,
+        scope: Scope,
+        decks: dict[int, str],
+        half: _LogHalf,
+        now: datetime,
+        period_days: int,
+    ) -> StatsReport:
+        own = _Query(
+            session, scope, to_millis(days.next_day_start(now, self.zone, scope.preset.day_start_hour))
+        )
+        since = 1 - period_days
+        card_pass = self._card_pass(session, own, decks, now, period_days)
+        per_card = own.retention_by_card(since)
+        ctx, per_day = half.ctx, half.per_day
+        hists = card_pass.histograms()
+        streak = streaks(per_day)
+        today_date = days.study_date(now, self.zone, scope.preset.day_start_hour)
+        return StatsReport(
+            deck=scope.deck,
+            days=period_days,
+            today_date=today_date,
+            desired_retention=scope.preset.desired_retention,
+            today=_today(per_day, half.cards_today),
+            future_due=tuple(card_pass.future_due),
+            daily_load=card_pass.load,
+            calendar=tuple(sum(per_day[d][0]) if d in per_day else 0 for d in range(-364, 1)),
+            streak_current=streak[0],
+            streak_longest=streak[1],
+            reviews=tuple(
+                DayReviews(
+                    today_date + timedelta(days=d),
+                    _tuple4(per_day.get(d, ([0] * 4, [0] * 4, 0))[0]),
+                    _tuple4(per_day.get(d, ([0] * 4, [0] * 4, 0))[1]),
+                )
+                for d in range(since, 1)
+            ),
+            card_counts=card_pass.card_counts(),
+            intervals=hists[0],
+            stability=hists[1],
+            difficulty=hists[2],
+            retrievability=hists[3],
+            knowledge=card_pass.knowledge,
+            studied=len(card_pass.rs),
+            retention=true_retention(ctx.first_of_day(1 - CALENDAR_DAYS)),
+            buttons=ctx.buttons(since),
+            hours=ctx.hours(),
+            added=tuple(card_pass.added),
+            mastery=self._mastery(session, _without_repeats(per_card, ctx.repeats, since), card_pass),
+            confusion=half.confusion,
+        )
 
     def _scope(self, session: Session, deck: str | None) -> tuple[Scope, dict[int, str]]:
         all_decks = repo.decks(session)
@@ -148,13 +166,12 @@ class StatsService:
             ).bindparams(*ctx.expanding()),
             ctx.scope.params(),
         )
-        card_pass.feed(rows.all(), decks)
+        card_pass.feed(raw_rows(rows), decks)
         return card_pass
 
     def _mastery(
-        self, session: Session, ctx: _Query, card_pass: CardPass, since: int
+        self, session: Session, per_card: dict[int, tuple[int, int]], card_pass: CardPass
     ) -> tuple[TopicMastery, ...]:
-        per_card = ctx.retention_by_card(since)
         ranked = sorted(
             card_pass.topics.items(),
             key=lambda kv: (kv[1].r_sum / kv[1].studied if kv[1].studied else 2.0, kv[0]),
@@ -186,6 +203,38 @@ class StatsService:
                 )
             )
         return tuple(topics)
+
+
+@dataclass(frozen=True)
+class _LogHalf:
+    """What the worker computed from the review log."""
+
+    ctx: _Query
+    per_day: dict[int, tuple[list[int], list[int], int]]
+    cards_today: int
+    confusion: tuple[Confusion, ...]
+
+
+def _without_repeats(
+    per_card: dict[int, tuple[int, int]], repeats: list[tuple[int, int, int, int]], since: int
+) -> dict[int, tuple[int, int]]:
+    """Take out answers that were not the card's first of their day."""
+    for card, day, _cls, rating in repeats:
+        if day >= since and card in per_card:
+            passed, total = per_card[card]
+            per_card[card] = (passed - (1 if rating > 1 else 0), total - 1)
+    return per_card
+
+
+def raw_rows(result: Any) -> list[tuple[Any, ...]]:
+    """All rows of a text query as the driver's tuples (no SQLAlchemy row per record)."""
+    cursor = getattr(result, "cursor", None)
+    if cursor is None:
+        return [tuple(row) for row in result]
+    try:
+        return list(cursor.fetchall())
+    finally:
+        result.close()
 
 
 def _topic_cards(kind: str, name: str, card_pass: CardPass) -> Sequence[int]:
@@ -250,27 +299,57 @@ class _Query:
         )
 
     def scan(self, since: int, offset_ms: int) -> dict[int, tuple[list[int], list[int], int]]:
-        """One scan of the log, grouped by day, local hour (in the period), class and rating.
+        """One scan of the log (a covering index), grouped by one packed integer key.
 
-        Returns day -> (counts by class, ms by class, Again count); keeps the rows for
-        the answer buttons, the hours and true retention.
+        The key packs the time bucket (hours since the epoch, or quarter hours or minutes when
+        the day start or zone offset needs them), the state before, maturity and the rating, so the
+        database sorts one integer; buckets are folded into study days and local hours here.
+        Returns day -> (counts by class, ms by class, Again count); keeps the folded rows
+        for the answer buttons, the hours and true retention.
         """
-        rows = self._run(
-            f"SELECT {DAY_SQL} AS day, CASE WHEN r.reviewed_at >= :pstart"
-            f" THEN ((r.reviewed_at + :off) / 3600000) % 24 ELSE -1 END AS h, {CLASS_SQL} AS cls,"
-            f" r.rating, COUNT(*), SUM(r.duration_ms) FROM reviews r {{JOIN}} WHERE {COUNTED}"
-            f" GROUP BY day, h, cls, r.rating",
-            pstart=self.start_ms(since),
-            off=offset_ms,
-        ).all()
+        unit = next(u for u in (3_600_000, 900_000, 60_000) if self.nds % u == 0 and offset_ms % u == 0)
+        mature = f"COALESCE(r.due_before - r.last_review_before >= {MATURE_DAYS * DAY_MS - DAY_MS // 2}, 0)"
+        rows = self._fetch(
+            f"SELECT (r.reviewed_at / {unit}) * 64 + r.state_before * 8"
+            f" + (CASE WHEN r.state_before = 2 THEN {mature} ELSE 0 END) * 4 + r.rating - 1 AS k,"
+            f" COUNT(*), SUM(r.duration_ms) FROM reviews r WHERE {COUNTED} {{IN}} GROUP BY k"
+        )
+        pstart, nds = self.start_ms(since), self.nds
+        folded: dict[tuple[int, int, int, int], list[int]] = {}
+        places: dict[int, tuple[int, int]] = {}  # bucket -> (day, local hour or -1)
+        for key, count, ms in rows:
+            bucket, rest = divmod(key, 64)
+            place = places.get(bucket)
+            if place is None:
+                at = bucket * unit
+                hour = (at + offset_ms) // 3_600_000 % 24 if at >= pstart else -1
+                place = places[bucket] = ((at - nds) // DAY_MS + 1, hour)
+            before = rest >> 3
+            cls = 3 if before == 3 else (2 if rest & 4 else 1) if before == 2 else 0
+            entry = folded.get(group := (*place, cls, (rest & 3) + 1))
+            if entry is None:
+                folded[group] = [count, ms or 0]
+            else:
+                entry[0] += count
+                entry[1] += ms or 0
+        self.rows = [(d, h, c, r, n, ms) for (d, h, c, r), (n, ms) in folded.items()]
         result: dict[int, tuple[list[int], list[int], int]] = {}
-        self.rows = [(int(d), int(h), int(c), int(r), int(n), int(ms or 0)) for d, h, c, r, n, ms in rows]
         for day, _hour, cls, rating, count, ms in self.rows:
             counts, times, again = result.get(day, ([0] * 4, [0] * 4, 0))
             counts[cls] += count
             times[cls] += ms
             result[day] = (counts, times, again + (count if rating == 1 else 0))
         return result
+
+    def _fetch(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+        """Plain tuples of a query ({IN} limits r to the scope's cards), without row objects."""
+        inside = "AND r.card_id IN (SELECT c.id FROM cards c WHERE " + self.scope.card_filter("c") + ")"
+        statement = text(sql.replace("{IN}", inside if self.scope.deck_ids is not None else ""))
+        return raw_rows(
+            self.session.execute(
+                statement.bindparams(*self.expanding()), {"nds": self.nds, **self.scope.params(), **params}
+            )
+        )
 
     def start_ms(self, day: int) -> int:
         """When day index `day` begins."""
@@ -349,19 +428,14 @@ class _Query:
         return [(day, cls == 2, rating, n) for (day, cls, rating), n in counts.items() if n]
 
     def retention_by_card(self, since: int) -> dict[int, tuple[int, int]]:
-        """Card -> (passed, total) first-of-day answers of review cards since day `since`."""
-        rows = self._run(
+        """Card -> (passed, total) answers of review cards since day `since` (repeats included)."""
+        rows = self._fetch(
             f"SELECT r.card_id, SUM(CASE WHEN r.rating > 1 THEN 1 ELSE 0 END), COUNT(*) FROM reviews r"
-            f" {{JOIN}} WHERE {COUNTED} AND r.state_before = 2 AND {_since(since)}"
+            f" WHERE {COUNTED} AND r.state_before = 2 AND r.reviewed_at >= :start {{IN}}"
             f" GROUP BY r.card_id",
             start=self.start_ms(since),
-        ).all()
-        result = {int(c): (int(p or 0), int(t)) for c, p, t in rows}
-        for card, day, _cls, rating in self.repeats:
-            if day >= since and card in result:
-                passed, total = result[card]
-                result[card] = (passed - (1 if rating > 1 else 0), total - 1)
-        return result
+        )
+        return {c: (int(p or 0), int(t)) for c, p, t in rows}
 
     def confusion(self) -> tuple[Confusion, ...]:
         """Wrong choices per compare set: which item was given instead of which."""

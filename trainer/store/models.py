@@ -177,8 +177,13 @@ class ReviewRow(Base):
     undo_data: Mapped[str] = mapped_column(Text, default="")  # JSON: flags/tags/siblings changed
 
     __table_args__ = (
-        Index("ix_reviews_card_time", "card_id", "reviewed_at"),
-        Index("ix_reviews_day", "reviewed_at", "kind", "state_before", "card_id"),  # covers "done today"
+        # covering indexes (revision 0003): history per card; "done today" and the statistics scan
+        Index("ix_reviews_card_stats", "card_id", "reviewed_at", "kind", "state_before", "rating"),
+        Index(
+            "ix_reviews_stats",
+            *("reviewed_at", "kind", "state_before", "card_id", "rating", "duration_ms"),
+            *("due_before", "last_review_before"),
+        ),
     )
 
 

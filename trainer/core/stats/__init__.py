@@ -11,7 +11,9 @@ Definitions follow Anki's so that the numbers can be checked against it:
 from __future__ import annotations
 
 import bisect
+import functools
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -157,9 +159,8 @@ class Histogram:
 def histogram(values: Iterable[float], edges: Sequence[float]) -> Histogram:
     """Bucket values; values below the first edge go to the first bucket."""
     counts = [0] * len(edges)
-    for value in values:
-        index = bisect.bisect_right(edges, value) - 1
-        counts[max(index, 0)] += 1
+    for index, n in Counter(map(functools.partial(bisect.bisect_right, edges), values)).items():
+        counts[max(index - 1, 0)] += n
     return Histogram(tuple(float(e) for e in edges), tuple(counts))
 
 

@@ -1,8 +1,13 @@
-"""One pass over the cards: counts, future due, load, distributions, knowledge, mastery."""
+"""The card table in columns: counts, future due, load, distributions, knowledge, mastery.
+
+Works column-wise (one comprehension per figure over the fetched tuples), never builds
+an object per card, and groups cards by their (deck, tags, set) before any per-topic work.
+"""
 
 from __future__ import annotations
 
 import heapq
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -23,6 +28,7 @@ from trainer.core.stats.report import CardCounts
 FORECAST_DAYS = 365
 DEFAULT_DECAY = 0.1542
 WEAKEST = 5
+CATEGORIES = ("new", "learning", "relearning", "young", "mature", "suspended", "buried")
 
 
 class CardFacts(NamedTuple):
@@ -43,34 +49,36 @@ class CardFacts(NamedTuple):
 
 @dataclass
 class TopicAccumulator:
-    """Running sums for one topic."""
+    """Sums for one topic (deck, tag or compare set)."""
 
     cards: int = 0
     studied: int = 0
     r_sum: float = 0.0
-    weakest: list[tuple[float, int]] = field(default_factory=list)  # max-heap of (-r, id)
+    weakest: list[tuple[float, int]] = field(default_factory=list)  # (r, id), at most WEAKEST
 
-    def add(self, card_id: int, r: float | None) -> None:
-        """Count one card (r None: never studied)."""
-        self.cards += 1
-        if r is None:
-            return
-        self.studied += 1
-        self.r_sum += r
-        entry = (-r, card_id)
-        if len(self.weakest) < WEAKEST:
-            heapq.heappush(self.weakest, entry)
-        elif entry > self.weakest[0]:
-            heapq.heapreplace(self.weakest, entry)
+    def merge(self, cards: int, studied: int, r_sum: float, weakest: Iterable[tuple[float, int]]) -> None:
+        """Add one group of cards."""
+        self.cards += cards
+        self.studied += studied
+        self.r_sum += r_sum
+        self.weakest = heapq.nsmallest(WEAKEST, [*self.weakest, *weakest])
 
     def weakest_first(self) -> list[tuple[int, float]]:
         """(card id, r), lowest retrievability first."""
-        return [(card_id, -neg) for neg, card_id in sorted(self.weakest, reverse=True)]
+        return [(card_id, r) for r, card_id in sorted(self.weakest)]
+
+
+def _category(queue: int, state: int, due: int | None, last: int | None, mature_ms: float) -> int:
+    if queue < 0:
+        return 5 if queue == -1 else 6
+    if state != 2:
+        return (0, 1, 2, 2)[state] if state in (0, 1, 3) else 0
+    return 4 if due is not None and last is not None and due - last >= mature_ms else 3
 
 
 @dataclass
 class CardPass:
-    """Everything computed from the card table in one pass."""
+    """Everything computed from the card table."""
 
     now_ms: int
     next_day_start_ms: int
@@ -92,77 +100,100 @@ class CardPass:
         self.added = [0] * self.period_days
 
     def feed(self, cards: Iterable[tuple[Any, ...]], deck_names: dict[int, str]) -> None:
-        """Consume every card (tuples in `CardFacts` order), in one tight loop."""
-        counts = dict.fromkeys(("new", "learning", "relearning", "young", "mature", "suspended", "buried"), 0)
-        factors = {deck: (fsrs_factor(decay), decay) for deck, decay in self.decay_by_deck.items()}
-        default = (fsrs_factor(DEFAULT_DECAY), DEFAULT_DECAY)
+        """Consume every card (tuples in `CardFacts` order), column by column."""
+        rows = cards if isinstance(cards, list) else list(cards)
+        self.counts = dict.fromkeys(CATEGORIES, 0)
+        if not rows:
+            return
+        ids, decks, tags, groups, states, queues, stabs, diffs, lasts, dues, created = zip(*rows, strict=True)
         now, nds, period = self.now_ms, self.next_day_start_ms, self.period_days
-        future, added = self.future_due, self.added
-        rs, stabilities, difficulties, intervals = (
-            self.rs,
-            self.stabilities,
-            self.difficulties,
-            self.intervals,
-        )
         mature_ms = (MATURE_DAYS - 0.5) * DAY_MS
-        load = knowledge = 0.0
-        for cid, deck_id, tags, group_id, state, queue, stability, difficulty, last, due, created in cards:
-            if queue == -1:
-                counts["suspended"] += 1
-            elif queue == -2:
-                counts["buried"] += 1
-            elif state == 0:
-                counts["new"] += 1
-            elif state == 1:
-                counts["learning"] += 1
-            elif state == 3:
-                counts["relearning"] += 1
-            elif due is not None and last is not None and due - last >= mature_ms:
-                counts["mature"] += 1
-            else:
-                counts["young"] += 1
-            created_day = (created - nds) // DAY_MS + 1
-            if -period < created_day <= 0:
-                added[created_day + period - 1] += 1
-            r = None
-            if state != 0 and stability is not None and last is not None:
-                factor, decay = factors.get(deck_id, default)
-                r = (
-                    (1.0 + factor * max(now - last, 0) / DAY_MS / stability) ** -decay
-                    if stability > 0
-                    else 0.0
-                )
-                rs.append(r)
-                knowledge += r
-                stabilities.append(stability)
-                if difficulty is not None:
-                    difficulties.append(difficulty)
-            if due is not None and 0 < queue < 4:
-                ahead = (due - nds) // DAY_MS + 1
-                if ahead < FORECAST_DAYS:
-                    future[max(0, ahead)] += 1
-                if state == 2 and last is not None:
-                    interval = max(0.0, (due - last) / DAY_MS)
-                    intervals.append(interval)
-                    load += 1.0 / max(1.0, round(interval))
-            self._topic("deck", deck_names.get(deck_id, ""), cid, r)
-            if tags.strip():
-                for tag in tags.split():
-                    self._topic("tag", tag, cid, r)
-            if group_id:
-                self._topic("set", group_id, cid, r)
-        self.counts = counts
-        self.load += load
-        self.knowledge += knowledge
+        categories = Counter(map(_category, queues, states, dues, lasts, [mature_ms] * len(rows)))
+        for index, n in categories.items():
+            self.counts[CATEGORIES[index]] += n
+        for day, n in Counter((c - nds) // DAY_MS + 1 for c in created).items():
+            if -period < day <= 0:
+                self.added[day + period - 1] += n
+        self._due(queues, states, dues, lasts)
+        r_all = self._retrievability(decks, states, stabs, lasts, now)
+        self.rs = [r for r in r_all if r is not None]
+        self.knowledge += sum(self.rs)
+        self.stabilities = [s for s, r in zip(stabs, r_all, strict=True) if r is not None]
+        self.difficulties = [d for d, r in zip(diffs, r_all, strict=True) if r is not None and d is not None]
+        self._topics(ids, decks, tags, groups, r_all, deck_names)
 
-    def _topic(self, kind: str, name: str, card_id: int, r: float | None) -> None:
-        key = (kind, name)
-        acc = self.topics.get(key)
-        if acc is None:
-            acc = self.topics[key] = TopicAccumulator()
-            self.members[key] = []
-        acc.add(card_id, r)
-        self.members[key].append(card_id)
+    def _due(
+        self, queues: tuple[int, ...], states: tuple[int, ...], dues: tuple[Any, ...], lasts: tuple[Any, ...]
+    ) -> None:
+        nds = self.next_day_start_ms
+        scheduled = [
+            (s, d, la)
+            for q, s, d, la in zip(queues, states, dues, lasts, strict=True)
+            if d is not None and 0 < q < 4
+        ]
+        for ahead, n in Counter((d - nds) // DAY_MS + 1 for _, d, _ in scheduled).items():
+            if ahead < FORECAST_DAYS:
+                self.future_due[max(0, ahead)] += n
+        self.intervals = [max(0.0, (d - la) / DAY_MS) for s, d, la in scheduled if s == 2 and la is not None]
+        self.load += sum(1.0 / max(1.0, round(i)) for i in self.intervals)
+
+    def _retrievability(
+        self,
+        decks: tuple[int, ...],
+        states: tuple[int, ...],
+        stabs: tuple[Any, ...],
+        lasts: tuple[Any, ...],
+        now: int,
+    ) -> list[float | None]:
+        """R now of every card (None: never studied), one comprehension per decay value."""
+        curve = {deck: (fsrs_factor(decay) / DAY_MS, decay) for deck, decay in self.decay_by_deck.items()}
+        default = (fsrs_factor(DEFAULT_DECAY) / DAY_MS, DEFAULT_DECAY)
+        if len({curve.get(d, default) for d in set(decks)}) == 1:
+            k, decay = curve.get(decks[0], default)
+            return [
+                None if st == 0 or s is None or la is None else
+                (1.0 + k * max(now - la, 0) / s) ** -decay if s > 0 else 0.0
+                for st, s, la in zip(states, stabs, lasts, strict=True)
+            ]  # fmt: skip
+        per_card = [curve.get(d, default) for d in decks]
+        return [
+            None if st == 0 or s is None or la is None else
+            (1.0 + kd[0] * max(now - la, 0) / s) ** -kd[1] if s > 0 else 0.0
+            for st, s, la, kd in zip(states, stabs, lasts, per_card, strict=True)
+        ]  # fmt: skip
+
+    def _topics(
+        self,
+        ids: tuple[int, ...],
+        decks: tuple[int, ...],
+        tags: tuple[str, ...],
+        groups: tuple[str, ...],
+        r_all: list[float | None],
+        deck_names: dict[int, str],
+    ) -> None:
+        by_key: dict[tuple[int, str, str], list[int]] = {}
+        for index, key in enumerate(zip(decks, tags, groups, strict=True)):
+            found = by_key.get(key)
+            if found is None:
+                by_key[key] = [index]
+            else:
+                found.append(index)
+        for (deck_id, tag_text, group_id), indexes in by_key.items():
+            studied = [(r, ids[i]) for i in indexes if (r := r_all[i]) is not None]
+            weakest = heapq.nsmallest(WEAKEST, studied)
+            r_sum = sum(r for r, _ in studied)
+            card_ids = [ids[i] for i in indexes]
+            keys = [("deck", deck_names.get(deck_id, ""))]
+            keys += [("tag", tag) for tag in tag_text.split()]
+            if group_id:
+                keys.append(("set", group_id))
+            for topic in keys:
+                acc = self.topics.get(topic)
+                if acc is None:
+                    acc = self.topics[topic] = TopicAccumulator()
+                    self.members[topic] = []
+                acc.merge(len(indexes), len(studied), r_sum, weakest)
+                self.members[topic].extend(card_ids)
 
     def card_counts(self) -> CardCounts:
         """The counts as a dataclass."""
