@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
@@ -40,6 +42,7 @@ CLASS_SQL = f"""CASE WHEN r.state_before = 3 THEN 3
   WHEN r.state_before = 2 THEN 1 ELSE 0 END"""
 DAY_SQL = f"((r.reviewed_at - :nds + {SHIFT_DAYS * DAY_MS}) / {DAY_MS} - {SHIFT_DAYS - 1})"
 COUNTED = "r.kind IN ('review', 'import')"
+DAY_START_SQL = f"(r.reviewed_at - (r.reviewed_at - :nds + {SHIFT_DAYS * DAY_MS}) % {DAY_MS})"
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,7 @@ class StatsService:
         """Every statistic of `deck` (with subdecks; None: everything) over `period_days`."""
         if period_days < 1:
             raise ValueError("the period must be at least 1 day")
-        with self.db.read() as session:
+        with _gc_paused(), self.db.read() as session, _sort_memory(session, self.db):
             scope, decks = self._scope(session, deck)
             nds = to_millis(days.next_day_start(now, self.zone, scope.preset.day_start_hour))
             log = self._log_half(session, scope, nds, 1 - period_days, _offset_ms(now, self.zone))
@@ -97,7 +100,7 @@ class StatsService:
         )
         since = 1 - period_days
         card_pass = self._card_pass(session, own, decks, now, period_days)
-        per_card = own.retention_by_card(since)
+        per_group = own.retention_by_group(since)
         ctx, per_day = half.ctx, half.per_day
         hists = card_pass.histograms()
         streak = streaks(per_day)
@@ -132,7 +135,7 @@ class StatsService:
             buttons=ctx.buttons(since),
             hours=ctx.hours(),
             added=tuple(card_pass.added),
-            mastery=self._mastery(session, _without_repeats(per_card, ctx.repeats, since), card_pass),
+            mastery=self._mastery(session, own.without_repeats(per_group, ctx.repeats, since), card_pass),
             confusion=half.confusion,
         )
 
@@ -170,7 +173,7 @@ class StatsService:
         return card_pass
 
     def _mastery(
-        self, session: Session, per_card: dict[int, tuple[int, int]], card_pass: CardPass
+        self, session: Session, per_group: dict[tuple[int, str, str], tuple[int, int]], card_pass: CardPass
     ) -> tuple[TopicMastery, ...]:
         ranked = sorted(
             card_pass.topics.items(),
@@ -184,12 +187,13 @@ class StatsService:
         weak_ids = {card_id for _, acc in chosen for card_id, _ in acc.weakest_first()}
         questions = _questions(session, weak_ids)
         topics: list[TopicMastery] = []
+        per_topic: dict[tuple[str, str], tuple[int, int]] = {}
+        for group, (passed, total) in per_group.items():
+            for topic in card_pass.group_topics.get(group, ()):
+                p, t = per_topic.get(topic, (0, 0))
+                per_topic[topic] = (p + passed, t + total)
         for (kind, name), acc in chosen:
-            passed = total = 0
-            for card_id in _topic_cards(kind, name, card_pass):
-                p, t = per_card.get(card_id, (0, 0))
-                passed += p
-                total += t
+            passed, total = per_topic.get((kind, name), (0, 0))
             topics.append(
                 TopicMastery(
                     kind=kind,
@@ -205,6 +209,36 @@ class StatsService:
         return tuple(topics)
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: the report makes about a million short-lived tuples
+    (no cycles), and full collections over them cost more than the report's own work."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@contextmanager
+def _sort_memory(session: Session, db: Database) -> Iterator[None]:
+    """On SQLite, a 64 MiB page cache for this connection while the report runs, so that grouping
+    the whole log sorts in memory (with the 2 MiB default the sort spills to temporary files);
+    put back afterwards."""
+    if db.sqlite_path is None:
+        yield
+        return
+    connection = session.connection()
+    cache = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql("PRAGMA cache_size=-65536")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size={int(cache or -2000)}")
+
+
 @dataclass(frozen=True)
 class _LogHalf:
     """What the worker computed from the review log."""
@@ -213,17 +247,6 @@ class _LogHalf:
     per_day: dict[int, tuple[list[int], list[int], int]]
     cards_today: int
     confusion: tuple[Confusion, ...]
-
-
-def _without_repeats(
-    per_card: dict[int, tuple[int, int]], repeats: list[tuple[int, int, int, int]], since: int
-) -> dict[int, tuple[int, int]]:
-    """Take out answers that were not the card's first of their day."""
-    for card, day, _cls, rating in repeats:
-        if day >= since and card in per_card:
-            passed, total = per_card[card]
-            per_card[card] = (passed - (1 if rating > 1 else 0), total - 1)
-    return per_card
 
 
 def raw_rows(result: Any) -> list[tuple[Any, ...]]:
@@ -237,10 +260,6 @@ def raw_rows(result: Any) -> list[tuple[Any, ...]]:
         result.close()
 
 
-def _topic_cards(kind: str, name: str, card_pass: CardPass) -> Sequence[int]:
-    return card_pass.members.get((kind, name), [])
-
-
 def _questions(session: Session, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
@@ -249,12 +268,6 @@ def _questions(session: Session, ids: set[int]) -> dict[int, str]:
         {"ids": sorted(ids)},
     )
     return {int(i): render(CardContent.from_json(c)).question for i, c in rows}
-
-
-def _since(day: int) -> str:
-    """`reviewed_at >= :start`; over long spans written so that SQLite scans the table
-    (a range over most of the log is slower through the time index)."""
-    return "r.reviewed_at >= :start" if day > -60 else "+r.reviewed_at >= :start"
 
 
 def _tuple4(values: Sequence[int]) -> tuple[int, int, int, int]:
@@ -309,16 +322,22 @@ class _Query:
         """
         unit = next(u for u in (3_600_000, 900_000, 60_000) if self.nds % u == 0 and offset_ms % u == 0)
         mature = f"COALESCE(r.due_before - r.last_review_before >= {MATURE_DAYS * DAY_MS - DAY_MS // 2}, 0)"
+        repeat = f"COALESCE(r.last_review_before >= {DAY_START_SQL}, 0)"
         rows = self._fetch(
-            f"SELECT (r.reviewed_at / {unit}) * 64 + r.state_before * 8"
-            f" + (CASE WHEN r.state_before = 2 THEN {mature} ELSE 0 END) * 4 + r.rating - 1 AS k,"
+            f"SELECT ((r.reviewed_at / {unit}) * 64 + r.state_before * 8"
+            f" + (CASE WHEN r.state_before = 2 THEN {mature} ELSE 0 END) * 4 + r.rating - 1) * 2"
+            f" + (CASE WHEN r.state_before = 2 THEN {repeat} ELSE 0 END) AS k,"
             f" COUNT(*), SUM(r.duration_ms) FROM reviews r WHERE {COUNTED} {{IN}} GROUP BY k"
         )
+        self.maybe_repeats: list[tuple[int, int]] = []  # time spans (ms) holding possible same-day repeats
         pstart, nds = self.start_ms(since), self.nds
         folded: dict[tuple[int, int, int, int], list[int]] = {}
         places: dict[int, tuple[int, int]] = {}  # bucket -> (day, local hour or -1)
-        for key, count, ms in rows:
+        for packed, count, ms in rows:
+            key, candidate = divmod(packed, 2)
             bucket, rest = divmod(key, 64)
+            if candidate:
+                self.maybe_repeats.append((bucket * unit, (bucket + 1) * unit))
             place = places.get(bucket)
             if place is None:
                 at = bucket * unit
@@ -388,14 +407,18 @@ class _Query:
         Only answers whose previous answer fell on the same day can be repeats; those few
         are checked exactly against the card's other answers that day.
         """
-        day_start = f"(r.reviewed_at - (r.reviewed_at - :nds + {SHIFT_DAYS * DAY_MS}) % {DAY_MS})"
+        self.repeats: list[tuple[int, int, int, int]] = []  # (card, day, class, rating)
+        start = self.start_ms(since)
+        spans = [span for span in getattr(self, "maybe_repeats", [(start, 2**62)]) if span[1] > start]
+        if not spans:
+            return  # the scan saw no answer whose previous one fell on the same day
         candidates = self._run(
             f"SELECT r.id, r.card_id, r.reviewed_at, {DAY_SQL} AS day, {CLASS_SQL} AS cls, r.rating"
-            f" FROM reviews r {{JOIN}} WHERE {COUNTED} AND r.state_before = 2 AND {_since(since)}"
-            f" AND r.last_review_before >= {day_start}",
-            start=self.start_ms(since),
+            f" FROM reviews r {{JOIN}} WHERE {COUNTED} AND r.state_before = 2 AND r.reviewed_at >= :start"
+            f" AND r.reviewed_at < :end AND r.last_review_before >= {DAY_START_SQL}",
+            start=max(start, min(lo for lo, _ in spans)),
+            end=max(hi for _, hi in spans),
         ).all()
-        self.repeats: list[tuple[int, int, int, int]] = []  # (card, day, class, rating)
         if not candidates:
             return
         cards = sorted({int(c[1]) for c in candidates})
@@ -427,15 +450,45 @@ class _Query:
                 counts[(day, cls, rating)] -= 1
         return [(day, cls == 2, rating, n) for (day, cls, rating), n in counts.items() if n]
 
-    def retention_by_card(self, since: int) -> dict[int, tuple[int, int]]:
-        """Card -> (passed, total) answers of review cards since day `since` (repeats included)."""
+    def retention_by_group(self, since: int) -> dict[tuple[int, str, str], tuple[int, int]]:
+        """(deck, tags, set) -> (passed, total) answers of review cards since day `since`
+        (same-day repeats included): counted per card on the card index, summed per group."""
+        inside = "WHERE " + self.scope.card_filter("c") if self.scope.deck_ids is not None else ""
         rows = self._fetch(
-            f"SELECT r.card_id, SUM(CASE WHEN r.rating > 1 THEN 1 ELSE 0 END), COUNT(*) FROM reviews r"
-            f" WHERE {COUNTED} AND r.state_before = 2 AND r.reviewed_at >= :start {{IN}}"
-            f" GROUP BY r.card_id",
+            f"SELECT c.deck_id, c.tags, c.group_id, SUM(p.passed), SUM(p.total) FROM"
+            f" (SELECT r.card_id AS card_id, SUM(CASE WHEN r.rating > 1 THEN 1 ELSE 0 END) AS passed,"
+            f" COUNT(*) AS total FROM reviews r WHERE {COUNTED} AND r.state_before = 2"
+            f" AND r.reviewed_at >= :start GROUP BY r.card_id) p JOIN cards c ON c.id = p.card_id"
+            f" {inside} GROUP BY c.deck_id, c.tags, c.group_id",
             start=self.start_ms(since),
         )
-        return {c: (int(p or 0), int(t)) for c, p, t in rows}
+        return {(d, t, g): (int(p or 0), int(n)) for d, t, g, p, n in rows}
+
+    def without_repeats(
+        self,
+        per_group: dict[tuple[int, str, str], tuple[int, int]],
+        repeats: list[tuple[int, int, int, int]],
+        since: int,
+    ) -> dict[tuple[int, str, str], tuple[int, int]]:
+        """Take out answers that were not the card's first of their day."""
+        repeats = [r for r in repeats if r[1] >= since]
+        if not repeats:
+            return per_group
+        groups = {
+            int(i): (int(d), str(t), str(g))
+            for i, d, t, g in self.session.execute(
+                text("SELECT id, deck_id, tags, group_id FROM cards WHERE id IN :ids").bindparams(
+                    bindparam("ids", expanding=True)
+                ),
+                {"ids": sorted({r[0] for r in repeats})},
+            )
+        }
+        for card, _day, _cls, rating in repeats:
+            group = groups.get(card)
+            if group in per_group:
+                passed, total = per_group[group]
+                per_group[group] = (passed - (1 if rating > 1 else 0), total - 1)
+        return per_group
 
     def confusion(self) -> tuple[Confusion, ...]:
         """Wrong choices per compare set: which item was given instead of which."""

@@ -94,7 +94,7 @@ class CardPass:
     knowledge: float = 0.0
     added: list[int] = field(default_factory=list)
     topics: dict[tuple[str, str], TopicAccumulator] = field(default_factory=dict)
-    members: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    group_topics: dict[tuple[int, str, str], list[tuple[str, str]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.added = [0] * self.period_days
@@ -182,18 +182,16 @@ class CardPass:
             studied = [(r, ids[i]) for i in indexes if (r := r_all[i]) is not None]
             weakest = heapq.nsmallest(WEAKEST, studied)
             r_sum = sum(r for r, _ in studied)
-            card_ids = [ids[i] for i in indexes]
             keys = [("deck", deck_names.get(deck_id, ""))]
             keys += [("tag", tag) for tag in tag_text.split()]
             if group_id:
                 keys.append(("set", group_id))
+            self.group_topics[(deck_id, tag_text, group_id)] = keys
             for topic in keys:
                 acc = self.topics.get(topic)
                 if acc is None:
                     acc = self.topics[topic] = TopicAccumulator()
-                    self.members[topic] = []
                 acc.merge(len(indexes), len(studied), r_sum, weakest)
-                self.members[topic].extend(card_ids)
 
     def card_counts(self) -> CardCounts:
         """The counts as a dataclass."""
