@@ -109,12 +109,7 @@ class Collection:
 
     def next_card(self, deck: str | None = None, *, now: datetime | None = None) -> StudyCard | None:
         """The next card to study with its four previewed outcomes, or None when done."""
-        now = self._now(now)
-        found = self.study.next_card(deck, now)
-        if found is None:
-            return None
-        card_id, counts = found
-        return self.study.study_card(card_id, counts, now)
+        return self.study.next_card(deck, self._now(now))
 
     def preview(self, card_id: int, *, now: datetime | None = None) -> Preview:
         """The four outcomes of answering `card_id` now (what `answer` will store)."""

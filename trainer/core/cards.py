@@ -99,7 +99,7 @@ class CardContent:
 
     def content_hash(self) -> str:
         """A short hash of the content, to tell what changed on re-load."""
-        return hashlib.sha256(self.to_json().encode()).hexdigest()[:16]
+        return hash_json(self.to_json())
 
     @property
     def correct_answer(self) -> str:
@@ -107,6 +107,11 @@ class CardContent:
         if self.kind is CardKind.TYPED and self.answers:
             return self.answers[0]
         return self.back
+
+
+def hash_json(raw: str) -> str:
+    """The content hash of canonical content JSON (`CardContent.to_json`)."""
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
 def cloze_numbers(text: str) -> list[int]:

@@ -158,9 +158,11 @@ def fuzzed_days(days: int, draw: float, maximum: int) -> int:
 
 
 def _to_fsrs(s: SchedulingState, now: datetime) -> fsrs.Card:
+    # An explicit card_id: without one, fsrs.Card reads the clock and sleeps 1 ms.
     if s.state is CardState.NEW:
-        return fsrs.Card(state=fsrs.State.Learning, step=0, due=now)
+        return fsrs.Card(card_id=0, state=fsrs.State.Learning, step=0, due=now)
     return fsrs.Card(
+        card_id=0,
         state=fsrs.State(int(s.state)),
         step=s.step if s.state is not CardState.REVIEW else None,
         stability=s.stability,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import and_, delete, select, update
@@ -107,19 +107,34 @@ class StudyService:
 
     # -- the queue --------------------------------------------------------------------
 
-    def next_card(self, deck: str | None, now: datetime) -> tuple[int, QueueCounts] | None:
-        """The id of the next card to study in `deck` (all decks if None), and what is left."""
+    def next_card(self, deck: str | None, now: datetime) -> StudyCard | None:
+        """The next card to study in `deck` (all decks if None) with its previews and counts.
+
+        One read transaction: scope, today's answers, counts, the pick and the previews.
+        """
         self._unbury_if_due(now)
         with self.db.read() as session:
-            deck_ids, preset = self._scope(session, deck)
+            all_decks = repo.decks(session)
+            presets = repo.presets(session)
+            deck_ids, preset = self._scope(all_decks, presets, deck)
             start = days.day_start(now, self.zone, preset.day_start_hour)
             cutoff = to_millis(days.next_day_start(now, self.zone, preset.day_start_hour))
             done = repo.done_today(session, deck_ids, start)
             new_left = max(0, preset.new_per_day - done.get(0, 0))
             reviews_left = max(0, preset.reviews_per_day - done.get(2, 0))
-            counts = self._counts(session, deck_ids, cutoff, new_left, reviews_left)
             card_id = self._pick(session, deck_ids, now, cutoff, new_left, reviews_left)
-        return None if card_id is None else (card_id, counts)
+            if card_id is None:
+                return None
+            counts = self._counts(session, deck_ids, cutoff, new_left, reviews_left)
+            row = repo.load_card(session, card_id)
+        by_id = {d.id: d for d in all_decks}
+        card_preset = presets.get(by_id[row.deck_id].preset_id, preset)
+        state = repo.scheduling_state(row)
+        return StudyCard(
+            card=repo.card_view(row, {d.id: d.name for d in all_decks}),
+            preview=preview(state, card_preset, now, draw=fuzz_draw(row.id, state.reps)),
+            counts=counts,
+        )
 
     def _pick(
         self,
@@ -158,12 +173,12 @@ class StudyService:
         review = repo.count_limited(session, deck_ids, (2,), due_before=cutoff, limit=reviews_left)
         return QueueCounts(new=min(new, new_left), learning=learning, review=min(review, reviews_left))
 
-    def _scope(self, session: Session, deck: str | None) -> tuple[list[int], Preset]:
-        all_decks = repo.decks(session)
-        presets = repo.presets(session)
+    def _scope(
+        self, all_decks: list[repo.DeckEntry], presets: dict[int, Preset], deck: str | None
+    ) -> tuple[list[int], Preset]:
         if deck is None:
-            default = repo.preset_id(session, "Default", create=False)
-            preset = presets.get(default or -1) or next(iter(presets.values()), Preset())
+            default = next((p for p in presets.values() if p.name == "Default"), None)
+            preset = default or next(iter(presets.values()), Preset())
             return [d.id for d in all_decks], preset
         tree = repo.subtree(all_decks, deck)
         if not tree:
@@ -193,16 +208,6 @@ class StudyService:
         state = repo.scheduling_state(row)
         preset = self.preset_for_card(session, row.deck_id)
         return preview(state, preset, now, draw=fuzz_draw(row.id, state.reps))
-
-    def study_card(self, card_id: int, counts: QueueCounts, now: datetime) -> StudyCard:
-        """A card with its previews."""
-        with self.db.read() as session:
-            row = repo.load_card(session, card_id)
-            if row is None:
-                raise NotFoundError(f"no card with id {card_id}")
-            names = {d.id: d.name for d in repo.decks(session)}
-            card = repo.card_view(row, names)
-            return StudyCard(card=card, preview=self.preview(session, row, now), counts=counts)
 
     def answer(
         self, card_id: int, rating: Rating, now: datetime, duration_ms: int | None = None
@@ -331,11 +336,5 @@ class StudyService:
     def next_due_time(self, deck: str | None) -> datetime | None:
         """When the next card (learning or review) in `deck` is due."""
         with self.db.read() as session:
-            deck_ids, _ = self._scope(session, deck)
+            deck_ids, _ = self._scope(repo.decks(session), repo.presets(session), deck)
             return repo.next_due(session, deck_ids)
-
-
-def today_window(now: datetime, zone: tzinfo, hour: int) -> tuple[datetime, datetime]:
-    """The current study day as [start, end)."""
-    start = days.day_start(now, zone, hour)
-    return start, start + timedelta(days=1)

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from trainer.core.cards import hash_json
 from trainer.core.deckfile import DeckSpec
 from trainer.store import repo
 from trainer.store.engine import Database
@@ -114,14 +115,15 @@ def _sync_deck(session: Session, spec: DeckSpec, now: datetime, report: SyncRepo
     inserts: list[dict[str, Any]] = []
     for card in spec.cards:
         tags = repo.join_tags(card.tags)
-        digest = card.content.content_hash()
+        raw = card.content.to_json()
+        digest = hash_json(raw)
         row = existing.pop(card.external_id, None)
         if row is None:
             position += 1
             inserts.append(
                 {
                     "external_id": card.external_id, "deck_id": deck_id,
-                    "kind": card.content.kind.value, "content": card.content.to_json(),
+                    "kind": card.content.kind.value, "content": raw,
                     "content_hash": digest, "tags": tags, "source": card.source,
                     "group_id": card.group, "position": position, "state": 0, "queue": 0,
                     "reps": 0, "lapses": 0, "flag": 0, "created_at": now, "modified_at": now,
@@ -135,7 +137,7 @@ def _sync_deck(session: Session, spec: DeckSpec, now: datetime, report: SyncRepo
         wanted_tags = repo.join_tags([*card.tags, *sorted(kept_tags)])
         values: dict[str, Any] = {}
         if row.content_hash != digest:
-            values.update(content=card.content.to_json(), content_hash=digest, kind=card.content.kind.value)
+            values.update(content=raw, content_hash=digest, kind=card.content.kind.value)
             report.changed.append(card.external_id)
         if row.tags != wanted_tags:
             values["tags"] = wanted_tags
