@@ -102,7 +102,14 @@ def test_browse(snap_compare: Snap, demo: Collection, size: tuple[int, int]) -> 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_stats(snap_compare: Snap, demo: Collection, size: tuple[int, int]) -> None:
-    assert snap_compare(TrainerApp(demo, start=Start(screen="stats")), terminal_size=size, run_before=settle)
+    async def charts_drawn(pilot: Pilot[Any]) -> None:  # the report comes from a thread worker
+        await settle(pilot)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+
+    app = TrainerApp(demo, start=Start(screen="stats"))
+    assert snap_compare(app, terminal_size=size, run_before=charts_drawn)
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -47,3 +47,41 @@ async def _check(app: ChartsApp) -> None:
         )
         reviews = app.query_one("#chart-reviews", PlotextPlot)
         assert reviews.size.height > 5 and reviews.size.width > 20
+
+
+def test_statistics_screen_mounts_charts_per_deck_and_period(demo: Collection) -> None:
+    from trainer.tui.app import Start, TrainerApp
+    from trainer.tui.screens.stats import StatsScreen
+
+    card = demo.search("")[0]
+    demo.answer(card.id, 3)
+    app = TrainerApp(demo, start=Start(screen="stats"))
+
+    async def script() -> None:
+        async with app.run_test(size=(140, 50)) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, StatsScreen)
+            charts = screen.query_one("#stats-charts", StatsCharts)
+            assert charts.report.deck is None and charts.report.days == 30
+            assert charts.report.today.reviews == 1
+            assert {c.id for c in screen.query(PlotextPlot)} >= {"chart-reviews", "chart-due", "chart-r"}
+            await pilot.press("y")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert screen.query_one("#stats-charts", StatsCharts).report.days == 365
+            assert not screen.query_one("#stats-body").loading
+            await pilot.press("enter")  # the first deck row
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            chosen = screen.query_one("#stats-charts", StatsCharts).report
+            assert chosen.deck == screen.deck_names[0] and chosen.days == 365
+            assert "· last 365 days" in str(screen.query_one("#stats-summary", Static).render())
+            await pilot.press("a")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert screen.query_one("#stats-charts", StatsCharts).report.deck is None
+
+    asyncio.run(script())

@@ -35,8 +35,16 @@ class BarChart(PlotextPlot):
             plt.bar(positions, self.series[0], width=0.8)
         else:
             plt.stacked_bar(positions, self.series, labels=self.names or None, width=0.8)  # type: ignore[call-arg]
-        step = max(1, len(positions) // 8)
+        step = tick_step(self.labels)
         plt.xticks(positions[::step], self.labels[::step])
+
+
+def tick_step(labels: Sequence[str]) -> int:
+    """Every how many positions to label: few enough that the labels never overlap in a narrow
+    chart (overlapping labels are drawn in no fixed order)."""
+    widest = max((len(label) for label in labels), default=1)
+    most = max(2, 30 // (widest + 2))
+    return max(1, -(-len(labels) // most))
 
 
 class LineChart(PlotextPlot):
@@ -65,5 +73,5 @@ class LineChart(PlotextPlot):
             name = self.names[index] if index < len(self.names) else None
             plt.plot(positions, values, label=name)
         if positions:
-            step = max(1, len(positions) // 8)
+            step = tick_step(self.labels)
             plt.xticks(positions[::step], self.labels[::step])
