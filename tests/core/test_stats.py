@@ -93,3 +93,33 @@ def test_card_pass_counts_and_forecast() -> None:
     assert deck.cards == 5 and deck.studied == 4
     weakest = deck.weakest_first()
     assert weakest[0][0] == 2 and weakest[0][1] == min(r for _, r in weakest)
+
+
+def test_memory_over_time_from_history() -> None:
+    from dataclasses import dataclass
+    from datetime import UTC, datetime, timedelta
+
+    from trainer.core.stats import retrievability
+    from trainer.core.stats.memory import memory_over_time
+
+    @dataclass(frozen=True)
+    class Row:
+        reviewed_at: datetime
+        stability_after: float | None
+        difficulty_after: float | None
+
+    start = datetime(2026, 3, 1, 9, tzinfo=UTC)
+    rows = [
+        Row(start, 2.0, 5.0),
+        Row(start + timedelta(days=2), 6.0, 4.8),
+        Row(start + timedelta(days=3), None, None),  # reset: memory forgotten
+        Row(start + timedelta(days=4), 1.5, 6.0),
+    ]
+    points = memory_over_time(rows, 0.1542)
+    assert [p.stability for p in points] == [2.0, 6.0, None, 1.5]
+    assert [p.difficulty for p in points] == [5.0, 4.8, None, 6.0]
+    assert points[0].retrievability is None
+    assert points[1].retrievability == pytest.approx(retrievability(2.0, 2.0, 0.1542))
+    assert points[1].retrievability == pytest.approx(0.9)  # R(S) = 0.9 at elapsed = stability
+    assert points[2].retrievability == pytest.approx(retrievability(6.0, 1.0, 0.1542))
+    assert points[3].retrievability is None

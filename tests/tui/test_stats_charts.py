@@ -85,3 +85,33 @@ def test_statistics_screen_mounts_charts_per_deck_and_period(demo: Collection) -
             assert screen.query_one("#stats-charts", StatsCharts).report.deck is None
 
     asyncio.run(script())
+
+
+def test_card_info_shows_memory_state_after_each_review(demo: Collection) -> None:
+    from tests.tui.conftest import screen_text
+    from trainer.core.scheduling import Rating
+    from trainer.tui.app import Start, TrainerApp
+    from trainer.tui.screens.dialogs import InfoDialog
+
+    card = demo.search("")[0]
+    demo.answer(card.id, Rating.GOOD)
+    demo.clock.advance(days=3)  # type: ignore[attr-defined]
+    demo.answer(card.id, Rating.HARD)
+    history = demo.history(card.id)
+    app = TrainerApp(demo, start=Start(screen="stats"))
+
+    async def script() -> None:
+        async with app.run_test(size=(120, 50)) as pilot:
+            await pilot.pause()
+            app.push_screen(InfoDialog(demo.card(card.id), history, demo.deck_preset(card.deck_name)))
+            await pilot.pause()
+            text = screen_text(app)
+            assert "recall  stability  difficulty" in text and "stability, oldest first" in text
+            second = history[1]
+            assert second.stability_after is not None and second.difficulty_after is not None
+            when = second.reviewed_at.astimezone(demo.zone).strftime("%Y-%m-%d %H:%M")
+            rows = [row for row in text.splitlines() if when in row and "%" in row]
+            assert len(rows) == 1, text
+            assert f"{second.stability_after:.1f}d" in rows[0] and f"{second.difficulty_after:.1f}" in rows[0]
+
+    asyncio.run(script())

@@ -16,6 +16,8 @@ from textual.widgets import Button, Footer, Input, Label, Static, TextArea
 
 from trainer.core.cards import CardContent, CardKind, clean_text
 from trainer.core.scheduling import Preset, format_interval, retrievability
+from trainer.core.stats import sparkline
+from trainer.core.stats.memory import memory_over_time
 from trainer.tui.text import assemble, literal
 from trainer.views import CardView, ReviewEntry
 
@@ -144,7 +146,25 @@ def info_table(
         table.add_row("", line)
     if not history:
         table.add_row("", "never reviewed")
+    _memory_rows(table, history, preset, zone)
     return table
+
+
+def _memory_rows(table: Table, history: list[ReviewEntry], preset: Preset, zone: tzinfo | None) -> None:
+    """The memory state over time: recall when answered, stability and difficulty after."""
+    memory = memory_over_time(history, preset.parameters[20] if len(preset.parameters) > 20 else 0.5)
+    if not any(point.stability is not None for point in memory):
+        return
+    table.add_row("", "")
+    table.add_row("Memory", Text("date              recall  stability  difficulty", style="dim"))
+    for point in memory[-15:]:
+        recall = f"{point.retrievability:.0%}" if point.retrievability is not None else "-"
+        stability = f"{point.stability:.1f}d" if point.stability is not None else "-"
+        difficulty = f"{point.difficulty:.1f}" if point.difficulty is not None else "-"
+        table.add_row("", f"{_when(point.reviewed_at, zone)}  {recall:>6}  {stability:>9}  {difficulty:>10}")
+    if len(memory) > 1:
+        trend = sparkline([point.stability or 0.0 for point in memory[-40:]])
+        table.add_row("Trend", Text(f"{trend}  stability, oldest first"))
 
 
 class InfoDialog(ModalScreen[None]):
