@@ -168,12 +168,33 @@ def rate_times(db: Path, answers: int) -> list[float]:
     return times
 
 
+def peak_rss_mb(pid: int) -> float:
+    """The process's peak resident memory (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc status")
+
+
+def memory_with_study_open(folder: Path, cards: int) -> float:
+    """Peak MB of `trainer study` with `cards` cards, once the first card is drawn."""
+    ((_, db),) = [c for c in make_collections(folder / "memory", cards) if c[0].startswith("synthetic")]
+    proc = Pty([sys.executable, "-m", "trainer", "study"], base_env(db))
+    try:
+        proc.wait_for(b"done 0", timeout=120)
+        proc.drain(0.3)
+        return peak_rss_mb(proc.pid)
+    finally:
+        proc.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--answers", type=int, default=30)
     parser.add_argument("--cards", type=int, default=5000)
     parser.add_argument("--json", dest="json_out", type=Path)
+    parser.add_argument("--memory-cards", type=int, default=100_000, help="0 skips the memory run")
     args = parser.parse_args()
     results = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -201,6 +222,13 @@ def main() -> None:
             print(f"    rating key -> next card drawn: median {r:.1f} ms (p90 {p90:.1f})")
             results.append({"op": "rate_to_next_card", "size": size, "trainer_ms": round(r, 2),
                             "baseline_ms": 10.0, "ratio": round(r / 10.0, 3)})  # fmt: skip
+        if args.memory_cards:
+            (folder / "memory").mkdir()
+            mb = memory_with_study_open(folder, args.memory_cards)
+            print(f"[{args.memory_cards} cards] peak memory with the study screen open: {mb:.0f} MB")
+            results.append({"op": "peak_memory_mb_study_open", "size": args.memory_cards,
+                            "trainer_ms": round(mb, 1), "baseline_ms": 200.0,
+                            "ratio": round(mb / 200, 3)})  # fmt: skip
     if args.json_out:
         args.json_out.write_text(json.dumps(results, indent=2), encoding="utf-8")
 
