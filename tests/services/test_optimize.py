@@ -103,3 +103,33 @@ def test_simulate_lower_retention_means_fewer_reviews(col: Collection, clock: Cl
     rows = col.optimizer.simulate(retentions=(0.8, 0.95), days=120)
     assert rows[0].reviews_per_day < rows[1].reviews_per_day
     assert all(r.retention is not None and 0.5 < r.retention < 1 for r in rows)
+
+
+def test_replay_matches_the_study_preview_of_the_chosen_rating() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from trainer.core.scheduling import Preset, Rating, SchedulingState, preview
+    from trainer.formats.revlog_csv import LoggedReview, replay
+
+    start = datetime(2025, 1, 6, 9, tzinfo=UTC)
+    gaps = [0, 0.01, 1, 3, 9, 20, 2, 1, 5]
+    ratings = [3, 3, 3, 1, 3, 2, 4, 3, 3]
+    at, logged = start, []
+    for gap, rating in zip(gaps, ratings, strict=True):
+        at += timedelta(days=gap)
+        logged.append(LoggedReview(card_id=1, at=at, rating=rating, duration_ms=1000))
+    preset = Preset()
+    state = SchedulingState()
+    for entry in replay(logged, preset):
+        assert entry.before == state
+        expected = preview(state, preset, entry.review.at)[Rating(entry.review.rating)].state
+        after = entry.after
+        assert (after.state, after.step, after.reps, after.lapses) == (
+            expected.state, expected.step, expected.reps, expected.lapses,
+        )  # fmt: skip
+        assert after.stability == expected.stability and after.difficulty == expected.difficulty
+        assert after.due is not None and expected.due is not None
+        # the same interval, but for Anki's Hard < Good < Easy spacing (a day or two at most)
+        assert abs((after.due - expected.due).total_seconds()) <= 2 * 86_400
+        state = after
+    assert state.reps == len(logged) and state.lapses == 1

@@ -311,44 +311,39 @@ class OptimizeService:
                     text("SELECT external_id FROM cards WHERE external_id LIKE :p"), {"p": prefix + "%"}
                 ).scalars()
             )
-            cards = reviews = skipped = 0
-            for source_id, logged in sorted(by_card.items()):
-                external = f"{prefix}{source_id}"
-                if external in existing:
-                    skipped += 1
-                    continue
-                reviews += self._import_card(
-                    session, deck_id, external, source_id, replay(logged, preset), now
+            fresh = [(sid, f"{prefix}{sid}") for sid in sorted(by_card) if f"{prefix}{sid}" not in existing]
+            replayed = {sid: replay(by_card[sid], preset) for sid, _ in fresh}
+            if fresh:  # one executemany for the cards, one for every review
+                session.execute(
+                    repo.cards_t.insert(),
+                    [_card_row(deck_id, ext, sid, replayed[sid], now) for sid, ext in fresh],
                 )
-                cards += 1
-        return ImportSummary(deck, cards, reviews, skipped)
+                found = session.execute(
+                    text("SELECT external_id, id FROM cards WHERE external_id LIKE :p"), {"p": prefix + "%"}
+                )
+                ids: dict[str, int] = {str(e): int(i) for e, i in found}
+                session.execute(
+                    repo.reviews_t.insert(),
+                    [row for sid, ext in fresh for row in _review_rows(ids[ext], replayed[sid])],
+                )
+        reviews = sum(len(r) for r in replayed.values())
+        return ImportSummary(deck, len(fresh), reviews, len(by_card) - len(fresh))
 
-    def _import_card(
-        self,
-        session: Session,
-        deck_id: int,
-        external: str,
-        source_id: int,
-        replayed: list[Any],
-        now: datetime,
-    ) -> int:
-        content = CardContent(kind=CardKind.BASIC, front=f"Imported card {source_id}", back="")
-        last = replayed[-1].after
-        card_id = repo.insert_id(
-            session,
-            repo.cards_t,
-            {
-                "external_id": external, "deck_id": deck_id, "kind": content.kind.value,
-                "content": content.to_json(), "content_hash": content.content_hash(), "tags": " imported ",
-                "source": "", "group_id": "", "position": 0,
-                "state": int(last.state), "queue": int(last.state), "step": last.step,
-                "stability": last.stability, "difficulty": last.difficulty, "due": last.due,
-                "last_review": last.last_review, "reps": last.reps, "lapses": last.lapses, "flag": 0,
-                "created_at": replayed[0].review.at, "modified_at": now,
-            },
-        )  # fmt: skip
-        session.execute(repo.reviews_t.insert(), list(_review_rows(card_id, replayed)))
-        return len(replayed)
+
+def _card_row(
+    deck_id: int, external: str, source_id: int, replayed: list[Any], now: datetime
+) -> dict[str, Any]:
+    content = CardContent(kind=CardKind.BASIC, front=f"Imported card {source_id}", back="")
+    last = replayed[-1].after
+    return {
+        "external_id": external, "deck_id": deck_id, "kind": content.kind.value,
+        "content": content.to_json(), "content_hash": content.content_hash(), "tags": " imported ",
+        "source": "", "group_id": "", "position": 0,
+        "state": int(last.state), "queue": int(last.state), "step": last.step,
+        "stability": last.stability, "difficulty": last.difficulty, "due": last.due,
+        "last_review": last.last_review, "reps": last.reps, "lapses": last.lapses, "flag": 0,
+        "buried_until": None, "created_at": replayed[0].review.at, "modified_at": now,
+    }  # fmt: skip
 
 
 def _review_rows(card_id: int, replayed: list[Any]) -> Iterator[dict[str, Any]]:
