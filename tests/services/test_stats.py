@@ -218,3 +218,36 @@ def test_first_of_day_rule_on_a_history_with_repeats(col: Collection, clock: Clo
         assert [m.young_passed, m.young_failed, m.mature_passed, m.mature_failed] == expected[name], name
     deck = next(t for t in report.mastery if t.kind == "deck")
     assert deck.reviews == sum(expected["month"])
+
+
+def test_report_on_postgres_equals_sqlite(col: Collection, clock: Clock, tmp_path: Path) -> None:
+    """The same log imported into PostgreSQL and SQLite gives the same report (portable SQL)."""
+    import os
+
+    from tests.store.test_postgres import fresh_schema_url
+
+    url = os.environ.get("TRAINER_TEST_PG_URL")
+    if not url:
+        pytest.skip("TRAINER_TEST_PG_URL is not set (.ci/postgres.sh starts a local server and sets it)")
+    log = write_log(tmp_path / "log.csv", clock.now, cards=30, repeat_any=True)
+    col.import_review_log(log)
+    pg = open_collection(fresh_schema_url(url, "s"), clock=clock, zone=TEST_ZONE, install_bundled=False)
+    try:
+        pg.import_review_log(log)
+        for deck in (None, "Imported review log"):
+            expected, got = (
+                col.stats_report(deck, days=90).to_dict(),
+                pg.stats_report(deck, days=90).to_dict(),
+            )
+            for data in (expected, got):
+                data["knowledge"] = round(data["knowledge"], 9)
+                data["average_retrievability"] = round(data["average_retrievability"], 9)
+                data["daily_load"] = round(data["daily_load"], 9)
+                for topic in data["mastery"]:
+                    topic["average_retrievability"] = round(topic["average_retrievability"], 9)
+                    topic["weakest"] = [
+                        (w["card_id"] > 0, round(w["retrievability"], 9)) for w in topic["weakest"]
+                    ]
+            assert got == expected
+    finally:
+        pg.close()

@@ -320,14 +320,13 @@ class _Query:
         Returns day -> (counts by class, ms by class, Again count); keeps the folded rows
         for the answer buttons, the hours and true retention.
         """
-        unit = next(u for u in (3_600_000, 900_000, 60_000) if self.nds % u == 0 and offset_ms % u == 0)
-        mature = f"COALESCE(r.due_before - r.last_review_before >= {MATURE_DAYS * DAY_MS - DAY_MS // 2}, 0)"
-        repeat = f"COALESCE(r.last_review_before >= {DAY_START_SQL}, 0)"
+        unit = next(u for u in (3_600_000, 900_000, 60_000, 1) if self.nds % u == 0 and offset_ms % u == 0)
+        mature = f"r.due_before - r.last_review_before >= {MATURE_DAYS * DAY_MS - DAY_MS // 2}"
         rows = self._fetch(
-            f"SELECT ((r.reviewed_at / {unit}) * 64 + r.state_before * 8"
-            f" + (CASE WHEN r.state_before = 2 THEN {mature} ELSE 0 END) * 4 + r.rating - 1) * 2"
-            f" + (CASE WHEN r.state_before = 2 THEN {repeat} ELSE 0 END) AS k,"
-            f" COUNT(*), SUM(r.duration_ms) FROM reviews r WHERE {COUNTED} {{IN}} GROUP BY k"
+            f"SELECT ((r.reviewed_at / {unit}) * 64 + r.state_before * 8 + r.rating - 1) * 2"
+            f" + CASE WHEN r.state_before = 2 AND {mature} THEN 8 ELSE 0 END"
+            f" + CASE WHEN r.state_before = 2 AND r.last_review_before >= {DAY_START_SQL} THEN 1 ELSE 0 END"
+            f" AS k, COUNT(*), SUM(r.duration_ms) FROM reviews r WHERE {COUNTED} {{IN}} GROUP BY k"
         )
         self.maybe_repeats: list[tuple[int, int]] = []  # time spans (ms) holding possible same-day repeats
         pstart, nds = self.start_ms(since), self.nds
