@@ -317,8 +317,8 @@ class _Query:
         The key packs the time bucket (hours since the epoch, or quarter hours or minutes when
         the day start or zone offset needs them), the state before, maturity and the rating, so the
         database sorts one integer; buckets are folded into study days and local hours here.
-        Returns day -> (counts by class, ms by class, Again count); keeps the folded rows
-        for the answer buttons, the hours and true retention.
+        Returns day -> (counts by class, ms by class, Again count); keeps answers by (day,
+        class, rating) and by local hour for the answer buttons, the hours and true retention.
         """
         unit = next(u for u in (3_600_000, 900_000, 60_000, 1) if self.nds % u == 0 and offset_ms % u == 0)
         mature = f"r.due_before - r.last_review_before >= {MATURE_DAYS * DAY_MS - DAY_MS // 2}"
@@ -330,8 +330,11 @@ class _Query:
         )
         self.maybe_repeats: list[tuple[int, int]] = []  # time spans (ms) holding possible same-day repeats
         pstart, nds = self.start_ms(since), self.nds
-        folded: dict[tuple[int, int, int, int], list[int]] = {}
+        result: dict[int, tuple[list[int], list[int], int]] = {}
+        self.by_class: dict[tuple[int, int, int], int] = {}  # (day, class, rating) -> answers
+        self.hour_table = [[0, 0] for _ in range(24)]  # local hour -> [answers, passed] in the period
         places: dict[int, tuple[int, int]] = {}  # bucket -> (day, local hour or -1)
+        by_class, hour_table = self.by_class, self.hour_table
         for packed, count, ms in rows:
             key, candidate = divmod(packed, 2)
             bucket, rest = divmod(key, 64)
@@ -342,21 +345,21 @@ class _Query:
                 at = bucket * unit
                 hour = (at + offset_ms) // 3_600_000 % 24 if at >= pstart else -1
                 place = places[bucket] = ((at - nds) // DAY_MS + 1, hour)
-            before = rest >> 3
+            day, hour = place
+            before, rating = rest >> 3, (rest & 3) + 1
             cls = 3 if before == 3 else (2 if rest & 4 else 1) if before == 2 else 0
-            entry = folded.get(group := (*place, cls, (rest & 3) + 1))
-            if entry is None:
-                folded[group] = [count, ms or 0]
-            else:
-                entry[0] += count
-                entry[1] += ms or 0
-        self.rows = [(d, h, c, r, n, ms) for (d, h, c, r), (n, ms) in folded.items()]
-        result: dict[int, tuple[list[int], list[int], int]] = {}
-        for day, _hour, cls, rating, count, ms in self.rows:
-            counts, times, again = result.get(day, ([0] * 4, [0] * 4, 0))
-            counts[cls] += count
-            times[cls] += ms
-            result[day] = (counts, times, again + (count if rating == 1 else 0))
+            totals = result.get(day)
+            if totals is None:
+                totals = result[day] = ([0] * 4, [0] * 4, 0)
+            totals[0][cls] += count
+            totals[1][cls] += ms or 0
+            if rating == 1:
+                result[day] = (totals[0], totals[1], totals[2] + count)
+            group = (day, cls, rating)
+            by_class[group] = by_class.get(group, 0) + count
+            if hour >= 0:
+                hour_table[hour][0] += count
+                hour_table[hour][1] += count if rating > 1 else 0
         return result
 
     def _fetch(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
@@ -386,19 +389,14 @@ class _Query:
         """Rating counts for learning / young / mature cards since day `since`."""
         result = {name: [0, 0, 0, 0] for name in ("learning", "young", "mature")}
         names = {0: "learning", 1: "young", 2: "mature", 3: "learning"}
-        for day, _hour, cls, rating, count, _ms in self.rows:
-            if day >= since and 1 <= rating <= 4:
+        for (day, cls, rating), count in self.by_class.items():
+            if day >= since:
                 result[names[cls]][rating - 1] += count
         return {k: _tuple4(v) for k, v in result.items()}
 
     def hours(self) -> tuple[tuple[int, int], ...]:
         """(reviews, passed) per local hour over the period."""
-        table = [[0, 0] for _ in range(24)]
-        for _day, hour, _cls, rating, count, _ms in self.rows:
-            if hour >= 0:
-                table[hour][0] += count
-                table[hour][1] += count if rating > 1 else 0
-        return tuple((a, b) for a, b in table)
+        return tuple((a, b) for a, b in self.hour_table)
 
     def resolve_repeats(self, since: int) -> None:
         """Find review-card answers that were not the card's first of their day.
@@ -440,10 +438,7 @@ class _Query:
 
     def first_of_day(self, since: int) -> list[tuple[int, bool, int, int]]:
         """(day, mature, rating, count) of first-of-day answers of review cards since day `since`."""
-        counts: dict[tuple[int, int, int], int] = {}
-        for day, _hour, cls, rating, count, _ms in self.rows:
-            if cls in (1, 2) and day >= since:
-                counts[(day, cls, rating)] = counts.get((day, cls, rating), 0) + count
+        counts = {key: n for key, n in self.by_class.items() if key[1] in (1, 2) and key[0] >= since}
         for _card, day, cls, rating in self.repeats:
             if day >= since:
                 counts[(day, cls, rating)] -= 1
