@@ -1,0 +1,267 @@
+"""The statistics report's SQL over the review log, for one scope and day boundary."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.orm import Session
+
+from trainer.core.scheduling import Preset
+from trainer.core.stats import DAY_MS, MATURE_DAYS
+from trainer.core.stats.report import Confusion
+
+SHIFT_DAYS = 200_000  # keeps integer division on non-negative numbers (same on SQLite and PostgreSQL)
+# review class: 0 learning, 1 young, 2 mature, 3 relearning (see trainer.core.stats.ReviewClass)
+CLASS_SQL = f"""CASE WHEN r.state_before = 3 THEN 3
+  WHEN r.state_before = 2 AND r.due_before IS NOT NULL AND r.last_review_before IS NOT NULL
+   AND (r.due_before - r.last_review_before) >= {MATURE_DAYS * DAY_MS - DAY_MS // 2} THEN 2
+  WHEN r.state_before = 2 THEN 1 ELSE 0 END"""
+DAY_SQL = f"((r.reviewed_at - :nds + {SHIFT_DAYS * DAY_MS}) / {DAY_MS} - {SHIFT_DAYS - 1})"
+COUNTED = "r.kind IN ('review', 'import')"
+DAY_START_SQL = f"(r.reviewed_at - (r.reviewed_at - :nds + {SHIFT_DAYS * DAY_MS}) % {DAY_MS})"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which cards the report covers."""
+
+    deck: str | None
+    deck_ids: list[int] | None  # None: the whole collection
+    preset: Preset
+
+    def card_filter(self, alias: str) -> str:
+        """SQL condition on a cards alias."""
+        return f"{alias}.deck_id IN :decks" if self.deck_ids is not None else "1 = 1"
+
+    def params(self) -> dict[str, Any]:
+        """Bind parameters for the filter."""
+        return {"decks": self.deck_ids} if self.deck_ids is not None else {}
+
+
+def raw_rows(result: Any) -> list[tuple[Any, ...]]:
+    """All rows of a text query as the driver's tuples (no SQLAlchemy row per record)."""
+    cursor = getattr(result, "cursor", None)
+    if cursor is None:
+        return [tuple(row) for row in result]
+    try:
+        return list(cursor.fetchall())
+    finally:
+        result.close()
+
+
+def tuple4(values: Sequence[int]) -> tuple[int, int, int, int]:
+    """The first four values as a typed 4-tuple."""
+    return (int(values[0]), int(values[1]), int(values[2]), int(values[3]))
+
+
+class StatsQueries:
+    """The report's SQL, for one scope and day boundary."""
+
+    def __init__(self, session: Session, scope: Scope, nds: int) -> None:
+        self.session = session
+        self.scope = scope
+        self.nds = nds
+
+    def expanding(self) -> list[Any]:
+        """Expanding bind parameters used by the scope filter."""
+        return [bindparam("decks", expanding=True)] if self.scope.deck_ids is not None else []
+
+    def _run(self, sql: str, **params: Any) -> Any:
+        join = "JOIN cards c ON c.id = r.card_id AND " + self.scope.card_filter("c")
+        statement = text(sql.replace("{JOIN}", join if self.scope.deck_ids is not None else ""))
+        return self.session.execute(
+            statement.bindparams(*self.expanding()), {"nds": self.nds, **self.scope.params(), **params}
+        )
+
+    def scan(self, since: int, offset_ms: int) -> dict[int, tuple[list[int], list[int], int]]:
+        """One scan of the log (a covering index), grouped by one packed integer key.
+
+        The key packs the time bucket (hours since the epoch, or quarter hours or minutes when
+        the day start or zone offset needs them), the state before, maturity and the rating, so the
+        database sorts one integer; buckets are folded into study days and local hours here.
+        Returns day -> (counts by class, ms by class, Again count); keeps answers by (day,
+        class, rating) and by local hour for the answer buttons, the hours and true retention.
+        """
+        unit = next(u for u in (3_600_000, 900_000, 60_000, 1) if self.nds % u == 0 and offset_ms % u == 0)
+        mature = f"r.due_before - r.last_review_before >= {MATURE_DAYS * DAY_MS - DAY_MS // 2}"
+        rows = self._fetch(
+            f"SELECT ((r.reviewed_at / {unit}) * 64 + r.state_before * 8 + r.rating - 1) * 2"
+            f" + CASE WHEN r.state_before = 2 AND {mature} THEN 8 ELSE 0 END"
+            f" + CASE WHEN r.state_before = 2 AND r.last_review_before >= {DAY_START_SQL} THEN 1 ELSE 0 END"
+            f" AS k, COUNT(*), SUM(r.duration_ms) FROM reviews r WHERE {COUNTED} {{IN}} GROUP BY k"
+        )
+        self.maybe_repeats: list[tuple[int, int]] = []  # time spans (ms) holding possible same-day repeats
+        pstart, nds = self.start_ms(since), self.nds
+        result: dict[int, tuple[list[int], list[int], int]] = {}
+        self.by_class: dict[tuple[int, int, int], int] = {}  # (day, class, rating) -> answers
+        self.hour_table = [[0, 0] for _ in range(24)]  # local hour -> [answers, passed] in the period
+        places: dict[int, tuple[int, int]] = {}  # bucket -> (day, local hour or -1)
+        by_class, hour_table = self.by_class, self.hour_table
+        for packed, count, ms in rows:
+            key, candidate = divmod(packed, 2)
+            bucket, rest = divmod(key, 64)
+            if candidate:
+                self.maybe_repeats.append((bucket * unit, (bucket + 1) * unit))
+            place = places.get(bucket)
+            if place is None:
+                at = bucket * unit
+                hour = (at + offset_ms) // 3_600_000 % 24 if at >= pstart else -1
+                place = places[bucket] = ((at - nds) // DAY_MS + 1, hour)
+            day, hour = place
+            before, rating = rest >> 3, (rest & 3) + 1
+            cls = 3 if before == 3 else (2 if rest & 4 else 1) if before == 2 else 0
+            totals = result.get(day)
+            if totals is None:
+                totals = result[day] = ([0] * 4, [0] * 4, 0)
+            totals[0][cls] += count
+            totals[1][cls] += ms or 0
+            if rating == 1:
+                result[day] = (totals[0], totals[1], totals[2] + count)
+            group = (day, cls, rating)
+            by_class[group] = by_class.get(group, 0) + count
+            if hour >= 0:
+                hour_table[hour][0] += count
+                hour_table[hour][1] += count if rating > 1 else 0
+        return result
+
+    def _fetch(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+        """Plain tuples of a query ({IN} limits r to the scope's cards), without row objects."""
+        inside = "AND r.card_id IN (SELECT c.id FROM cards c WHERE " + self.scope.card_filter("c") + ")"
+        statement = text(sql.replace("{IN}", inside if self.scope.deck_ids is not None else ""))
+        return raw_rows(
+            self.session.execute(
+                statement.bindparams(*self.expanding()), {"nds": self.nds, **self.scope.params(), **params}
+            )
+        )
+
+    def start_ms(self, day: int) -> int:
+        """When day index `day` begins."""
+        return self.nds + (day - 1) * DAY_MS
+
+    def cards_today(self) -> int:
+        """Distinct cards answered today."""
+        row = self._run(
+            f"SELECT COUNT(DISTINCT r.card_id) FROM reviews r {{JOIN}}"
+            f" WHERE {COUNTED} AND r.reviewed_at >= :start AND r.reviewed_at < :nds",
+            start=self.nds - DAY_MS,
+        ).scalar()
+        return int(row or 0)
+
+    def buttons(self, since: int) -> dict[str, tuple[int, int, int, int]]:
+        """Rating counts for learning / young / mature cards since day `since`."""
+        result = {name: [0, 0, 0, 0] for name in ("learning", "young", "mature")}
+        names = {0: "learning", 1: "young", 2: "mature", 3: "learning"}
+        for (day, cls, rating), count in self.by_class.items():
+            if day >= since:
+                result[names[cls]][rating - 1] += count
+        return {k: tuple4(v) for k, v in result.items()}
+
+    def hours(self) -> tuple[tuple[int, int], ...]:
+        """(reviews, passed) per local hour over the period."""
+        return tuple((a, b) for a, b in self.hour_table)
+
+    def resolve_repeats(self, since: int) -> None:
+        """Find review-card answers that were not the card's first of their day.
+
+        Only answers whose previous answer fell on the same day can be repeats; those few
+        are checked exactly against the card's other answers that day.
+        """
+        self.repeats: list[tuple[int, int, int, int]] = []  # (card, day, class, rating)
+        start = self.start_ms(since)
+        spans = [span for span in getattr(self, "maybe_repeats", [(start, 2**62)]) if span[1] > start]
+        if not spans:
+            return  # the scan saw no answer whose previous one fell on the same day
+        candidates = self._run(
+            f"SELECT r.id, r.card_id, r.reviewed_at, {DAY_SQL} AS day, {CLASS_SQL} AS cls, r.rating"
+            f" FROM reviews r {{JOIN}} WHERE {COUNTED} AND r.state_before = 2 AND r.reviewed_at >= :start"
+            f" AND r.reviewed_at < :end AND r.last_review_before >= {DAY_START_SQL}",
+            start=max(start, min(lo for lo, _ in spans)),
+            end=max(hi for _, hi in spans),
+        ).all()
+        if not candidates:
+            return
+        cards = sorted({int(c[1]) for c in candidates})
+        earlier: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for chunk in range(0, len(cards), 500):
+            for rid, cid, at, state in self.session.execute(
+                text(
+                    "SELECT r.id, r.card_id, r.reviewed_at, r.state_before FROM reviews r"
+                    f" WHERE r.card_id IN :cards AND {COUNTED} AND r.reviewed_at >= :start"
+                ).bindparams(bindparam("cards", expanding=True)),
+                {"cards": cards[chunk : chunk + 500], "start": self.start_ms(since)},
+            ):
+                if state == 2:
+                    key = (int(cid), (int(at) - self.nds) // DAY_MS + 1)
+                    earlier.setdefault(key, []).append((int(at), int(rid)))
+        for rid, cid, at, day, cls, rating in candidates:
+            first = min(earlier.get((int(cid), int(day)), [(int(at), int(rid))]))
+            if first != (int(at), int(rid)):
+                self.repeats.append((int(cid), int(day), int(cls), int(rating)))
+
+    def first_of_day(self, since: int) -> list[tuple[int, bool, int, int]]:
+        """(day, mature, rating, count) of first-of-day answers of review cards since day `since`."""
+        counts = {key: n for key, n in self.by_class.items() if key[1] in (1, 2) and key[0] >= since}
+        for _card, day, cls, rating in self.repeats:
+            if day >= since:
+                counts[(day, cls, rating)] -= 1
+        return [(day, cls == 2, rating, n) for (day, cls, rating), n in counts.items() if n]
+
+    def retention_by_group(self, since: int) -> dict[tuple[int, str, str], tuple[int, int]]:
+        """(deck, tags, set) -> (passed, total) answers of review cards since day `since`
+        (same-day repeats included): counted per card on the card index, summed per group."""
+        inside = "WHERE " + self.scope.card_filter("c") if self.scope.deck_ids is not None else ""
+        rows = self._fetch(
+            f"SELECT c.deck_id, c.tags, c.group_id, SUM(p.passed), SUM(p.total) FROM"
+            f" (SELECT r.card_id AS card_id, SUM(CASE WHEN r.rating > 1 THEN 1 ELSE 0 END) AS passed,"
+            f" COUNT(*) AS total FROM reviews r WHERE {COUNTED} AND r.state_before = 2"
+            f" AND r.reviewed_at >= :start GROUP BY r.card_id) p JOIN cards c ON c.id = p.card_id"
+            f" {inside} GROUP BY c.deck_id, c.tags, c.group_id",
+            start=self.start_ms(since),
+        )
+        return {(d, t, g): (int(p or 0), int(n)) for d, t, g, p, n in rows}
+
+    def without_repeats(
+        self,
+        per_group: dict[tuple[int, str, str], tuple[int, int]],
+        repeats: list[tuple[int, int, int, int]],
+        since: int,
+    ) -> dict[tuple[int, str, str], tuple[int, int]]:
+        """Take out answers that were not the card's first of their day."""
+        repeats = [r for r in repeats if r[1] >= since]
+        if not repeats:
+            return per_group
+        groups = {
+            int(i): (int(d), str(t), str(g))
+            for i, d, t, g in self.session.execute(
+                text("SELECT id, deck_id, tags, group_id FROM cards WHERE id IN :ids").bindparams(
+                    bindparam("ids", expanding=True)
+                ),
+                {"ids": sorted({r[0] for r in repeats})},
+            )
+        }
+        for card, _day, _cls, rating in repeats:
+            group = groups.get(card)
+            if group in per_group:
+                passed, total = per_group[group]
+                per_group[group] = (passed - (1 if rating > 1 else 0), total - 1)
+        return per_group
+
+    def confusion(self) -> tuple[Confusion, ...]:
+        """Wrong choices per compare set: which item was given instead of which."""
+        join = "JOIN cards c ON c.id = q.card_id AND " + self.scope.card_filter("c")
+        sql = (
+            "SELECT q.group_id, q.expected, q.given, COUNT(*) AS n FROM quiz_answers q "
+            + (join if self.scope.deck_ids is not None else "")
+            + " WHERE q.correct = :no AND q.group_id != '' AND q.given != ''"
+            " GROUP BY q.group_id, q.expected, q.given ORDER BY q.group_id, n DESC"
+        )
+        rows = self.session.execute(
+            text(sql).bindparams(*self.expanding()), {"no": False, **self.scope.params()}
+        )
+        return tuple(Confusion(str(g), str(e), str(v), int(n)) for g, e, v, n in rows)
+
+
+__all__ = ["Scope", "StatsQueries", "raw_rows", "tuple4"]
