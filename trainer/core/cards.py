@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-
 _TEXT_FIELDS = ("front", "back", "text", "hint", "note", "group_title")
 
 
