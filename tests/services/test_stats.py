@@ -251,3 +251,18 @@ def test_report_on_postgres_equals_sqlite(col: Collection, clock: Clock, tmp_pat
             assert got == expected
     finally:
         pg.close()
+
+
+def test_report_leaves_the_collector_and_page_cache_as_they_were(
+    col: Collection, clock: Clock, tmp_path: Path
+) -> None:
+    import gc
+
+    col.import_review_log(write_log(tmp_path / "log.csv", clock.now, cards=5))
+    with col.db.read() as session:
+        before = session.connection().exec_driver_sql("PRAGMA cache_size").scalar()
+    report = col.stats_report(days=7)
+    assert report.card_counts.total == 5
+    assert gc.isenabled()
+    with col.db.read() as session:
+        assert session.connection().exec_driver_sql("PRAGMA cache_size").scalar() == before
