@@ -217,7 +217,7 @@ class StatsQueries:
             f"SELECT c.deck_id, c.tags, c.group_id, SUM(p.passed), SUM(p.total) FROM"
             f" (SELECT r.card_id AS card_id, SUM(CASE WHEN r.rating > 1 THEN 1 ELSE 0 END) AS passed,"
             f" COUNT(*) AS total FROM reviews r WHERE {COUNTED} AND r.state_before = 2"
-            f" AND r.reviewed_at >= :start GROUP BY r.card_id) p JOIN cards c ON c.id = p.card_id"
+            f" AND r.reviewed_at >= :start {{IN}} GROUP BY r.card_id) p JOIN cards c ON c.id = p.card_id"
             f" {inside} GROUP BY c.deck_id, c.tags, c.group_id",
             start=self.start_ms(since),
         )
