@@ -196,6 +196,21 @@ def preview(state: SchedulingState, preset: Preset, now: datetime, *, draw: floa
     return Preview(now=now, outcomes=outcomes)
 
 
+def replay_outcome(state: SchedulingState, preset: Preset, now: datetime, rating: Rating) -> Outcome:
+    """The outcome of one past answer, without fuzz (for replaying an imported history).
+
+    One scheduler call for the chosen rating: review intervals are whole days as in a
+    preview, but Anki's spacing of Hard < Good < Easy (which needs the other buttons) is
+    not applied.
+    """
+    now = now.astimezone(UTC)
+    card, _ = _scheduler(preset).review_card(_to_fsrs(state, now), fsrs.Rating(int(rating)), now)
+    due = card.due
+    if card.state is fsrs.State.Review:
+        due = now + timedelta(days=max(1, round((due - now).total_seconds() / 86400)))
+    return _outcome(state, rating, card, due, now, preset)
+
+
 def _order_review_intervals(days: dict[Rating, int], maximum: int) -> None:
     """Keep Hard < Good < Easy where they all graduate to review (as Anki does)."""
     previous: int | None = None

@@ -11,19 +11,10 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
-import fsrs
-
-from trainer.core.scheduling import (  # the study service's own cached scheduler and card mapping
-    CardState,
-    Preset,
-    SchedulingState,
-    _scheduler,
-    _to_fsrs,
-    cap_duration,
-)
+from trainer.core.scheduling import Preset, Rating, SchedulingState, cap_duration, replay_outcome
 
 REQUIRED = ("card_id", "review_time", "review_rating")
 
@@ -98,31 +89,14 @@ def _rows(path: Path) -> Iterator[LoggedReview]:
 def replay(reviews: list[LoggedReview], preset: Preset) -> list[ReplayedReview]:
     """Run a card's reviews through the scheduler (no fuzz) to get every state.
 
-    One scheduler call per answer, for the rating chosen (a study preview computes all four).
-    Review intervals are whole days, as in a preview; Anki's spacing of Hard < Good < Easy,
-    which needs the other buttons' intervals, is not applied to a replayed history.
+    One scheduler call per answer, for the rating chosen (`replay_outcome`).
     """
-    scheduler = _scheduler(preset)
     state = SchedulingState()
     result: list[ReplayedReview] = []
     for index, review in enumerate(reviews):
         if index and review.state == 0:
             state = SchedulingState()
-        now = review.at.astimezone(UTC)
-        card, _ = scheduler.review_card(_to_fsrs(state, now), fsrs.Rating(review.rating), now)
-        due = card.due
-        if card.state is fsrs.State.Review:
-            due = now + timedelta(days=max(1, round((due - now).total_seconds() / 86400)))
-        after = SchedulingState(
-            state=CardState(int(card.state)),
-            step=card.step,
-            stability=card.stability,
-            difficulty=card.difficulty,
-            due=due,
-            last_review=now,
-            reps=state.reps + 1,
-            lapses=state.lapses + (1 if state.state is CardState.REVIEW and review.rating == 1 else 0),
-        )
+        after = replay_outcome(state, preset, review.at, Rating(review.rating)).state
         result.append(ReplayedReview(review, state, after))
         state = after
     return result
