@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from textual_plotext import PlotextPlot
 
 
-class BarChart(PlotextPlot):
-    """A bar chart; with several series, stacked."""
+class _Chart(PlotextPlot):
+    """A titled chart of one or more series over the same x labels."""
 
     def __init__(
         self,
@@ -24,6 +24,10 @@ class BarChart(PlotextPlot):
         self.labels = list(labels)
         self.series = [list(s) for s in series]
         self.names = list(names)
+
+
+class BarChart(_Chart):
+    """A bar chart; with several series, stacked."""
 
     def on_mount(self) -> None:
         plt = self.plt
@@ -47,23 +51,8 @@ def tick_step(labels: Sequence[str]) -> int:
     return max(1, -(-len(labels) // most))
 
 
-class LineChart(PlotextPlot):
+class LineChart(_Chart):
     """One or more lines over the same x labels."""
-
-    def __init__(
-        self,
-        title: str,
-        labels: Sequence[str],
-        series: Sequence[Sequence[float]],
-        names: Sequence[str] = (),
-        *,
-        id: str | None = None,
-    ) -> None:
-        super().__init__(id=id)
-        self.title = title
-        self.labels = list(labels)
-        self.series = [list(s) for s in series]
-        self.names = list(names)
 
     def on_mount(self) -> None:
         plt = self.plt
