@@ -93,34 +93,40 @@ class Lane:
     def run(self) -> None:
         for _ in range(self.kills):
             proc = start_worker(self.path)
-            assert proc.stdout is not None
-            if proc.stdout.readline().strip() != "ready":
-                proc.kill()
-                _out, err = proc.communicate()
-                self.errors.append(err)
-                continue
-            lines: list[str] = []
-            reader = threading.Thread(target=read_all, args=(proc.stdout, lines))
-            reader.start()
-            time.sleep(self.rng.uniform(0.0, 0.25))
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
-            reader.join()
-            if proc.returncode != -signal.SIGKILL:
-                self.errors.append(f"worker ended by itself ({proc.returncode}): {proc.stderr}")
-            pending_undo = False
-            for line in lines:
-                parts = line.split()
-                if parts[0] == "done":
-                    self.done[int(parts[1])] = int(parts[2])
-                elif parts[0] == "undoing":
-                    pending_undo = True
-                elif parts[0] == "undone":
-                    pending_undo = False
-                    self.undone += 1
-            self.uncertain_undos += pending_undo
-            if proc.stderr is not None:
-                proc.stderr.close()
+            try:
+                self._kill_once(proc)
+            finally:  # a failed round must not leak its pipes
+                for stream in (proc.stdout, proc.stderr):
+                    if stream is not None and not stream.closed:
+                        stream.close()
+
+    def _kill_once(self, proc: subprocess.Popen[str]) -> None:
+        assert proc.stdout is not None
+        if proc.stdout.readline().strip() != "ready":
+            proc.kill()
+            _out, err = proc.communicate()
+            self.errors.append(err)
+            return
+        lines: list[str] = []
+        reader = threading.Thread(target=read_all, args=(proc.stdout, lines))
+        reader.start()
+        time.sleep(self.rng.uniform(0.0, 0.25))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        reader.join()
+        if proc.returncode != -signal.SIGKILL:
+            self.errors.append(f"worker ended by itself ({proc.returncode})")
+        pending_undo = False
+        for line in lines:
+            parts = line.split()
+            if len(parts) == 3 and parts[0] == "done" and line.endswith("\n"):  # a whole line
+                self.done[int(parts[1])] = int(parts[2])
+            elif parts[:1] == ["undoing"]:
+                pending_undo = True
+            elif parts[:1] == ["undone"]:
+                pending_undo = False
+                self.undone += 1
+        self.uncertain_undos += pending_undo
 
 
 def test_sigkilled_review_processes_lose_nothing(tmp_path: Path) -> None:

@@ -214,3 +214,22 @@ def test_suspend_bury_flag(loaded: Collection, clock: Clock) -> None:
     assert not loaded.card(study.card.id).buried
     loaded.set_flag(study.card.id, 3)
     assert loaded.card(study.card.id).flag == 3
+
+
+def test_all_decks_uses_each_top_level_decks_limits(col: Collection, tmp_path: Path) -> None:
+    write_deck(tmp_path / "a.toml", deck_text("a", "Alpha", 5))
+    write_deck(tmp_path / "b.toml", deck_text("b", "Beta::Sub", 5))
+    col.load([tmp_path])
+    set_preset(col, new_per_day=2)
+    listed = {d.name: d.new for d in col.decks()}
+    study = col.next_card()
+    assert study is not None
+    assert study.counts.new == listed["Alpha"] + listed["Beta"] == 4  # as the deck list adds up
+    seen_decks = []
+    for _ in range(4):
+        study = col.next_card()
+        assert study is not None
+        seen_decks.append(study.card.deck_name)
+        col.answer(study.card.id, Rating.EASY)
+    assert seen_decks == ["Alpha", "Alpha", "Beta::Sub", "Beta::Sub"]  # Alpha's limit, then Beta's
+    assert col.next_card() is None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -29,6 +29,16 @@ from trainer.views import AnswerResult, DeckInfo, QueueCounts, StudyCard, UndoRe
 
 cards_t = repo.cards_t
 reviews_t = repo.reviews_t
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """A deck subtree studied under one preset's daily limits."""
+
+    deck_ids: list[int]
+    cutoff: int  # ms: when the next study day starts
+    new_left: int
+    reviews_left: int
 
 
 class NotFoundError(LookupError):
@@ -110,68 +120,78 @@ class StudyService:
     def next_card(self, deck: str | None, now: datetime) -> StudyCard | None:
         """The next card to study in `deck` (all decks if None) with its previews and counts.
 
-        One read transaction: scope, today's answers, counts, the pick and the previews.
+        All decks means each top-level deck with its own daily limits, as the deck list
+        counts them. One read transaction: scopes, today's answers, the pick, the counts and
+        the previews.
         """
         self._unbury_if_due(now)
         with self.db.read() as session:
             all_decks = repo.decks(session)
             presets = repo.presets(session)
-            deck_ids, preset = self._scope(all_decks, presets, deck)
-            start = days.day_start(now, self.zone, preset.day_start_hour)
-            cutoff = to_millis(days.next_day_start(now, self.zone, preset.day_start_hour))
-            done = repo.done_today(session, deck_ids, start)
-            new_left = max(0, preset.new_per_day - done.get(0, 0))
-            reviews_left = max(0, preset.reviews_per_day - done.get(2, 0))
-            card_id = self._pick(session, deck_ids, now, cutoff, new_left, reviews_left)
+            roots = [deck] if deck is not None else [d.name for d in all_decks if "::" not in d.name]
+            scopes = [self._limits(session, *self._scope(all_decks, presets, root), now) for root in roots]
+            card_id = self._pick(session, scopes, now)
             if card_id is None:
                 return None
-            counts = self._counts(session, deck_ids, cutoff, new_left, reviews_left)
+            counts = [self._counts(session, scope) for scope in scopes]
             row = repo.load_card(session, card_id)
         by_id = {d.id: d for d in all_decks}
-        card_preset = presets.get(by_id[row.deck_id].preset_id, preset)
+        card_preset = presets.get(by_id[row.deck_id].preset_id, Preset())
         state = repo.scheduling_state(row)
         return StudyCard(
             card=repo.card_view(row, {d.id: d.name for d in all_decks}),
             preview=preview(state, card_preset, now, draw=fuzz_draw(row.id, state.reps)),
-            counts=counts,
+            counts=QueueCounts(
+                new=sum(c.new for c in counts),
+                learning=sum(c.learning for c in counts),
+                review=sum(c.review for c in counts),
+            ),
         )
 
-    def _pick(
-        self,
-        session: Session,
-        deck_ids: Sequence[int],
-        now: datetime,
-        cutoff: int,
-        new_left: int,
-        reviews_left: int,
-    ) -> int | None:
-        now_ms = to_millis(now)
-        learning = repo.first_card(session, deck_ids, (1, 3), due_before=now_ms, order=cards_t.c.due)
+    def _limits(self, session: Session, deck_ids: list[int], preset: Preset, now: datetime) -> _Scope:
+        start = days.day_start(now, self.zone, preset.day_start_hour)
+        cutoff = to_millis(days.next_day_start(now, self.zone, preset.day_start_hour))
+        done = repo.done_today(session, deck_ids, start)
+        return _Scope(
+            deck_ids=deck_ids,
+            cutoff=cutoff,
+            new_left=max(0, preset.new_per_day - done.get(0, 0)),
+            reviews_left=max(0, preset.reviews_per_day - done.get(2, 0)),
+        )
+
+    def _pick(self, session: Session, scopes: list[_Scope], now: datetime) -> int | None:
+        """Learning due now, then due reviews, then new cards within limits, then learn ahead."""
+        every = [i for scope in scopes for i in scope.deck_ids]
+        if not every:
+            return None
+        learning = repo.first_card(session, every, (1, 3), due_before=to_millis(now), order=cards_t.c.due)
         if learning is not None:
             return learning
-        if reviews_left > 0:
-            due = repo.first_card(session, deck_ids, (2,), due_before=cutoff - 1, order=cards_t.c.due)
-            if due is not None:
-                return due
-        if new_left > 0:
-            new = repo.first_card(session, deck_ids, (0,), due_before=None, order=cards_t.c.position)
-            if new is not None:
-                return new
+        for scope in scopes:
+            if scope.reviews_left > 0:
+                due = repo.first_card(
+                    session, scope.deck_ids, (2,), due_before=scope.cutoff - 1, order=cards_t.c.due
+                )
+                if due is not None:
+                    return due
+        for scope in scopes:
+            if scope.new_left > 0:
+                new = repo.first_card(
+                    session, scope.deck_ids, (0,), due_before=None, order=cards_t.c.position
+                )
+                if new is not None:
+                    return new
         ahead = to_millis(now + LEARN_AHEAD)
-        return repo.first_card(session, deck_ids, (1, 3), due_before=ahead, order=cards_t.c.due)
+        return repo.first_card(session, every, (1, 3), due_before=ahead, order=cards_t.c.due)
 
-    def _counts(
-        self,
-        session: Session,
-        deck_ids: Sequence[int],
-        cutoff: int,
-        new_left: int,
-        reviews_left: int,
-    ) -> QueueCounts:
-        new = repo.count_limited(session, deck_ids, (0,), due_before=None, limit=new_left)
-        learning = repo.count_limited(session, deck_ids, (1, 3), due_before=cutoff, limit=None)
-        review = repo.count_limited(session, deck_ids, (2,), due_before=cutoff, limit=reviews_left)
-        return QueueCounts(new=min(new, new_left), learning=learning, review=min(review, reviews_left))
+    def _counts(self, session: Session, scope: _Scope) -> QueueCounts:
+        ids, cutoff = scope.deck_ids, scope.cutoff
+        new = repo.count_limited(session, ids, (0,), due_before=None, limit=scope.new_left)
+        learning = repo.count_limited(session, ids, (1, 3), due_before=cutoff, limit=None)
+        review = repo.count_limited(session, ids, (2,), due_before=cutoff, limit=scope.reviews_left)
+        return QueueCounts(
+            new=min(new, scope.new_left), learning=learning, review=min(review, scope.reviews_left)
+        )
 
     def _scope(
         self, all_decks: list[repo.DeckEntry], presets: dict[int, Preset], deck: str | None
