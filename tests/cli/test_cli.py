@@ -90,6 +90,9 @@ def test_bare_trainer_shows_bundled_decks(tmp_path: Path) -> None:
     result = run(tmp_path, "decks")
     assert result.returncode == 0
     assert "Denervation" in result.stdout
+    bare = run(tmp_path)  # no terminal: the deck list instead of the app
+    assert bare.returncode == 0
+    assert bare.stdout == result.stdout
 
 
 @pytest.mark.parametrize(
