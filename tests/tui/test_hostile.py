@@ -52,3 +52,15 @@ def test_hostile_text_in_browse_and_quiz(demo: Collection) -> None:
             assert bad not in text
 
     drive(app, script, size=(160, 30))
+
+
+def test_error_naming_a_hostile_deck_is_shown_literally(demo: Collection) -> None:
+    app = TrainerApp(demo, start=Start(screen="quiz", deck="[/b][bold]nope"))
+
+    async def script(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        # What the toast will show: Textual renders a notification as markup unless told not to.
+        shown = [n.message for n in app._notifications if not n.markup]
+        assert "no deck named '[/b][bold]nope'" in shown
+
+    drive(app, script, size=(120, 40))

@@ -83,7 +83,7 @@ class EditDialog(ModalScreen[EditResult | None]):
         content = replace(self.card.content, **values)  # type: ignore[arg-type]
         problem = _problem(content)
         if problem:
-            self.notify(problem, severity="error")
+            self.notify(problem, severity="error", markup=False)
             return
         tags = self.query_one("#tags", Input).value.split()
         self.dismiss((content, tags))

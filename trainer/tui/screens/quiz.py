@@ -13,6 +13,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
+from trainer.core.cards import clean_text
 from trainer.core.quiz import Question, breakdown, check_answer
 from trainer.core.scheduling import Rating
 from trainer.tui.screens.review import diff_text
@@ -77,7 +78,7 @@ class QuizScreen(Screen[None]):
         try:
             self.questions = self.col.quiz_questions(self.deck, self.n, self.mode, seed=self.seed)
         except (LookupError, ValueError) as exc:
-            self.notify(str(exc.args[0] if exc.args else exc), severity="error")
+            self.notify(clean_text(str(exc.args[0] if exc.args else exc)), severity="error", markup=False)
             self.questions = []
         if not self.questions:
             self.query_one("#question", Static).update("No card in this deck can be asked in this mode.")
