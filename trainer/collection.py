@@ -73,6 +73,7 @@ class Collection:
         self.clock = clock
         self.zone = zone or days.local_zone()
         self.study = StudyService(db, self.zone)
+        self._answers_since_check = 0  # answers since the last automatic-backup check
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -132,7 +133,7 @@ class Collection:
         if isinstance(rating, str):
             rating = Rating.parse(rating)
         result = self.study.answer(card_id, Rating(rating), self._now(now), duration_ms)
-        self._answers_since_check = getattr(self, "_answers_since_check", 0) + 1
+        self._answers_since_check += 1
         if self._answers_since_check >= 50:  # maintenance: cheap periodic auto-backup check
             self._auto_backup(now)
         return result
