@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from trainer.collection import Collection
@@ -74,3 +76,29 @@ def test_media_only_safe_names(col: Collection) -> None:
 )
 def test_fast_json_matches_canonical(content: CardContent) -> None:
     assert io.content_json(content) == (content.to_json(), content.content_hash())
+
+
+_TEXT = st.text(st.characters(codec="utf-8"), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    kind=st.sampled_from(list(CardKind)),
+    texts=st.lists(_TEXT, min_size=6, max_size=6),
+    cloze_ord=st.integers(min_value=0, max_value=10**12),
+    lists=st.lists(st.lists(_TEXT, max_size=3).map(tuple), min_size=3, max_size=3),
+)
+def test_fast_json_equals_canonical_on_any_content(
+    kind: CardKind, texts: list[str], cloze_ord: int, lists: list[tuple[str, ...]]
+) -> None:
+    front, back, text, hint, note, title = texts
+    content = CardContent(
+        kind=kind, front=front, back=back, text=text, cloze_ord=cloze_ord, answers=lists[0],
+        distractors=lists[1], hint=hint, note=note, group_title=title, media=lists[2],
+    )  # fmt: skip
+    assert io.content_json(content) == (content.to_json(), content.content_hash())
+
+
+def test_fast_json_falls_back_on_unusual_values() -> None:
+    odd = CardContent(kind=CardKind.BASIC, front="q", cloze_ord=True, answers=(1, "a"))  # type: ignore[arg-type]
+    assert io.content_json(odd) == (odd.to_json(), odd.content_hash())

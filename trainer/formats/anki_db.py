@@ -87,7 +87,14 @@ class Reader:
         source = f"Anki package {self.file.name}"
         pending: list[int] = []
         anki_cards: list[AnkiCard] = []
-        converted: tuple[int, dict[str, str], list[str]] = (-1, {}, [])
+        converted_nid = -1
+        values: dict[str, str] = {}
+        found: list[str] = []
+        cards = package.cards
+        skipped = package.skipped
+        note_for = notes.get
+        history_for = revlog.get
+        deck_for = decks.get
         rows = self.conn.execute(
             "SELECT id, nid, did, ord, type, queue, due, ivl, factor, reps, lapses, left, odue, odid, flags, "
             "data FROM cards ORDER BY nid, ord"
@@ -110,44 +117,46 @@ class Reader:
             flags,
             data,
         ) in rows:
-            note = notes.get(nid)
+            note = note_for(nid)
             if note is None:
-                package.skipped.append((f"card {cid}", "its note is missing"))
+                skipped.append((f"card {cid}", "its note is missing"))
                 continue
             guid, mid, fields, tags = note
             notetype = notetypes.get(mid)
             if notetype is None:
-                package.skipped.append((f"note {nid}", "unknown note type"))
+                skipped.append((f"note {nid}", "unknown note type"))
                 continue
-            if converted[0] != nid:
-                converted = (nid, *self._values(notetype, fields))
-            content = self._content(notetype, mid, converted[1], converted[2], int(ordinal))
+            if converted_nid != nid:
+                values, found = self._values(notetype, fields)
+                converted_nid = nid
+            content = self._content(notetype, mid, values, found, int(ordinal))
             if content is None:
-                package.skipped.append((f"note {nid} card {ordinal}", "empty question"))
+                skipped.append((f"note {nid} card {ordinal}", "empty question"))
                 continue
             home = odid if odid else did
             record = CardRecord(
-                external_id=f"anki/{guid}/{ordinal}", deck=decks.get(home) or decks.get(did) or "Default",
+                external_id=f"anki/{guid}/{ordinal}", deck=deck_for(home) or deck_for(did) or "Default",
                 content=content, tags=tags, group=f"anki/{guid}", source=source,
                 position=int(due) if ctype == 0 else 0, suspended=queue == -1, buried=queue in (-2, -3),
-                flag=int(flags) & 7, where=f"note {nid}",
+                flag=int(flags) & 7, reviews=[], where=f"note {nid}",
             )  # fmt: skip
-            if scheduling and ctype != 0:
-                where = f"card {cid}"
-                anki = AnkiCard(
-                    int(cid), int(ctype), int(queue), int(due), int(ivl), int(factor), int(reps), int(lapses),
-                    int(odue), int(odid), self.text(data, where) if data else "", int(left),
-                )  # fmt: skip
-                config = options.get(home) or options.get(did)
-                steps = (config.learn_steps, config.relearn_steps) if config else (2, 1)
-                record.reviews = review_records(revlog.get(cid, []))
-                record.scheduling, has_memory = card_state(anki, crt, record.reviews, steps)
-                if not has_memory:
-                    pending.append(len(package.cards))
-                    anki_cards.append(anki)
-            elif scheduling:
-                record.reviews = review_records(revlog.get(cid, []))
-            package.cards.append(record)
+            if scheduling:
+                history = history_for(cid)
+                if history:
+                    record.reviews = review_records(history)
+                if ctype != 0:
+                    anki = AnkiCard(
+                        int(cid), int(ctype), int(queue), int(due), int(ivl), int(factor), int(reps),
+                        int(lapses), int(odue), int(odid), self.text(data, f"card {cid}") if data else "",
+                        int(left),
+                    )  # fmt: skip
+                    config = options.get(home) or options.get(did)
+                    steps = (config.learn_steps, config.relearn_steps) if config else (2, 1)
+                    record.scheduling, has_memory = card_state(anki, crt, record.reviews, steps)
+                    if not has_memory:
+                        pending.append(len(cards))
+                        anki_cards.append(anki)
+            cards.append(record)
         if pending:
             filled = fill_memory_states(
                 [package.cards[i].scheduling for i in pending],  # type: ignore[misc]

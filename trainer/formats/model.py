@@ -32,7 +32,7 @@ class ReviewRecord:
     undo_data: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class CardRecord:
     """One study card in a file, with its stable id."""
 

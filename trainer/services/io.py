@@ -7,8 +7,6 @@ scheduling and review log when the file has them.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,11 +17,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from trainer.core.cards import CardContent
 from trainer.core.scheduling import SchedulingState
 from trainer.formats.model import CardRecord, Package, ReviewRecord
 from trainer.formats.safety import inside, safe_media_name
-from trainer.services.io_bulk import EPOCH, MS, bulk_insert, millis, paused_gc
+from trainer.services.io_bulk import EPOCH, MS, bulk_insert, content_json, millis, paused_gc
 from trainer.store import repo
 from trainer.store.backup import backup_sqlite
 from trainer.store.engine import Database
@@ -37,7 +34,6 @@ BIG_CACHE, DEFAULT_CACHE = 65536, 2000  # KiB
 cards_t = repo.cards_t
 decks_t = repo.decks_t
 reviews_t = repo.reviews_t
-_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 
 
 @dataclass
@@ -117,17 +113,24 @@ def import_package(
         inserts: list[tuple[Any, ...]] = []
         histories: dict[str, list[ReviewRecord]] = {}
         seen: set[str] = set()
+        joined: dict[tuple[str, ...], str] = {}  # tags -> stored form (notes share tags)
+        deck_ids = decks.by_file_name
+        scheduling = package.has_scheduling
+        added = report.added
         for done, card in enumerate(package.cards, 1):
-            if card.external_id in seen:
-                report.skipped.append(
-                    (card.where or card.external_id, "duplicate of an earlier card in the file")
-                )
+            key = card.external_id
+            if key in seen:
+                report.skipped.append((card.where or key, "duplicate of an earlier card in the file"))
                 continue
-            seen.add(card.external_id)
-            deck_id = decks.id_for(card.deck)
+            seen.add(key)
+            deck_id = deck_ids.get(card.deck)
+            if deck_id is None:
+                deck_id = decks.id_for(card.deck)
             raw_json, digest = content_json(card.content)
-            tags = repo.join_tags(card.tags)
-            row = existing.get(card.external_id)
+            tags = joined.get(card.tags)
+            if tags is None:
+                tags = joined[card.tags] = repo.join_tags(card.tags)
+            row = existing.get(key) if existing else None
             if row is not None:
                 values: dict[str, Any] = {}
                 if row.content_hash != digest:
@@ -139,19 +142,18 @@ def import_package(
                 if values:
                     values["modified_at"] = now
                     session.execute(cards_t.update().where(cards_t.c.id == row.id).values(**values))
-                    report.updated.append(card.external_id)
+                    report.updated.append(key)
                 else:
                     report.unchanged += 1
             else:
                 position += 1
-                order = card.position if package.has_scheduling and card.position > 0 else position
-                new = _insert_values(
-                    card, deck_id, raw_json, digest, tags, order, stamp, package.has_scheduling
+                order = card.position if scheduling and card.position > 0 else position
+                inserts.append(
+                    _insert_values(card, deck_id, raw_json, digest, tags, order, stamp, scheduling)
                 )
-                inserts.append(new)
-                if package.has_scheduling and card.reviews:
-                    histories[card.external_id] = card.reviews
-                report.added.append(card.external_id)
+                if scheduling and card.reviews:
+                    histories[key] = card.reviews
+                added.append(key)
             if progress and (done % 1000 == 0 or done == total):
                 progress(done, total)
         bulk_insert(session, cards_t, INSERT_COLUMNS, inserts)
@@ -161,12 +163,6 @@ def import_package(
             _set_cache(session, DEFAULT_CACHE)
     report.media = _store_media(db, package.media)
     return report
-
-
-def content_json(content: CardContent) -> tuple[str, str]:
-    """`content.to_json()` and `content.content_hash()`, with one shared encoder (hot on import)."""
-    raw = _ENCODE(content.to_dict())
-    return raw, hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
 def _set_cache(session: Session, kib: int) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import hashlib
+import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -11,8 +13,13 @@ from typing import Any
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
+from trainer.core.cards import CardContent
+
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MS = timedelta(milliseconds=1)
+_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+_STR = json.encoder.encode_basestring  # the C string encoder `json.dumps(ensure_ascii=False)` uses
+_SHA256 = hashlib.sha256
 
 
 def millis(value: datetime | None) -> int | None:
@@ -51,3 +58,46 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def content_json(content: CardContent) -> tuple[str, str]:
+    """`content.to_json()` and `content.content_hash()` (equal to them), built without a dict per card.
+
+    The JSON is assembled in `to_dict`'s sorted key order from C-encoded strings; anything
+    unusual (a value that is not exactly a str, an int that is not exactly an int) takes the
+    general encoder.
+    """
+    try:
+        raw = _fast_json(content)
+    except TypeError:
+        raw = _ENCODE(content.to_dict())
+    return raw, _SHA256(raw.encode()).hexdigest()[:16]
+
+
+def _fast_json(c: CardContent) -> str:
+    """Canonical content JSON; TypeError when a value is not of its declared type."""
+    parts: list[str] = []
+    if c.answers:
+        parts.append(f'"answers": [{", ".join([_STR(a) for a in c.answers])}]')
+    if c.back:
+        parts.append(f'"back": {_STR(c.back)}')
+    if c.cloze_ord:
+        if type(c.cloze_ord) is not int:
+            raise TypeError("cloze_ord")
+        parts.append(f'"cloze_ord": {int.__repr__(c.cloze_ord)}')
+    if c.distractors:
+        parts.append(f'"distractors": [{", ".join([_STR(d) for d in c.distractors])}]')
+    if c.front:
+        parts.append(f'"front": {_STR(c.front)}')
+    if c.group_title:
+        parts.append(f'"group_title": {_STR(c.group_title)}')
+    if c.hint:
+        parts.append(f'"hint": {_STR(c.hint)}')
+    parts.append(f'"kind": {_STR(c.kind.value)}')
+    if c.media:
+        parts.append(f'"media": [{", ".join([_STR(m) for m in c.media])}]')
+    if c.note:
+        parts.append(f'"note": {_STR(c.note)}')
+    if c.text:
+        parts.append(f'"text": {_STR(c.text)}')
+    return "{" + ", ".join(parts) + "}"
