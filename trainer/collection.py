@@ -37,6 +37,7 @@ from trainer.store import repo
 from trainer.store.engine import Database, database_url
 from trainer.store.migrate import ensure_schema
 from trainer.store.models import QUEUE_BURIED, QUEUE_SUSPENDED, MetaRow
+from trainer.store.rawdb import RawDB
 from trainer.views import (
     AnswerResult,
     CardView,
@@ -72,7 +73,9 @@ class Collection:
         self.db = db
         self.clock = clock
         self.zone = zone or days.local_zone()
-        self.study = StudyService(db, self.zone)
+        path = db.sqlite_path
+        self._raw = RawDB.open_sqlite(path) if path is not None else RawDB.borrow(db.engine)
+        self.study = StudyService(self._raw, self.zone)
         self._answers_since_check = 0  # answers since the last automatic-backup check
 
     # -- lifecycle ----------------------------------------------------------------------
@@ -80,6 +83,7 @@ class Collection:
     def close(self) -> None:
         """Release the database connections."""
         self._auto_backup()  # maintenance: at most every 30 minutes of study
+        self._raw.close()
         self.db.dispose()
 
     def __enter__(self) -> Collection:
@@ -114,12 +118,7 @@ class Collection:
 
     def preview(self, card_id: int, *, now: datetime | None = None) -> Preview:
         """The four outcomes of answering `card_id` now (what `answer` will store)."""
-        now = self._now(now)
-        with self.db.read() as session:
-            row = repo.load_card(session, card_id)
-            if row is None:
-                raise NotFoundError(f"no card with id {card_id}")
-            return self.study.preview(session, row, now)
+        return self.study.preview_card(card_id, self._now(now))
 
     def answer(
         self,
@@ -216,7 +215,7 @@ class Collection:
             row = repo.load_card(session, card_id)
             if row is None:
                 raise NotFoundError(f"no card with id {card_id}")
-            preset = self.study.preset_for_card(session, row.deck_id)
+        preset = self.study.preset_for_deck(row.deck_id)
         until = days.next_day_start(now, self.zone, preset.day_start_hour)
         self._update_card(card_id, {"queue": QUEUE_BURIED, "buried_until": until, "modified_at": now})
 

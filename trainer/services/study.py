@@ -1,4 +1,10 @@
-"""Studying: deck counts, the queue, answers and undo. Each write is one short transaction."""
+"""Studying: deck counts, the queue, answers and undo. Each write is one short transaction.
+
+The study path runs plain SQL on one driver connection (`trainer.store.rawdb`) and keeps
+the queue of the day in memory (`trainer.core.queue`), as Anki does: an answer or undo
+made here updates it; a change committed by any other connection (SQLite's
+`data_version` moves) or a day boundary makes it be built again from the database.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import and_, delete, select, update
-from sqlalchemy.orm import Session
-
 from trainer.core import days
+from trainer.core.queue import QueueChange, ScopeQueue, StudyQueue, merge_limited
 from trainer.core.scheduling import (
     LEARN_AHEAD,
     CardState,
@@ -22,85 +26,116 @@ from trainer.core.scheduling import (
     fuzz_draw,
     preview,
 )
-from trainer.store import repo
-from trainer.store.engine import Database
-from trainer.store.models import QUEUE_BURIED, QUEUE_SUSPENDED, to_millis
+from trainer.store import study_sql as sql
+from trainer.store.rawdb import RawDB
+from trainer.store.rows import DeckEntry, card_view, join_tags, scheduling_state, split_tags, subtree
+from trainer.store.values import QUEUE_BURIED, QUEUE_SUSPENDED, from_millis, to_millis
 from trainer.views import AnswerResult, DeckInfo, QueueCounts, StudyCard, UndoResult
 
-cards_t = repo.cards_t
-reviews_t = repo.reviews_t
-
-
-@dataclass(frozen=True)
-class _Scope:
-    """A deck subtree studied under one preset's daily limits."""
-
-    deck_ids: list[int]
-    cutoff: int  # ms: when the next study day starts
-    new_left: int
-    reviews_left: int
+LEARN_AHEAD_MS = int(LEARN_AHEAD.total_seconds() * 1000)
 
 
 class NotFoundError(LookupError):
     """A card or deck that does not exist."""
 
 
-class StudyService:
-    """Counts, next card, answer and undo over one database."""
+@dataclass(frozen=True)
+class _Snapshot:
+    """Decks and presets as last read (valid while nobody else has written)."""
 
-    def __init__(self, db: Database, zone: tzinfo) -> None:
+    decks: list[DeckEntry]
+    presets: dict[int, Preset]
+    names: dict[int, str]
+    preset_of_deck: dict[int, Preset]
+
+
+def _ms(value: datetime | None) -> int | None:
+    return None if value is None else to_millis(value)
+
+
+class StudyService:
+    """Counts, next card, answer and undo over one collection connection."""
+
+    def __init__(self, db: RawDB, zone: tzinfo) -> None:
         self.db = db
         self.zone = zone
+        self._version: int | None = None
+        self._snapshot: _Snapshot | None = None
+        self._queues: dict[str | None, StudyQueue] = {}
+
+    # -- what is cached, and when it is dropped -------------------------------------------
+
+    def _fresh(self) -> _Snapshot:
+        """Decks and presets, re-read when another connection has committed since."""
+        version = self.db.data_version()
+        if version is None or version != self._version or self._snapshot is None:
+            self._queues.clear()
+            with self.db.read():
+                found = sql.decks(self.db)
+                presets = sql.presets(self.db)
+            self._snapshot = _Snapshot(
+                decks=found,
+                presets=presets,
+                names={d.id: d.name for d in found},
+                preset_of_deck={d.id: presets.get(d.preset_id, Preset()) for d in found},
+            )
+            self._version = version
+        return self._snapshot
+
+    def _unbury_if_due(self, now: datetime) -> None:
+        moment = to_millis(now)
+        with self.db.read():
+            expired = sql.has_expired_burials(self.db, moment)
+        if expired:
+            with self.db.write():
+                sql.unbury_expired(self.db, moment)
+            self._queues.clear()
 
     # -- counts -----------------------------------------------------------------------
 
     def deck_infos(self, now: datetime) -> list[DeckInfo]:
         """Every deck with counts over its subtree, limited by its preset's daily limits."""
         self._unbury_if_due(now)
-        with self.db.read() as session:
-            all_decks = repo.decks(session)
-            presets = repo.presets(session)
-            hours = {p.day_start_hour for p in presets.values()} or {4}
-            cutoffs = {h: days.next_day_start(now, self.zone, h) for h in hours}
-            starts = {h: days.day_start(now, self.zone, h) for h in hours}
-            per_hour: dict[int, tuple[dict[int, dict[int, list[Any]]], dict[tuple[int, int], int]]] = {}
+        snap = self._fresh()
+        presets = snap.presets
+        hours = {p.day_start_hour for p in presets.values()} or {4}
+        new_cap = max((p.new_per_day for p in presets.values()), default=0)
+        review_cap = max((p.reviews_per_day for p in presets.values()), default=0)
+        per_hour: dict[int, tuple[dict[int, sql.DeckCounts], dict[tuple[int, int], int]]] = {}
+        with self.db.read():
             for hour in hours:
-                table: dict[int, dict[int, list[Any]]] = {}
-                for deck_id, queue, count, due_count, min_due in repo.queue_counts_by_deck(
-                    session, cutoffs[hour]
-                ):
-                    table.setdefault(deck_id, {})[queue] = [count, due_count or 0, min_due]
-                per_hour[hour] = (table, repo.done_today_by_deck(session, starts[hour]))
+                cutoff = to_millis(days.next_day_start(now, self.zone, hour))
+                start = to_millis(days.day_start(now, self.zone, hour))
+                table = {
+                    d.id: sql.deck_counts(self.db, d.id, cutoff, new_cap, review_cap) for d in snap.decks
+                }
+                per_hour[hour] = (table, sql.done_today_by_deck(self.db, start))
         infos = []
-        for deck in all_decks:
-            preset = presets[deck.preset_id]
+        for deck in snap.decks:
+            preset = snap.preset_of_deck[deck.id]
             table, done = per_hour[preset.day_start_hour]
-            infos.append(self._info(deck, repo.subtree(all_decks, deck.name), preset, table, done, now))
+            infos.append(self._info(deck, subtree(snap.decks, deck.name), preset, table, done))
         return infos
 
+    @staticmethod
     def _info(
-        self,
-        deck: repo.DeckEntry,
-        tree: list[repo.DeckEntry],
+        deck: DeckEntry,
+        tree: list[DeckEntry],
         preset: Preset,
-        table: dict[int, dict[int, list[Any]]],
+        table: dict[int, sql.DeckCounts],
         done: dict[tuple[int, int], int],
-        now: datetime,
     ) -> DeckInfo:
         new = learning = review = total = 0
-        next_due: datetime | None = None
+        next_due: int | None = None
         new_done = reviews_done = 0
         for member in tree:
-            queues = table.get(member.id, {})
-            total += sum(v[0] for v in queues.values())
-            new += queues.get(0, [0])[0]
-            review += queues.get(2, [0, 0])[1]
-            for q in (1, 3):
-                learning += queues.get(q, [0, 0])[1]
-            for q in (1, 2, 3):
-                min_due = queues.get(q, [0, 0, None])[2]
-                if min_due is not None and (next_due is None or min_due < next_due):
-                    next_due = min_due
+            counts = table[member.id]
+            total += counts.total
+            new += counts.new
+            learning += counts.learning
+            review += counts.review
+            if counts.next_due is not None and (next_due is None or counts.next_due < next_due):
+                next_due = counts.next_due
             new_done += done.get((member.id, 0), 0)
             reviews_done += done.get((member.id, 2), 0)
         return DeckInfo(
@@ -112,7 +147,7 @@ class StudyService:
             learning=learning,
             due=max(0, min(review, preset.reviews_per_day - reviews_done)),
             total=total,
-            next_due=next_due,
+            next_due=None if next_due is None else from_millis(next_due),
         )
 
     # -- the queue --------------------------------------------------------------------
@@ -121,169 +156,156 @@ class StudyService:
         """The next card to study in `deck` (all decks if None) with its previews and counts.
 
         All decks means each top-level deck with its own daily limits, as the deck list
-        counts them. One read transaction: scopes, today's answers, the pick, the counts and
-        the previews.
+        counts them.
         """
-        self._unbury_if_due(now)
-        with self.db.read() as session:
-            all_decks = repo.decks(session)
-            presets = repo.presets(session)
-            roots = [deck] if deck is not None else [d.name for d in all_decks if "::" not in d.name]
-            scopes = [self._limits(session, *self._scope(all_decks, presets, root), now) for root in roots]
-            card_id = self._pick(session, scopes, now)
-            if card_id is None:
-                return None
-            counts = [self._counts(session, scope) for scope in scopes]
-            row = repo.load_card(session, card_id)
-        by_id = {d.id: d for d in all_decks}
-        card_preset = presets.get(by_id[row.deck_id].preset_id, Preset())
-        state = repo.scheduling_state(row)
-        return StudyCard(
-            card=repo.card_view(row, {d.id: d.name for d in all_decks}),
-            preview=preview(state, card_preset, now, draw=fuzz_draw(row.id, state.reps)),
-            counts=QueueCounts(
-                new=sum(c.new for c in counts),
-                learning=sum(c.learning for c in counts),
-                review=sum(c.review for c in counts),
-            ),
-        )
-
-    def _limits(self, session: Session, deck_ids: list[int], preset: Preset, now: datetime) -> _Scope:
-        start = days.day_start(now, self.zone, preset.day_start_hour)
-        cutoff = to_millis(days.next_day_start(now, self.zone, preset.day_start_hour))
-        done = repo.done_today(session, deck_ids, start)
-        return _Scope(
-            deck_ids=deck_ids,
-            cutoff=cutoff,
-            new_left=max(0, preset.new_per_day - done.get(0, 0)),
-            reviews_left=max(0, preset.reviews_per_day - done.get(2, 0)),
-        )
-
-    def _pick(self, session: Session, scopes: list[_Scope], now: datetime) -> int | None:
-        """Learning due now, then due reviews, then new cards within limits, then learn ahead."""
-        every = [i for scope in scopes for i in scope.deck_ids]
-        if not every:
+        queue, snap = self._queue(deck, now)
+        card_id = queue.pick(to_millis(now), LEARN_AHEAD_MS)
+        if card_id is None:
             return None
-        learning = repo.first_card(session, every, (1, 3), due_before=to_millis(now), order=cards_t.c.due)
-        if learning is not None:
-            return learning
-        for scope in scopes:
-            if scope.reviews_left > 0:
-                due = repo.first_card(
-                    session, scope.deck_ids, (2,), due_before=scope.cutoff - 1, order=cards_t.c.due
-                )
-                if due is not None:
-                    return due
-        for scope in scopes:
-            if scope.new_left > 0:
-                new = repo.first_card(
-                    session, scope.deck_ids, (0,), due_before=None, order=cards_t.c.position
-                )
-                if new is not None:
-                    return new
-        ahead = to_millis(now + LEARN_AHEAD)
-        return repo.first_card(session, every, (1, 3), due_before=ahead, order=cards_t.c.due)
-
-    def _counts(self, session: Session, scope: _Scope) -> QueueCounts:
-        ids, cutoff = scope.deck_ids, scope.cutoff
-        new = repo.count_limited(session, ids, (0,), due_before=None, limit=scope.new_left)
-        learning = repo.count_limited(session, ids, (1, 3), due_before=cutoff, limit=None)
-        review = repo.count_limited(session, ids, (2,), due_before=cutoff, limit=scope.reviews_left)
-        return QueueCounts(
-            new=min(new, scope.new_left), learning=learning, review=min(review, scope.reviews_left)
+        with self.db.read():
+            row = sql.load_card(self.db, card_id)
+        if row is None:  # removed by another connection a moment ago
+            self._queues.clear()
+            return self.next_card(deck, now)
+        state = scheduling_state(row)
+        new, learning, review = queue.counts()
+        return StudyCard(
+            card=card_view(row, snap.names),
+            preview=preview(
+                state, snap.preset_of_deck.get(row.deck_id, Preset()), now, draw=fuzz_draw(row.id, state.reps)
+            ),
+            counts=QueueCounts(new=new, learning=learning, review=review),
         )
 
-    def _scope(
-        self, all_decks: list[repo.DeckEntry], presets: dict[int, Preset], deck: str | None
-    ) -> tuple[list[int], Preset]:
-        if deck is None:
-            default = next((p for p in presets.values() if p.name == "Default"), None)
-            preset = default or next(iter(presets.values()), Preset())
-            return [d.id for d in all_decks], preset
-        tree = repo.subtree(all_decks, deck)
+    def _queue(self, deck: str | None, now: datetime) -> tuple[StudyQueue, _Snapshot]:
+        snap = self._fresh()
+        moment = to_millis(now)
+        queue = self._queues.get(deck)
+        if queue is None or queue.stale or moment >= queue.valid_until:
+            self._unbury_if_due(now)
+            snap = self._fresh()
+            queue = self._build(deck, snap, now)
+            self._queues[deck] = queue
+        return queue, snap
+
+    def _build(self, deck: str | None, snap: _Snapshot, now: datetime) -> StudyQueue:
+        roots = [deck] if deck is not None else [d.name for d in snap.decks if "::" not in d.name]
+        scopes: list[ScopeQueue] = []
+        with self.db.read():
+            done_since: dict[int, dict[tuple[int, int], int]] = {}
+            for root in roots:
+                deck_ids, preset = self._scope(snap, root)
+                start = to_millis(days.day_start(now, self.zone, preset.day_start_hour))
+                cutoff = to_millis(days.next_day_start(now, self.zone, preset.day_start_hour))
+                if start not in done_since:
+                    done_since[start] = sql.done_today_by_deck(self.db, start)
+                done = done_since[start]
+                new, new_cut = merge_limited(
+                    [sql.new_keys(self.db, i, preset.new_per_day) for i in deck_ids], preset.new_per_day
+                )
+                reviews, reviews_cut = merge_limited(
+                    [sql.review_keys(self.db, i, cutoff, preset.reviews_per_day) for i in deck_ids],
+                    preset.reviews_per_day,
+                )
+                scopes.append(
+                    ScopeQueue(
+                        deck_ids=frozenset(deck_ids),
+                        day_start=start,
+                        cutoff=cutoff,
+                        new_limit=preset.new_per_day,
+                        review_limit=preset.reviews_per_day,
+                        new_done=sum(done.get((i, 0), 0) for i in deck_ids),
+                        reviews_done=sum(done.get((i, 2), 0) for i in deck_ids),
+                        new=new,
+                        new_cut=new_cut,
+                        reviews=reviews,
+                        reviews_cut=reviews_cut,
+                        learning=sql.learning_keys(self.db, deck_ids) if deck_ids else [],
+                    )
+                )
+            burial_end = sql.first_burial_end(self.db)
+        ends = [s.cutoff for s in scopes] + ([burial_end] if burial_end is not None else [])
+        return StudyQueue(scopes=scopes, valid_until=min(ends, default=2**62))
+
+    @staticmethod
+    def _scope(snap: _Snapshot, deck: str) -> tuple[list[int], Preset]:
+        tree = subtree(snap.decks, deck)
         if not tree:
             raise NotFoundError(f"no deck named '{deck}'")
-        return [d.id for d in tree], presets[tree[0].preset_id]
-
-    def _unbury_if_due(self, now: datetime) -> None:
-        with self.db.read() as session:
-            expired = repo.has_expired_burials(session, now)
-        if expired:
-            with self.db.write() as session:
-                repo.unbury_expired(session, now)
+        return [d.id for d in tree], snap.preset_of_deck[tree[0].id]
 
     # -- previews and answers ----------------------------------------------------------
 
-    def preset_for_card(self, session: Session, deck_id: int) -> Preset:
+    def preset_for_deck(self, deck_id: int) -> Preset:
         """The preset that schedules cards of `deck_id`."""
-        row = session.execute(
-            select(repo.presets_t)
-            .join(repo.decks_t, repo.decks_t.c.preset_id == repo.presets_t.c.id)
-            .where(repo.decks_t.c.id == deck_id)
-        ).first()
-        return repo.preset_from_row(row) if row is not None else Preset()
+        return self._fresh().preset_of_deck.get(deck_id, Preset())
 
-    def preview(self, session: Session, row: Any, now: datetime) -> Preview:
-        """The four outcomes for a card row, with its reproducible fuzz draw."""
-        state = repo.scheduling_state(row)
-        preset = self.preset_for_card(session, row.deck_id)
-        return preview(state, preset, now, draw=fuzz_draw(row.id, state.reps))
+    def preview_card(self, card_id: int, now: datetime) -> Preview:
+        """The four outcomes of answering a card now, with its reproducible fuzz draw."""
+        with self.db.read():
+            row = sql.load_card(self.db, card_id)
+        if row is None:
+            raise NotFoundError(f"no card with id {card_id}")
+        state = scheduling_state(row)
+        return preview(state, self.preset_for_deck(row.deck_id), now, draw=fuzz_draw(row.id, state.reps))
 
     def answer(
         self, card_id: int, rating: Rating, now: datetime, duration_ms: int | None = None
     ) -> AnswerResult:
         """Store an answer: card update and log row in one transaction, committed on return."""
-        with self.db.write() as session:
-            row = repo.load_card(session, card_id)
+        snap = self._fresh()
+        moment = to_millis(now)
+        with self.db.write():
+            row = sql.load_card(self.db, card_id)
             if row is None:
                 raise NotFoundError(f"no card with id {card_id}")
             if row.queue == QUEUE_SUSPENDED:
                 raise ValueError(f"card {card_id} is suspended")
-            before = repo.scheduling_state(row)
-            preset = self.preset_for_card(session, row.deck_id)
+            before = scheduling_state(row)
+            preset = snap.preset_of_deck.get(row.deck_id, Preset())
             outcome = preview(before, preset, now, draw=fuzz_draw(row.id, before.reps))[rating]
             after = outcome.state
             undo: dict[str, Any] = {}
-            values = repo.state_values(after)
+            values: dict[str, Any] = _state_columns(after)
             values["queue"] = int(after.state)
             values["buried_until"] = None
-            values["modified_at"] = now
+            values["modified_at"] = moment
             if row.queue == QUEUE_BURIED:
-                undo["buried_until"] = to_millis(row.buried_until) if row.buried_until else None
+                undo["buried_until"] = row.buried_until
             if outcome.is_leech:
                 undo["tags"] = row.tags
                 values["queue"] = QUEUE_SUSPENDED
-                values["tags"] = repo.join_tags([*repo.split_tags(row.tags), "leech"])
-            session.execute(update(cards_t).where(cards_t.c.id == card_id).values(**values))
-            buried = self._bury_siblings(session, row, preset, now) if row.group_id else []
+                values["tags"] = join_tags([*split_tags(row.tags), "leech"])
+            sql.update_card(self.db, card_id, values)
+            buried = self._bury_siblings(row, preset, now) if row.group_id and preset.bury_siblings else []
             if buried:
-                undo["buried"] = buried
-            review_id = repo.insert_id(
-                session,
-                reviews_t,
-                dict(
-                    card_id=card_id,
-                    reviewed_at=now,
-                    rating=int(rating),
-                    duration_ms=cap_duration(duration_ms),
-                    kind="review",
-                    state_before=int(before.state),
-                    step_before=before.step,
-                    stability_before=before.stability,
-                    difficulty_before=before.difficulty,
-                    due_before=before.due,
-                    last_review_before=before.last_review,
-                    state_after=int(after.state),
-                    step_after=after.step,
-                    stability_after=after.stability,
-                    difficulty_after=after.difficulty,
-                    due_after=after.due,
-                    undo_data=json.dumps(undo) if undo else "",
+                undo["buried"] = [card for card, _, _ in buried]
+            review_id = sql.insert_review(
+                self.db,
+                (
+                    card_id, moment, int(rating), cap_duration(duration_ms), "review",
+                    int(before.state), before.step, before.stability, before.difficulty,
+                    _ms(before.due), _ms(before.last_review),
+                    int(after.state), after.step, after.stability, after.difficulty, _ms(after.due),
+                    json.dumps(undo) if undo else "",
                 ),
-            )
+            )  # fmt: skip
+        change = QueueChange(
+            card_id=card_id,
+            deck_id=row.deck_id,
+            state_before=int(before.state),
+            from_queue=row.queue,
+            to_queue=values["queue"],
+            to_key=values["due"] if values["due"] is not None else 0,
+            reviewed_at=moment,
+        )
+        for queue in self._queues.values():
+            queue.answered(change)
+            for card, deck_id, was in buried:
+                queue.dropped(deck_id, was, card)
         return AnswerResult(
             card_id=card_id,
-            review_id=int(review_id),
+            review_id=review_id,
             rating=rating,
             before=before,
             after=after,
@@ -291,70 +313,96 @@ class StudyService:
             buried_siblings=len(buried),
         )
 
-    def _bury_siblings(self, session: Session, row: Any, preset: Preset, now: datetime) -> list[int]:
-        if not preset.bury_siblings:
-            return []
-        until = days.next_day_start(now, self.zone, preset.day_start_hour)
-        condition = and_(
-            cards_t.c.group_id == row.group_id,
-            cards_t.c.id != row.id,
-            cards_t.c.queue.in_((int(CardState.NEW), int(CardState.REVIEW))),
-        )
-        ids = list(session.execute(select(cards_t.c.id).where(condition)).scalars())
-        if ids:
-            session.execute(
-                update(cards_t).where(cards_t.c.id.in_(ids)).values(queue=QUEUE_BURIED, buried_until=until)
-            )
-        return ids
+    def _bury_siblings(
+        self, row: sql.CardRecord, preset: Preset, now: datetime
+    ) -> list[tuple[int, int, int]]:
+        until = to_millis(days.next_day_start(now, self.zone, preset.day_start_hour))
+        siblings = sql.active_siblings(self.db, row.group_id, row.id)
+        if siblings:
+            sql.bury_cards(self.db, [card for card, _, _ in siblings], until)
+        return siblings
 
     def undo(self, now: datetime) -> UndoResult | None:
         """Take back the last answer: restore the card exactly and remove the log row."""
-        with self.db.write() as session:
-            last = session.execute(
-                select(reviews_t).where(reviews_t.c.kind == "review").order_by(reviews_t.c.id.desc()).limit(1)
-            ).first()
+        self._fresh()
+        with self.db.write():
+            last = sql.last_review(self.db)
             if last is None:
                 return None
-            card = repo.load_card(session, last.card_id)
+            card = sql.load_card(self.db, last.card_id)
             assert card is not None
             restored = SchedulingState(
                 state=CardState(last.state_before),
                 step=last.step_before,
                 stability=last.stability_before,
                 difficulty=last.difficulty_before,
-                due=last.due_before,
-                last_review=last.last_review_before,
+                due=None if last.due_before is None else from_millis(last.due_before),
+                last_review=None if last.last_review_before is None else from_millis(last.last_review_before),
                 reps=max(0, card.reps - 1),
                 lapses=card.lapses
                 - (1 if last.state_before == CardState.REVIEW and last.rating == Rating.AGAIN else 0),
             )
             extra = json.loads(last.undo_data) if last.undo_data else {}
-            values = repo.state_values(restored)
+            values: dict[str, Any] = _state_columns(restored)
             values["queue"] = int(restored.state)
             values["buried_until"] = None
-            values["modified_at"] = now
+            values["modified_at"] = to_millis(now)
             if "buried_until" in extra:
                 values["queue"] = QUEUE_BURIED
                 values["buried_until"] = extra["buried_until"]
             if "tags" in extra:
                 values["tags"] = extra["tags"]
-            session.execute(update(cards_t).where(cards_t.c.id == last.card_id).values(**values))
+            sql.update_card(self.db, last.card_id, values)
             if extra.get("buried"):
-                session.execute(
-                    update(cards_t)
-                    .where(and_(cards_t.c.id.in_(extra["buried"]), cards_t.c.queue == QUEUE_BURIED))
-                    .values(queue=cards_t.c.state, buried_until=None)
-                )
-            session.execute(delete(reviews_t).where(reviews_t.c.id == last.id))
+                sql.unbury_cards(self.db, extra["buried"])
+            sql.delete_review(self.db, last.id)
+        self._after_undo(last, card, values, bool(extra.get("buried")))
         return UndoResult(
             card_id=last.card_id,
             rating=Rating(last.rating),
-            reviewed_at=last.reviewed_at,
+            reviewed_at=from_millis(last.reviewed_at),
             restored=restored,
         )
 
+    def _after_undo(
+        self, last: sql.ReviewRecord, card: sql.CardRecord, values: dict[str, Any], unburied: bool
+    ) -> None:
+        if unburied:  # the siblings come back where the queue cannot see: build it again
+            self._queues.clear()
+            return
+        key = card.position if values["queue"] == CardState.NEW else values["due"]
+        change = QueueChange(
+            card_id=card.id,
+            deck_id=card.deck_id,
+            state_before=last.state_before,
+            from_queue=card.queue,
+            to_queue=values["queue"],
+            to_key=key if key is not None else 0,
+            reviewed_at=last.reviewed_at,
+        )
+        for queue in self._queues.values():
+            queue.undone(change)
+
     def next_due_time(self, deck: str | None) -> datetime | None:
         """When the next card (learning or review) in `deck` is due."""
-        with self.db.read() as session:
-            deck_ids, _ = self._scope(repo.decks(session), repo.presets(session), deck)
-            return repo.next_due(session, deck_ids)
+        snap = self._fresh()
+        deck_ids = [d.id for d in snap.decks] if deck is None else self._scope(snap, deck)[0]
+        if not deck_ids:
+            return None
+        with self.db.read():
+            value = sql.next_due(self.db, deck_ids)
+        return None if value is None else from_millis(value)
+
+
+def _state_columns(state: SchedulingState) -> dict[str, Any]:
+    """Column values (times in ms) for a scheduling state."""
+    return {
+        "state": int(state.state),
+        "step": state.step,
+        "stability": state.stability,
+        "difficulty": state.difficulty,
+        "due": _ms(state.due),
+        "last_review": _ms(state.last_review),
+        "reps": state.reps,
+        "lapses": state.lapses,
+    }

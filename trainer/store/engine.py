@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,7 +11,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-BUSY_TIMEOUT_S = 30.0
+from trainer.store.rawdb import BUSY_TIMEOUT_S, sqlite_pragmas
+
 WRITE = "trainer_write"
 
 
@@ -46,20 +46,7 @@ def make_engine(url: URL) -> Engine:
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
-    # Turn off pysqlite's own transaction handling: SQLAlchemy's begin is the real one.
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
-        cursor.execute("PRAGMA trusted_schema=OFF")
-    except sqlite3.DatabaseError:
-        # Not a database at all: the open that follows reports it clearly.
-        pass
-    finally:
-        cursor.close()
+    sqlite_pragmas(dbapi_connection)
 
 
 def _sqlite_on_begin(connection: Any) -> None:

@@ -6,7 +6,7 @@ same queries and indexes work on SQLite and PostgreSQL and compare as integers.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -24,6 +24,11 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from trainer.store.values import QUEUE_BURIED as QUEUE_BURIED
+from trainer.store.values import QUEUE_SUSPENDED as QUEUE_SUSPENDED
+from trainer.store.values import from_millis as from_millis
+from trainer.store.values import to_millis as to_millis
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -31,18 +36,6 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-
-def to_millis(value: datetime) -> int:
-    """Aware datetime -> epoch milliseconds."""
-    if value.tzinfo is None:
-        raise ValueError("naive datetime given where UTC is required")
-    return int(value.timestamp() * 1000)
-
-
-def from_millis(value: int) -> datetime:
-    """Epoch milliseconds -> aware UTC datetime."""
-    return datetime.fromtimestamp(value / 1000, tz=UTC)
 
 
 class UtcMillis(TypeDecorator[datetime]):
@@ -106,10 +99,6 @@ class DeckRow(Base):
     preset_id: Mapped[int] = mapped_column(ForeignKey("presets.id"))
     origin: Mapped[str] = mapped_column(Text, default="")  # the file it was loaded from
     sources: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of sources
-
-
-QUEUE_SUSPENDED = -1
-QUEUE_BURIED = -2
 
 
 class CardRow(Base):

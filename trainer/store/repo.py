@@ -5,27 +5,31 @@ Hot paths use Core statements on the tables (not ORM objects) for speed.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, Row, Table, and_, case, func, select, update
+from sqlalchemy import ColumnElement, CursorResult, Table, and_, case, func, select, update
 from sqlalchemy.orm import Session
 
-from trainer.core.cards import CardContent
-from trainer.core.scheduling import CardState, Preset, SchedulingState
+from trainer.core.scheduling import Preset
 from trainer.store.models import (
     QUEUE_BURIED,
     CardRow,
     DeckRow,
     PresetRow,
     ReviewRow,
-    from_millis,
     to_millis,
 )
-from trainer.views import CardView
+from trainer.store.rows import DeckEntry as DeckEntry
+from trainer.store.rows import card_view as card_view
+from trainer.store.rows import join_tags as join_tags
+from trainer.store.rows import preset_from_row as preset_from_row
+from trainer.store.rows import preset_values as preset_values
+from trainer.store.rows import scheduling_state as scheduling_state
+from trainer.store.rows import split_tags as split_tags
+from trainer.store.rows import state_values as state_values
+from trainer.store.rows import subtree as subtree
 
 cards_t = cast(Table, CardRow.__table__)
 decks_t = cast(Table, DeckRow.__table__)
@@ -52,50 +56,6 @@ CARD_COLUMNS = (
     cards_t.c.flag,
     cards_t.c.buried_until,
 )
-
-
-@dataclass(frozen=True)
-class DeckEntry:
-    """A deck row with its preset id."""
-
-    id: int
-    name: str
-    external_id: str | None
-    preset_id: int
-
-
-def preset_from_row(row: Any) -> Preset:
-    """A core `Preset` from a presets row."""
-    return Preset(
-        name=row.name,
-        parameters=tuple(json.loads(row.parameters)),
-        desired_retention=row.desired_retention,
-        learning_steps=tuple(json.loads(row.learning_steps)),
-        relearning_steps=tuple(json.loads(row.relearning_steps)),
-        maximum_interval=row.maximum_interval,
-        new_per_day=row.new_per_day,
-        reviews_per_day=row.reviews_per_day,
-        leech_threshold=row.leech_threshold,
-        bury_siblings=bool(row.bury_siblings),
-        day_start_hour=row.day_start_hour,
-    )
-
-
-def preset_values(preset: Preset) -> dict[str, Any]:
-    """Column values for a presets row."""
-    return {
-        "name": preset.name,
-        "parameters": json.dumps(list(preset.parameters)),
-        "desired_retention": preset.desired_retention,
-        "learning_steps": json.dumps(list(preset.learning_steps)),
-        "relearning_steps": json.dumps(list(preset.relearning_steps)),
-        "maximum_interval": preset.maximum_interval,
-        "new_per_day": preset.new_per_day,
-        "reviews_per_day": preset.reviews_per_day,
-        "leech_threshold": preset.leech_threshold,
-        "bury_siblings": preset.bury_siblings,
-        "day_start_hour": preset.day_start_hour,
-    }
 
 
 def presets(session: Session) -> dict[int, Preset]:
@@ -134,12 +94,6 @@ def decks(session: Session) -> list[DeckEntry]:
     return [DeckEntry(r.id, r.name, r.external_id, r.preset_id) for r in rows]
 
 
-def subtree(all_decks: Iterable[DeckEntry], name: str) -> list[DeckEntry]:
-    """The deck called `name` and its subdecks."""
-    prefix = name + "::"
-    return [d for d in all_decks if d.name == name or d.name.startswith(prefix)]
-
-
 def ensure_deck(session: Session, name: str, preset: int) -> tuple[int, bool]:
     """The id of deck `name` (and its parents, created as needed); whether it was created."""
     parts = name.split("::")
@@ -153,63 +107,6 @@ def ensure_deck(session: Session, name: str, preset: int) -> tuple[int, bool]:
             created = depth == len(parts)
         deck_id = found
     return deck_id, created
-
-
-def scheduling_state(row: Any) -> SchedulingState:
-    """The scheduling columns of a card row."""
-    return SchedulingState(
-        state=CardState(row.state),
-        step=row.step,
-        stability=row.stability,
-        difficulty=row.difficulty,
-        due=from_millis(row.due) if isinstance(row.due, int) else row.due,
-        last_review=from_millis(row.last_review) if isinstance(row.last_review, int) else row.last_review,
-        reps=row.reps,
-        lapses=row.lapses,
-    )
-
-
-def state_values(state: SchedulingState) -> dict[str, Any]:
-    """Column values for a scheduling state."""
-    return {
-        "state": int(state.state),
-        "step": state.step,
-        "stability": state.stability,
-        "difficulty": state.difficulty,
-        "due": state.due,
-        "last_review": state.last_review,
-        "reps": state.reps,
-        "lapses": state.lapses,
-    }
-
-
-def split_tags(raw: str) -> tuple[str, ...]:
-    """Stored tags (space separated) as a tuple."""
-    return tuple(raw.split())
-
-
-def join_tags(tags: Iterable[str]) -> str:
-    """Tags as stored: space separated with a space on each side, for `LIKE '% tag %'`."""
-    clean = [t.strip().replace(" ", "_") for t in tags if t.strip()]
-    return f" {' '.join(dict.fromkeys(clean))} " if clean else ""
-
-
-def card_view(row: Row[Any], deck_names: dict[int, str]) -> CardView:
-    """A `CardView` from a row selected with `CARD_COLUMNS`."""
-    return CardView(
-        id=row.id,
-        external_id=row.external_id,
-        deck_id=row.deck_id,
-        deck_name=deck_names.get(row.deck_id, ""),
-        content=CardContent.from_json(row.content),
-        tags=split_tags(row.tags),
-        source=row.source,
-        group_id=row.group_id,
-        state=scheduling_state(row),
-        queue=row.queue,
-        flag=row.flag,
-        buried_until=row.buried_until,
-    )
 
 
 def load_card(session: Session, card_id: int) -> Any:

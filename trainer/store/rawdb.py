@@ -1,0 +1,176 @@
+"""One DB-API connection for the hot study path: plain SQL strings, no ORM, no statement compiler.
+
+Answering, undo, the next card and the deck counts run many times a session, and
+SQLAlchemy's per-statement work cost more than SQLite's own. `RawDB` holds one driver
+connection for them: on SQLite it is opened here with the collection's pragmas (so the
+deck list can be shown without importing SQLAlchemy at all); on other databases it is
+borrowed from the engine's pool. SQL is written with `?` placeholders and rewritten for
+drivers that use `%s`. Writes keep the store's rule: `BEGIN IMMEDIATE` on SQLite, the
+per-collection advisory lock on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+BUSY_TIMEOUT_S = 30.0
+PG_WRITE_LOCK = "SELECT pg_advisory_xact_lock(hashtext('trainer:' || current_schema()))"
+
+Params = Sequence[Any]
+
+
+def sqlite_pragmas(connection: sqlite3.Connection) -> None:
+    """The collection's connection settings (WAL, full sync, foreign keys, busy timeout).
+
+    pysqlite's own transaction handling is turned off so that the explicit BEGIN is the
+    real one.
+    """
+    connection.isolation_level = None
+    cursor = connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+        cursor.execute("PRAGMA trusted_schema=OFF")
+    except sqlite3.DatabaseError:
+        # Not a database at all: the open that follows reports it clearly.
+        pass
+    finally:
+        cursor.close()
+
+
+def connect_sqlite(path: Path) -> sqlite3.Connection:
+    """A driver connection to an SQLite collection, with its pragmas."""
+    connection = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+    sqlite_pragmas(connection)
+    return connection
+
+
+class RawDB:
+    """A driver connection with read and write transactions (thread-safe: one user at a time)."""
+
+    def __init__(self, connection: Any, *, sqlite: bool, release: Callable[[], None] | None = None) -> None:
+        self.connection = connection
+        self.sqlite = sqlite
+        self._release = release or connection.close
+        self._lock = threading.RLock()
+        self._sql: dict[str, str] = {}
+        self._depth = 0
+        self._writing = False
+
+    @classmethod
+    def open_sqlite(cls, path: Path) -> RawDB:
+        """A connection of its own to an SQLite collection file."""
+        return cls(connect_sqlite(path), sqlite=True)
+
+    @classmethod
+    def borrow(cls, engine: Any) -> RawDB:
+        """A connection borrowed from a SQLAlchemy engine's pool (returned on close)."""
+        fairy = engine.raw_connection()
+        return cls(fairy.driver_connection, sqlite=engine.dialect.name == "sqlite", release=fairy.close)
+
+    def _text(self, sql: str) -> str:
+        if self.sqlite:
+            return sql
+        found = self._sql.get(sql)
+        if found is None:
+            found = self._sql[sql] = sql.replace("?", "%s")
+        return found
+
+    # -- transactions -------------------------------------------------------------------
+
+    @contextmanager
+    def read(self) -> Iterator[RawDB]:
+        """A read transaction (nested calls join the outer one)."""
+        with self._transaction("BEGIN") as db:
+            yield db
+
+    @contextmanager
+    def write(self) -> Iterator[RawDB]:
+        """A write transaction: `BEGIN IMMEDIATE` on SQLite, the advisory lock elsewhere."""
+        with self._transaction("BEGIN IMMEDIATE") as db:
+            yield db
+
+    @contextmanager
+    def _transaction(self, begin: str) -> Iterator[RawDB]:
+        with self._lock:
+            if self._depth:
+                if begin != "BEGIN" and not self._writing:
+                    raise RuntimeError("a write cannot start inside a read transaction")
+                self._depth += 1
+                try:
+                    yield self
+                finally:
+                    self._depth -= 1
+                return
+            self._writing = begin != "BEGIN"
+            if self.sqlite:
+                self.connection.execute(begin)
+            elif self._writing:
+                self.connection.execute(PG_WRITE_LOCK)
+            self._depth = 1
+            try:
+                yield self
+            except BaseException:
+                self._depth = 0
+                self._end("ROLLBACK")
+                raise
+            self._depth = 0
+            self._end("COMMIT")
+
+    def _end(self, how: str) -> None:
+        if self.sqlite:
+            if self.connection.in_transaction:
+                self.connection.execute(how)
+        elif how == "COMMIT":
+            self.connection.commit()
+        else:
+            self.connection.rollback()
+
+    # -- statements ---------------------------------------------------------------------
+
+    def all(self, sql: str, params: Params = ()) -> list[Any]:
+        """Every row of a query."""
+        return list(self.connection.execute(self._text(sql), params).fetchall())
+
+    def one(self, sql: str, params: Params = ()) -> Any:
+        """The first row of a query, or None."""
+        return self.connection.execute(self._text(sql), params).fetchone()
+
+    def scalar(self, sql: str, params: Params = ()) -> Any:
+        """The first column of the first row, or None."""
+        row = self.connection.execute(self._text(sql), params).fetchone()
+        return None if row is None else row[0]
+
+    def run(self, sql: str, params: Params = ()) -> int:
+        """Execute a statement; the number of rows it changed."""
+        return int(self.connection.execute(self._text(sql), params).rowcount)
+
+    def insert(self, sql: str, params: Params = ()) -> int:
+        """Execute an INSERT into a table with an integer `id`; the new row's id."""
+        if self.sqlite:
+            return int(self.connection.execute(sql, params).lastrowid)
+        return int(self.connection.execute(self._text(sql + " RETURNING id"), params).fetchone()[0])
+
+    def data_version(self) -> int | None:
+        """SQLite's counter of commits made by other connections; None where there is none."""
+        if not self.sqlite:
+            return None
+        with self._lock:
+            return int(self.connection.execute("PRAGMA data_version").fetchone()[0])
+
+    def close(self) -> None:
+        """Give the connection back (or close it)."""
+        with self._lock:
+            self._release()
+
+
+def placeholders(count: int) -> str:
+    """`?,?,?` for an IN list of `count` values."""
+    return ",".join("?" * count)

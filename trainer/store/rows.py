@@ -1,0 +1,120 @@
+"""Rows to domain values and back, shared by the ORM queries and the raw SQL paths (no SQLAlchemy)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from trainer.core.cards import CardContent
+from trainer.core.scheduling import CardState, Preset, SchedulingState
+from trainer.store.values import from_millis
+from trainer.views import CardView
+
+
+@dataclass(frozen=True)
+class DeckEntry:
+    """A deck row with its preset id."""
+
+    id: int
+    name: str
+    external_id: str | None
+    preset_id: int
+
+
+def preset_from_row(row: Any) -> Preset:
+    """A core `Preset` from a presets row."""
+    return Preset(
+        name=row.name,
+        parameters=tuple(json.loads(row.parameters)),
+        desired_retention=row.desired_retention,
+        learning_steps=tuple(json.loads(row.learning_steps)),
+        relearning_steps=tuple(json.loads(row.relearning_steps)),
+        maximum_interval=row.maximum_interval,
+        new_per_day=row.new_per_day,
+        reviews_per_day=row.reviews_per_day,
+        leech_threshold=row.leech_threshold,
+        bury_siblings=bool(row.bury_siblings),
+        day_start_hour=row.day_start_hour,
+    )
+
+
+def preset_values(preset: Preset) -> dict[str, Any]:
+    """Column values for a presets row."""
+    return {
+        "name": preset.name,
+        "parameters": json.dumps(list(preset.parameters)),
+        "desired_retention": preset.desired_retention,
+        "learning_steps": json.dumps(list(preset.learning_steps)),
+        "relearning_steps": json.dumps(list(preset.relearning_steps)),
+        "maximum_interval": preset.maximum_interval,
+        "new_per_day": preset.new_per_day,
+        "reviews_per_day": preset.reviews_per_day,
+        "leech_threshold": preset.leech_threshold,
+        "bury_siblings": preset.bury_siblings,
+        "day_start_hour": preset.day_start_hour,
+    }
+
+
+def subtree(all_decks: Iterable[DeckEntry], name: str) -> list[DeckEntry]:
+    """The deck called `name` and its subdecks."""
+    prefix = name + "::"
+    return [d for d in all_decks if d.name == name or d.name.startswith(prefix)]
+
+
+def scheduling_state(row: Any) -> SchedulingState:
+    """The scheduling columns of a card row."""
+    return SchedulingState(
+        state=CardState(row.state),
+        step=row.step,
+        stability=row.stability,
+        difficulty=row.difficulty,
+        due=from_millis(row.due) if isinstance(row.due, int) else row.due,
+        last_review=from_millis(row.last_review) if isinstance(row.last_review, int) else row.last_review,
+        reps=row.reps,
+        lapses=row.lapses,
+    )
+
+
+def state_values(state: SchedulingState) -> dict[str, Any]:
+    """Column values for a scheduling state."""
+    return {
+        "state": int(state.state),
+        "step": state.step,
+        "stability": state.stability,
+        "difficulty": state.difficulty,
+        "due": state.due,
+        "last_review": state.last_review,
+        "reps": state.reps,
+        "lapses": state.lapses,
+    }
+
+
+def split_tags(raw: str) -> tuple[str, ...]:
+    """Stored tags (space separated) as a tuple."""
+    return tuple(raw.split())
+
+
+def join_tags(tags: Iterable[str]) -> str:
+    """Tags as stored: space separated with a space on each side, for `LIKE '% tag %'`."""
+    clean = [t.strip().replace(" ", "_") for t in tags if t.strip()]
+    return f" {' '.join(dict.fromkeys(clean))} " if clean else ""
+
+
+def card_view(row: Any, deck_names: dict[int, str]) -> CardView:
+    """A `CardView` from a row selected with `CARD_COLUMNS`."""
+    return CardView(
+        id=row.id,
+        external_id=row.external_id,
+        deck_id=row.deck_id,
+        deck_name=deck_names.get(row.deck_id, ""),
+        content=CardContent.from_json(row.content),
+        tags=split_tags(row.tags),
+        source=row.source,
+        group_id=row.group_id,
+        state=scheduling_state(row),
+        queue=row.queue,
+        flag=row.flag,
+        buried_until=from_millis(row.buried_until) if isinstance(row.buried_until, int) else row.buried_until,
+    )
