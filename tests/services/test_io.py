@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from trainer.collection import Collection
 from trainer.core.cards import CardContent, CardKind
 from trainer.formats.model import CardRecord, Package
-from trainer.services import io
+from trainer.services import io, io_export
 from trainer.store import repo
 
 
@@ -102,3 +102,40 @@ def test_fast_json_equals_canonical_on_any_content(
 def test_fast_json_falls_back_on_unusual_values() -> None:
     odd = CardContent(kind=CardKind.BASIC, front="q", cloze_ord=True, answers=(1, "a"))  # type: ignore[arg-type]
     assert io.content_json(odd) == (odd.to_json(), odd.content_hash())
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    kind=st.sampled_from(list(CardKind)),
+    texts=st.lists(_TEXT, min_size=6, max_size=6),
+    cloze_ord=st.integers(min_value=0, max_value=10**12),
+    lists=st.lists(st.lists(_TEXT, max_size=3).map(tuple), min_size=3, max_size=3),
+)
+def test_fast_content_decoding_equals_from_json(
+    kind: CardKind, texts: list[str], cloze_ord: int, lists: list[tuple[str, ...]]
+) -> None:
+    front, back, text, hint, note, title = texts
+    content = CardContent(
+        kind=kind, front=front, back=back, text=text, cloze_ord=cloze_ord, answers=lists[0],
+        distractors=lists[1], hint=hint, note=note, group_title=title, media=lists[2],
+    )  # fmt: skip
+    raw = content.to_json()
+    assert io_export.content_from_json(raw) == CardContent.from_json(raw) == content
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ['{"kind": "basic", "front": "q", "extra": 1}', '{"kind": "cloze", "cloze_ord": "2", "media": "ab"}'],
+)
+def test_fast_content_decoding_of_unusual_json(raw: str) -> None:
+    assert io_export.content_from_json(raw) == CardContent.from_json(raw)
+
+
+@pytest.mark.parametrize(
+    "raw", ['{"front": "q"}', '{"kind": "nope"}', '{"kind": "basic", "cloze_ord": null}']
+)
+def test_fast_content_decoding_fails_like_from_json(raw: str) -> None:
+    with pytest.raises(Exception) as slow:
+        CardContent.from_json(raw)
+    with pytest.raises(type(slow.value)):
+        io_export.content_from_json(raw)

@@ -85,7 +85,8 @@ def _crt(records: Sequence[CardRecord], now: datetime) -> int:
     for r in records:
         if r.scheduling and r.scheduling.last_review:
             times.append(r.scheduling.last_review.timestamp())
-        times.extend(x.reviewed_at.timestamp() for x in r.reviews[:1])
+        if r.reviews:
+            times.append(r.reviews[0].reviewed_at.timestamp())
     return int(min(times) // DAY * DAY)
 
 
@@ -97,8 +98,8 @@ def _write_db(db_path: Path, records: Sequence[CardRecord], now: datetime, sched
     for record in records:
         groups.setdefault(record.group or record.external_id, []).append(record)
     deck_ids: dict[str, int] = {"Default": 1}
-    for record in records:
-        parts = record.deck.split("::")
+    for name in dict.fromkeys(record.deck for record in records):  # each deck once, in order
+        parts = name.split("::")
         for depth in range(1, len(parts) + 1):
             deck_ids.setdefault("::".join(parts[:depth]), base_id + len(deck_ids))
     col_row = (
@@ -112,21 +113,26 @@ def _write_db(db_path: Path, records: Sequence[CardRecord], now: datetime, sched
     revlog: list[tuple[object, ...]] = []
     used_revlog: set[int] = set()
     card_id = base_id
+    joined: dict[tuple[str, ...], str] = {}  # tags -> Anki's form (notes share tags)
+    sha1 = hashlib.sha1
     for index, (key, members) in enumerate(groups.items()):
         kind, fields = _note(members)
         html_fields = [text_to_anki_html(f) for f in fields]
         nid = base_id + index
         tags = members[0].tags
+        tag_text = joined.get(tags)
+        if tag_text is None:
+            tag_text = joined[tags] = f" {' '.join(tags)} " if tags else ""
         sort_field = strip_html(html_fields[0])
-        csum = int(hashlib.sha1(sort_field.encode()).hexdigest()[:8], 16)
+        csum = int.from_bytes(sha1(sort_field.encode()).digest()[:4], "big")  # first 8 hex digits
         notes.append(
-            (nid, guid_for(key), NOTETYPE_IDS[kind], stamp, -1, f" {' '.join(tags)} " if tags else "",
-             "\x1f".join(html_fields), sort_field, csum, 0, "")
+            (nid, guid_for(key), NOTETYPE_IDS[kind], stamp, -1, tag_text, "\x1f".join(html_fields),
+             sort_field, csum, 0, "")
         )  # fmt: skip
         for record in members:
             card_id += 1
             cards.append(_card(card_id, nid, deck_ids[record.deck], record, crt, stamp, scheduling))
-            if scheduling:
+            if scheduling and record.reviews:
                 revlog.extend(_revlog(card_id, record, used_revlog))
     # A fresh temporary file: no journal and no syncs, one transaction.
     conn = sqlite3.connect(db_path, isolation_level=None)
@@ -177,6 +183,9 @@ def _card(
     )  # fmt: skip
 
 
+_REVLOG_TYPE = {CardState.NEW: 0, CardState.LEARNING: 0, CardState.REVIEW: 1, CardState.RELEARNING: 2}
+
+
 def _revlog(cid: int, record: CardRecord, used: set[int]) -> list[tuple[object, ...]]:
     rows: list[tuple[object, ...]] = []
     for r in record.reviews:
@@ -186,8 +195,6 @@ def _revlog(cid: int, record: CardRecord, used: set[int]) -> list[tuple[object, 
         used.add(rid)
         span = (r.due_after - r.reviewed_at).total_seconds() if r.due_after else 0
         ivl = max(1, round(span / DAY)) if r.state_after is CardState.REVIEW else -int(span)
-        rtype = {CardState.NEW: 0, CardState.LEARNING: 0, CardState.REVIEW: 1, CardState.RELEARNING: 2}[
-            r.state_before
-        ]
+        rtype = _REVLOG_TYPE[r.state_before]
         rows.append((rid, cid, -1, r.rating, ivl, 0, 2500 if rtype else 0, r.duration_ms, rtype))
     return rows
