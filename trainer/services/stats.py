@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
+from typing import Any
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
@@ -25,7 +26,8 @@ from trainer.core.stats.report import (
     TopicMastery,
     WeakCard,
 )
-from trainer.services.stats_sql import Scope, StatsQueries, raw_rows, tuple4
+from trainer.services.stats_cards import CardQueries
+from trainer.services.stats_sql import Scope, StatsQueries, tuple4
 from trainer.services.study import NotFoundError
 from trainer.store import repo
 from trainer.store.engine import Database
@@ -46,18 +48,23 @@ class StatsService:
         """Every statistic of `deck` (with subdecks; None: everything) over `period_days`."""
         if period_days < 1:
             raise ValueError("the period must be at least 1 day")
+        since, offset = 1 - period_days, _offset_ms(now, self.zone)
         with _gc_paused(), self.db.read() as session, _sort_memory(session, self.db):
             scope, decks = self._scope(session, deck)
             nds = to_millis(days.next_day_start(now, self.zone, scope.preset.day_start_hour))
-            log = self._log_half(session, scope, nds, 1 - period_days, _offset_ms(now, self.zone))
-            return self._build(session, scope, decks, log, now, period_days)
+            log = _log_sql(session, scope, nds, since, offset)
+            card_pass = self._card_pass(session, scope, nds, decks, now, period_days)
+            half = self._log_half(session, scope, nds, since, offset, log)
+            return self._build(session, scope, decks, half, card_pass, now, period_days)
 
-    def _log_half(self, session: Session, scope: Scope, nds: int, since: int, offset: int) -> _LogHalf:
+    def _log_half(
+        self, session: Session, scope: Scope, nds: int, since: int, offset: int, log: _LogSql
+    ) -> _LogHalf:
         """The aggregates of the review log."""
         ctx = StatsQueries(session, scope, nds)
-        per_day = ctx.scan(since, offset)
+        per_day = ctx.fold(log.scan, since, offset)
         ctx.resolve_repeats(min(since, 1 - CALENDAR_DAYS))
-        return _LogHalf(ctx, per_day, ctx.cards_today(), ctx.confusion())
+        return _LogHalf(ctx, per_day, log.cards_today, log.confusion, log.per_group)
 
     def _build(
         self,
@@ -65,16 +72,12 @@ class StatsService:
         scope: Scope,
         decks: dict[int, str],
         half: _LogHalf,
+        card_pass: CardPass,
         now: datetime,
         period_days: int,
     ) -> StatsReport:
-        own = StatsQueries(
-            session, scope, to_millis(days.next_day_start(now, self.zone, scope.preset.day_start_hour))
-        )
         since = 1 - period_days
-        card_pass = self._card_pass(session, own, decks, now, period_days)
-        per_group = own.retention_by_group(since)
-        ctx, per_day = half.ctx, half.per_day
+        ctx, per_day, per_group = half.ctx, half.per_day, half.per_group
         hists = card_pass.histograms()
         streak = streaks(per_day)
         today_date = days.study_date(now, self.zone, scope.preset.day_start_hour)
@@ -108,7 +111,7 @@ class StatsService:
             buttons=ctx.buttons(since),
             hours=ctx.hours(),
             added=tuple(card_pass.added),
-            mastery=self._mastery(session, own.without_repeats(per_group, ctx.repeats, since), card_pass),
+            mastery=self._mastery(session, ctx.without_repeats(per_group, ctx.repeats, since), card_pass),
             confusion=half.confusion,
         )
 
@@ -126,7 +129,7 @@ class StatsService:
         return Scope(deck, [d.id for d in tree], presets[tree[0].preset_id]), names
 
     def _card_pass(
-        self, session: Session, ctx: StatsQueries, decks: dict[int, str], now: datetime, period_days: int
+        self, session: Session, scope: Scope, nds: int, decks: dict[int, str], now: datetime, period_days: int
     ) -> CardPass:
         decay = {
             int(deck_id): float(json.loads(params)[20]) if len(json.loads(params)) > 20 else 0.5
@@ -134,15 +137,10 @@ class StatsService:
                 text("SELECT d.id, p.parameters FROM decks d JOIN presets p ON p.id = d.preset_id")
             )
         }
-        card_pass = CardPass(to_millis(now), ctx.nds, period_days, decay)
-        rows = session.execute(
-            text(
-                "SELECT c.id, c.deck_id, c.tags, c.group_id, c.state, c.queue, c.stability, c.difficulty,"
-                " c.last_review, c.due, c.created_at FROM cards c WHERE " + ctx.scope.card_filter("c")
-            ).bindparams(*ctx.expanding()),
-            ctx.scope.params(),
-        )
-        card_pass.feed(raw_rows(rows), decks)
+        card_pass = CardPass(to_millis(now), nds, period_days, decay)
+        queries = CardQueries(session, scope, nds)
+        card_pass.feed_summary(*queries.summary(period_days))
+        card_pass.feed_studied(queries.studied(), queries.groups(), decks)
         return card_pass
 
     def _mastery(
@@ -213,6 +211,22 @@ def _sort_memory(session: Session, db: Database) -> Iterator[None]:
 
 
 @dataclass(frozen=True)
+class _LogSql:
+    """What the review log's queries return (plain data, no session)."""
+
+    scan: list[tuple[Any, ...]]
+    cards_today: int
+    confusion: tuple[Confusion, ...]
+    per_group: dict[tuple[int, str, str], tuple[int, int]]
+
+
+def _log_sql(session: Session, scope: Scope, nds: int, since: int, offset: int) -> _LogSql:
+    """The review log's queries: the scan, today's cards, confusions, retention per group."""
+    ctx = StatsQueries(session, scope, nds)
+    return _LogSql(ctx.scan_rows(offset), ctx.cards_today(), ctx.confusion(), ctx.retention_by_group(since))
+
+
+@dataclass(frozen=True)
 class _LogHalf:
     """What was computed from the review log."""
 
@@ -220,6 +234,7 @@ class _LogHalf:
     per_day: dict[int, tuple[list[int], list[int], int]]
     cards_today: int
     confusion: tuple[Confusion, ...]
+    per_group: dict[tuple[int, str, str], tuple[int, int]]
 
 
 def _questions(session: Session, ids: set[int]) -> dict[int, str]:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from trainer.core.scheduling import Preset
 from trainer.core.stats import DAY_MS, MATURE_DAYS
 from trainer.core.stats.report import Confusion
+from trainer.store.models import HOURLY_KEY
 
 SHIFT_DAYS = 200_000  # keeps integer division on non-negative numbers (same on SQLite and PostgreSQL)
 # review class: 0 learning, 1 young, 2 mature, 3 relearning (see trainer.core.stats.ReviewClass)
@@ -57,6 +58,11 @@ def tuple4(values: Sequence[int]) -> tuple[int, int, int, int]:
     return (int(values[0]), int(values[1]), int(values[2]), int(values[3]))
 
 
+def _review_class(state_before: int, mature: bool) -> int:
+    """0 learning, 1 young, 2 mature, 3 relearning."""
+    return 3 if state_before == 3 else (2 if mature else 1) if state_before == 2 else 0
+
+
 class StatsQueries:
     """The report's SQL, for one scope and day boundary."""
 
@@ -77,54 +83,69 @@ class StatsQueries:
         )
 
     def scan(self, since: int, offset_ms: int) -> dict[int, tuple[list[int], list[int], int]]:
-        """One scan of the log (a covering index), grouped by one packed integer key.
+        """One pass over the log, grouped by one packed integer key.
 
         The key packs the time bucket (hours since the epoch, or quarter hours or minutes when
-        the day start or zone offset needs them), the state before, maturity and the rating, so the
-        database sorts one integer; buckets are folded into study days and local hours here.
+        the day start or zone offset needs them), the state before, maturity and the rating. In
+        hours it is `HOURLY_KEY`, which `ix_reviews_hourly` holds: the database then groups
+        while it reads that index, with no sort. Buckets are folded into study days and local
+        hours here. A bucket holds a possible same-day repeat when one of its review-card
+        answers came after an answer of the same study day (the latest previous answer of the
+        group is on or after the bucket's day start: a bucket never straddles a day start).
         Returns day -> (counts by class, ms by class, Again count); keeps answers by (day,
         class, rating) and by local hour for the answer buttons, the hours and true retention.
         """
-        unit = next(u for u in (3_600_000, 900_000, 60_000, 1) if self.nds % u == 0 and offset_ms % u == 0)
-        mature = f"r.due_before - r.last_review_before >= {MATURE_DAYS * DAY_MS - DAY_MS // 2}"
-        rows = self._fetch(
-            f"SELECT ((r.reviewed_at / {unit}) * 64 + r.state_before * 8 + r.rating - 1) * 2"
-            f" + CASE WHEN r.state_before = 2 AND {mature} THEN 8 ELSE 0 END"
-            f" + CASE WHEN r.state_before = 2 AND r.last_review_before >= {DAY_START_SQL} THEN 1 ELSE 0 END"
-            f" AS k, COUNT(*), SUM(r.duration_ms) FROM reviews r WHERE {COUNTED} {{IN}} GROUP BY k"
+        return self.fold(self.scan_rows(offset_ms), since, offset_ms)
+
+    def bucket_ms(self, offset_ms: int) -> int:
+        """The scan's time bucket: an hour, unless the day start or zone offset needs less."""
+        return next(u for u in (3_600_000, 900_000, 60_000, 1) if self.nds % u == 0 and offset_ms % u == 0)
+
+    def scan_rows(self, offset_ms: int) -> list[tuple[Any, ...]]:
+        """The scan's SQL: (packed key, answers, ms, latest previous answer) per group."""
+        unit = self.bucket_ms(offset_ms)
+        key = HOURLY_KEY.replace("(reviewed_at / 3600000)", f"(reviewed_at / {unit})")
+        return self._fetch(
+            f"SELECT {key} AS k, COUNT(*), SUM(duration_ms), MAX(last_review_before)"
+            f" FROM reviews r WHERE kind IN ('review', 'import') {{IN}} GROUP BY {key}"
         )
+
+    def fold(
+        self, rows: list[tuple[Any, ...]], since: int, offset_ms: int
+    ) -> dict[int, tuple[list[int], list[int], int]]:
+        """Fold the scan's groups into study days, classes and local hours (see `scan`)."""
+        unit = self.bucket_ms(offset_ms)
         self.maybe_repeats: list[tuple[int, int]] = []  # time spans (ms) holding possible same-day repeats
         pstart, nds = self.start_ms(since), self.nds
         result: dict[int, tuple[list[int], list[int], int]] = {}
         self.by_class: dict[tuple[int, int, int], int] = {}  # (day, class, rating) -> answers
         self.hour_table = [[0, 0] for _ in range(24)]  # local hour -> [answers, passed] in the period
-        places: dict[int, tuple[int, int]] = {}  # bucket -> (day, local hour or -1)
-        by_class, hour_table = self.by_class, self.hour_table
-        for packed, count, ms in rows:
-            key, candidate = divmod(packed, 2)
-            bucket, rest = divmod(key, 64)
-            if candidate:
-                self.maybe_repeats.append((bucket * unit, (bucket + 1) * unit))
-            place = places.get(bucket)
-            if place is None:
+        by_class, hour_table, repeats = self.by_class, self.hour_table, self.maybe_repeats
+        classes = [_review_class(rest >> 3, bool(rest & 4)) for rest in range(64)]
+        last_bucket = day = hour = -(2**62)
+        day_start = 0
+        totals: tuple[list[int], list[int], int] = ([], [], 0)
+        for packed, count, ms, last in rows:
+            bucket, rest = packed >> 6, packed & 63
+            if bucket != last_bucket:
                 at = bucket * unit
+                last_bucket, day = bucket, (at - nds) // DAY_MS + 1
+                day_start = nds + (day - 1) * DAY_MS
                 hour = (at + offset_ms) // 3_600_000 % 24 if at >= pstart else -1
-                place = places[bucket] = ((at - nds) // DAY_MS + 1, hour)
-            day, hour = place
-            before, rating = rest >> 3, (rest & 3) + 1
-            cls = 3 if before == 3 else (2 if rest & 4 else 1) if before == 2 else 0
-            totals = result.get(day)
-            if totals is None:
-                totals = result[day] = ([0] * 4, [0] * 4, 0)
+                totals = result.get(day) or result.setdefault(day, ([0] * 4, [0] * 4, 0))
+            cls, rating = classes[rest], (rest & 3) + 1
+            if rest >> 3 == 2 and last is not None and last >= day_start:
+                repeats.append((bucket * unit, (bucket + 1) * unit))
             totals[0][cls] += count
             totals[1][cls] += ms or 0
             if rating == 1:
-                result[day] = (totals[0], totals[1], totals[2] + count)
+                totals = result[day] = (totals[0], totals[1], totals[2] + count)
             group = (day, cls, rating)
             by_class[group] = by_class.get(group, 0) + count
             if hour >= 0:
                 hour_table[hour][0] += count
-                hour_table[hour][1] += count if rating > 1 else 0
+                if rating > 1:
+                    hour_table[hour][1] += count
         return result
 
     def _fetch(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -36,6 +37,15 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# The statistics scan's group key (revision 0004): hour since the epoch, state before, maturity
+# (interval of 21 days or more, less half a day) and rating, packed in one integer.
+HOURLY_KEY = (
+    "(reviewed_at / 3600000) * 64 + state_before * 8"
+    " + CASE WHEN state_before = 2 AND due_before - last_review_before >= 1771200000 THEN 4 ELSE 0 END"
+    " + rating - 1"
+)
 
 
 class UtcMillis(TypeDecorator[datetime]):
@@ -139,6 +149,7 @@ class CardRow(Base):
         Index("ix_cards_deck_queue_position", "deck_id", "queue", "position"),
         Index("ix_cards_group", "group_id"),
         Index("ix_cards_queue_buried", "queue", "buried_until"),
+        Index("ix_cards_topic", "deck_id", "tags", "group_id"),  # revision 0004: cards per topic
     )
 
 
@@ -172,6 +183,13 @@ class ReviewRow(Base):
             "ix_reviews_stats",
             *("reviewed_at", "kind", "state_before", "card_id", "rating", "duration_ms"),
             *("due_before", "last_review_before"),
+        ),
+        # revision 0004: the statistics scan groups by HOURLY_KEY while it reads this index
+        Index(
+            "ix_reviews_hourly",
+            text(f"({HOURLY_KEY})"),
+            *("kind", "card_id", "duration_ms", "last_review_before", "reviewed_at"),
+            *("state_before", "due_before", "rating"),
         ),
     )
 

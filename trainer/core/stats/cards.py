@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -180,18 +180,84 @@ class CardPass:
                 found.append(index)
         for (deck_id, tag_text, group_id), indexes in by_key.items():
             studied = [(r, ids[i]) for i in indexes if (r := r_all[i]) is not None]
-            weakest = heapq.nsmallest(WEAKEST, studied)
-            r_sum = sum(r for r, _ in studied)
-            keys = [("deck", deck_names.get(deck_id, ""))]
-            keys += [("tag", tag) for tag in tag_text.split()]
-            if group_id:
-                keys.append(("set", group_id))
-            self.group_topics[(deck_id, tag_text, group_id)] = keys
-            for topic in keys:
-                acc = self.topics.get(topic)
-                if acc is None:
-                    acc = self.topics[topic] = TopicAccumulator()
-                acc.merge(len(indexes), len(studied), r_sum, weakest)
+            self._merge_group(deck_id, tag_text, group_id, len(indexes), studied, deck_names)
+
+    def feed_summary(
+        self,
+        categories: Iterable[tuple[int, int]],
+        added: Iterable[tuple[int, int]],
+        due_ahead: Iterable[tuple[int, int]],
+        review_spans: Iterable[int],
+    ) -> None:
+        """Counts computed by the database, the same figures `feed` computes per card.
+
+        `categories`: (index in `CATEGORIES`, cards); `added`: (index in `added`, cards);
+        `due_ahead`: (days ahead, 0 for due today or overdue, below `FORECAST_DAYS`; cards);
+        `review_spans`: due - last review (ms) of scheduled review cards, in card id order.
+        """
+        self.counts = dict.fromkeys(CATEGORIES, 0)
+        for index, n in categories:
+            self.counts[CATEGORIES[index]] += n
+        for index, n in added:
+            self.added[index] += n
+        for ahead, n in due_ahead:
+            self.future_due[ahead] += n
+        self.intervals = [max(0.0, span / DAY_MS) for span in review_spans]
+        self.load += sum(1.0 / max(1.0, round(i)) for i in self.intervals)
+
+    def feed_studied(
+        self,
+        studied: Sequence[tuple[int, int, str, str, float, int, float | None]],
+        groups: Iterable[tuple[int, str, str, int, int]],
+        deck_names: dict[int, str],
+    ) -> None:
+        """Memory figures and mastery from the studied cards only, as `feed` computes them.
+
+        `studied`: (id, deck, tags, set, stability, last review, difficulty) of every card
+        with a memory state, in id order; `groups`: (deck, tags, set, cards, lowest card id)
+        of every (deck, tags, set) among all cards.
+        """
+        if studied:
+            ids, decks, _tags, _sets, stabs, lasts, diffs = zip(*studied, strict=True)
+            r_all = self._retrievability(decks, (2,) * len(ids), stabs, lasts, self.now_ms)
+            self.rs = [r for r in r_all if r is not None]
+            self.stabilities = list(stabs)
+            self.difficulties = [d for d in diffs if d is not None]
+        self.knowledge += sum(self.rs)
+        per_group: dict[tuple[int, str, str], list[tuple[float, int]]] = {}
+        for row, r in zip(studied, self.rs, strict=True):
+            key = (row[1], row[2], row[3])
+            found = per_group.get(key)
+            if found is None:
+                per_group[key] = [(r, row[0])]
+            else:
+                found.append((r, row[0]))
+        for deck_id, tag_text, group_id, cards, _first in sorted(groups, key=lambda g: g[4]):
+            studied_here = per_group.get((deck_id, tag_text, group_id), [])
+            self._merge_group(deck_id, tag_text, group_id, cards, studied_here, deck_names)
+
+    def _merge_group(
+        self,
+        deck_id: int,
+        tag_text: str,
+        group_id: str,
+        cards: int,
+        studied: list[tuple[float, int]],
+        deck_names: dict[int, str],
+    ) -> None:
+        """Add one (deck, tags, set) group to its topics."""
+        weakest = heapq.nsmallest(WEAKEST, studied)
+        r_sum = sum(r for r, _ in studied)
+        keys = [("deck", deck_names.get(deck_id, ""))]
+        keys += [("tag", tag) for tag in tag_text.split()]
+        if group_id:
+            keys.append(("set", group_id))
+        self.group_topics[(deck_id, tag_text, group_id)] = keys
+        for topic in keys:
+            acc = self.topics.get(topic)
+            if acc is None:
+                acc = self.topics[topic] = TopicAccumulator()
+            acc.merge(cards, len(studied), r_sum, weakest)
 
     def card_counts(self) -> CardCounts:
         """The counts as a dataclass."""
