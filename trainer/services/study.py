@@ -62,6 +62,7 @@ class StudyService:
         self._version: int | None = None
         self._snapshot: _Snapshot | None = None
         self._queues: dict[str | None, StudyQueue] = {}
+        self._totals: dict[int, int] | None = None  # cards per deck: only other connections add or move cards
 
     # -- what is cached, and when it is dropped -------------------------------------------
 
@@ -70,6 +71,7 @@ class StudyService:
         version = self.db.data_version()
         if version is None or version != self._version or self._snapshot is None:
             self._queues.clear()
+            self._totals = None
             with self.db.read():
                 found = sql.decks(self.db)
                 presets = sql.presets(self.db)
@@ -103,6 +105,8 @@ class StudyService:
         review_cap = max((p.reviews_per_day for p in presets.values()), default=0)
         per_hour: dict[int, tuple[dict[int, sql.DeckCounts], dict[tuple[int, int], int]]] = {}
         with self.db.read():
+            if self._totals is None:
+                self._totals = sql.deck_totals(self.db)
             for hour in hours:
                 cutoff = to_millis(days.next_day_start(now, self.zone, hour))
                 start = to_millis(days.day_start(now, self.zone, hour))
@@ -114,7 +118,7 @@ class StudyService:
         for deck in snap.decks:
             preset = snap.preset_of_deck[deck.id]
             table, done = per_hour[preset.day_start_hour]
-            infos.append(self._info(deck, subtree(snap.decks, deck.name), preset, table, done))
+            infos.append(self._info(deck, subtree(snap.decks, deck.name), preset, table, done, self._totals))
         return infos
 
     @staticmethod
@@ -124,13 +128,14 @@ class StudyService:
         preset: Preset,
         table: dict[int, sql.DeckCounts],
         done: dict[tuple[int, int], int],
+        totals: dict[int, int],
     ) -> DeckInfo:
         new = learning = review = total = 0
         next_due: int | None = None
         new_done = reviews_done = 0
         for member in tree:
             counts = table[member.id]
-            total += counts.total
+            total += totals.get(member.id, 0)
             new += counts.new
             learning += counts.learning
             review += counts.review
@@ -167,10 +172,11 @@ class StudyService:
         if row is None:  # removed by another connection a moment ago
             self._queues.clear()
             return self.next_card(deck, now)
-        state = scheduling_state(row)
+        card = card_view(row, snap.names)
+        state = card.state
         new, learning, review = queue.counts()
         return StudyCard(
-            card=card_view(row, snap.names),
+            card=card,
             preview=preview(
                 state, snap.preset_of_deck.get(row.deck_id, Preset()), now, draw=fuzz_draw(row.id, state.reps)
             ),

@@ -64,9 +64,8 @@ class ReviewRecord(NamedTuple):
 
 
 class DeckCounts(NamedTuple):
-    """One deck's own cards (not its subdecks'): totals and what is due before a time."""
+    """What one deck's own cards (not its subdecks') have due before a time."""
 
-    total: int
     new: int
     learning: int
     review: int
@@ -110,18 +109,22 @@ def presets(db: RawDB) -> dict[int, Preset]:
 
 
 def deck_counts(db: RawDB, deck_id: int, cutoff: int, new_cap: int, review_cap: int) -> DeckCounts:
-    """A deck's own counts: new (at most `new_cap`), learning and reviews due before `cutoff`
-    (reviews at most `review_cap`), every card, and the earliest due learning or review card."""
+    """A deck's own due counts: new (at most `new_cap`), learning and reviews due before `cutoff`
+    (reviews at most `review_cap`), and the earliest due learning or review card."""
     row = db.one(
-        "SELECT (SELECT count(*) FROM cards WHERE deck_id = ?),"
-        " (SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = ? AND queue = 0 LIMIT ?) AS n),"
+        "SELECT (SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = ? AND queue = 0 LIMIT ?) AS n),"
         " (SELECT count(*) FROM cards WHERE deck_id = ? AND queue IN (1, 3) AND due < ?),"
         " (SELECT count(*) FROM"
         "  (SELECT 1 FROM cards WHERE deck_id = ? AND queue = 2 AND due < ? LIMIT ?) AS r),"
         " (SELECT min(due) FROM cards WHERE deck_id = ? AND queue IN (1, 2, 3))",
-        (deck_id, deck_id, new_cap, deck_id, cutoff, deck_id, cutoff, review_cap, deck_id),
+        (deck_id, new_cap, deck_id, cutoff, deck_id, cutoff, review_cap, deck_id),
     )
     return DeckCounts(*row)
+
+
+def deck_totals(db: RawDB) -> dict[int, int]:
+    """How many cards each deck holds (its own, not its subdecks')."""
+    return {int(d): int(n) for d, n in db.all("SELECT deck_id, count(*) FROM cards GROUP BY deck_id")}
 
 
 def done_today_by_deck(db: RawDB, since: int) -> dict[tuple[int, int], int]:
@@ -169,9 +172,7 @@ def first_burial_end(db: RawDB) -> int | None:
 
 def has_expired_burials(db: RawDB, now: int) -> bool:
     """Whether any buried card's day is over."""
-    found = db.one(
-        "SELECT 1 FROM cards WHERE queue = ? AND buried_until <= ? LIMIT 1", (QUEUE_BURIED, now)
-    )
+    found = db.one("SELECT 1 FROM cards WHERE queue = ? AND buried_until <= ? LIMIT 1", (QUEUE_BURIED, now))
     return found is not None
 
 
