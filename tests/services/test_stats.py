@@ -16,6 +16,7 @@ first-of-day rule itself.
 from __future__ import annotations
 
 import random
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -266,3 +267,88 @@ def test_report_leaves_the_collector_and_page_cache_as_they_were(
     assert gc.isenabled()
     with col.db.read() as session:
         assert session.connection().exec_driver_sql("PRAGMA cache_size").scalar() == before
+
+
+def test_report_equals_a_straightforward_computation(col: Collection, clock: Clock, tmp_path: Path) -> None:
+    """The SQL-grouped report equals the definitions computed row by row in Python (every card
+    through `CardPass.feed`, every log row one at a time)."""
+    import json
+
+    from trainer.core import days
+    from trainer.core.stats import PERIODS, RetentionCounts, streaks
+    from trainer.core.stats.cards import CardPass
+    from trainer.store.models import to_millis
+
+    col.import_review_log(write_log(tmp_path / "log.csv", clock.now, cards=60, repeat_any=True))
+    with col.db.write() as session:
+        session.execute(text("UPDATE cards SET queue = -1 WHERE id % 7 = 0"))
+        session.execute(text("UPDATE cards SET tags = ' a b ', group_id = 'g' WHERE id % 3 = 0"))
+    period = 30
+    report = col.stats_report(days=period)
+    now = clock.now
+    nds = to_millis(days.next_day_start(now, TEST_ZONE, 4))
+    offset = int(now.astimezone(TEST_ZONE).utcoffset().total_seconds() * 1000)  # type: ignore[union-attr]
+    with col.db.read() as session:
+        cards = [tuple(r) for r in session.execute(text(
+            "SELECT id, deck_id, tags, group_id, state, queue, stability, difficulty, last_review, due,"
+            " created_at FROM cards ORDER BY id"))]  # fmt: skip
+        log = [tuple(r) for r in session.execute(text(
+            "SELECT id, card_id, reviewed_at, rating, duration_ms, state_before, due_before,"
+            " last_review_before FROM reviews WHERE kind IN ('review', 'import') ORDER BY id"))]  # fmt: skip
+        decay = {
+            int(i): float(json.loads(p)[20])
+            for i, p in session.execute(
+                text("SELECT d.id, p.parameters FROM decks d JOIN presets p ON p.id = d.preset_id")
+            )
+        }  # fmt: skip
+        names = dict(session.execute(text("SELECT id, name FROM decks")).all())
+    assert report.today_date == days.study_date(now, TEST_ZONE, 4)
+    reference = CardPass(to_millis(now), nds, period, decay)
+    reference.feed(cards, names)
+    hists = reference.histograms()
+    assert report.card_counts == reference.card_counts()
+    assert report.future_due == tuple(reference.future_due) and report.added == tuple(reference.added)
+    assert report.daily_load == reference.load and report.knowledge == reference.knowledge
+    assert (report.intervals, report.stability, report.difficulty, report.retrievability) == hists
+    assert report.studied == len(reference.rs)
+    for topic in report.mastery:
+        acc = reference.topics[(topic.kind, topic.name)]
+        assert (topic.cards, topic.studied) == (acc.cards, acc.studied)
+        assert topic.average_retrievability == (acc.r_sum / acc.studied if acc.studied else None)
+        assert [(w.card_id, w.retrievability) for w in topic.weakest] == acc.weakest_first()
+    per_day: dict[int, list[list[int]]] = {}
+    buttons = {name: [0, 0, 0, 0] for name in ("learning", "young", "mature")}
+    hours = [[0, 0] for _ in range(24)]
+    first: dict[tuple[int, int], tuple[int, int, bool, int]] = {}
+    for rid, card, at, rating, ms, before, due, last in log:
+        day = (at - nds) // DAY_MS + 1
+        mature = before == 2 and due - last >= 21 * DAY_MS - DAY_MS // 2
+        cls = 3 if before == 3 else (2 if mature else 1) if before == 2 else 0
+        entry = per_day.setdefault(day, [[0] * 4, [0] * 4, [0]])
+        entry[0][cls] += 1
+        entry[1][cls] += ms
+        entry[2][0] += rating == 1
+        if day > -period:
+            buttons[("learning", "young", "mature", "learning")[cls]][rating - 1] += 1
+            hours[(at + offset) // 3_600_000 % 24][0] += 1
+            hours[(at + offset) // 3_600_000 % 24][1] += rating > 1
+        if before == 2 and ((card, day) not in first or (at, rid) < first[(card, day)][:2]):
+            first[(card, day)] = (at, rid, mature, rating)
+    assert [(r.counts, r.time_ms) for r in report.reviews] == [
+        (tuple(per_day.get(d, [[0] * 4])[0]), tuple(per_day.get(d, [[0] * 4, [0] * 4])[1]))
+        for d in range(1 - period, 1)
+    ]
+    assert report.calendar == tuple(sum(per_day[d][0]) if d in per_day else 0 for d in range(-364, 1))
+    assert (report.streak_current, report.streak_longest) == streaks(per_day)
+    assert report.today.again == per_day.get(0, [[0], [0], [0]])[2][0]
+    assert report.buttons == {k: tuple(v) for k, v in buttons.items()}
+    assert report.hours == tuple((a, b) for a, b in hours)
+    retention = {name: RetentionCounts() for name, _, _ in PERIODS}
+    for (_card, day), (_at, _rid, mature, rating) in first.items():
+        for name, start, end in PERIODS:
+            if start <= day <= end:
+                retention[name].add(mature, rating > 1)
+    assert report.retention == retention
+    assert any(
+        n > 1 for n in Counter((c, d) for _i, c, at, *_ in log for d in [(at - nds) // DAY_MS]).values()
+    )
