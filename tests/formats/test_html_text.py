@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trainer.formats.html_text import html_to_text, note_to_text, text_to_anki_html
+from trainer.formats.html_text import html_to_text, text_to_anki_html
 
 
 @pytest.mark.parametrize(
@@ -65,50 +65,3 @@ _TOKENS = st.sampled_from([*"ab _*[]:\n&<>\\\"'é\t", "image: ", "sound: ", "med
 @given(st.lists(_TOKENS, max_size=16).map("".join))
 def test_anki_html_equals_the_reference(text: str) -> None:
     assert text_to_anki_html(text) == _reference_anki_html(text)
-
-
-_HTML_TOKENS = st.sampled_from(
-    [
-        "<b>", "</b>", "<B >", "</b >", "<strong>", "</strong>", "<i>", "</i>", "<em class='x'>", "</em>",
-        "<br>", "<br/>", "<BR />", "<div>", "</div>", "<p>", "</p>", "<li>", "<h2>", "<hr>",
-        '<img src="a.png">', "<img src='b c.png'>", "<img src=d.png>", '<audio src="s.mp3">', "<img alt=x>",
-        "<video controls src = 'v.mp4' >", "<source src=", "<script>", "</script>", "<style>", "</style>",
-        "<!--", "-->", "&amp;", "&lt;", "&gt;", "&#31;", "&#x1f;", "&nbsp;", "&amp", "&zz;", "\xa0", " ",
-        "\t", "\n", "\r", "\x01", "\x1f", "\u202e", "a", "é", "<", ">", "&", '"', "'", "=", "src",
-        "[sound:x.mp3]", "<x y>", "</", "*", "_",
-    ]
-)  # fmt: skip
-_FIELD = st.lists(_HTML_TOKENS, max_size=12).map("".join)
-
-
-def _field_by_field(fields: list[str]) -> tuple[list[str], list[str]]:
-    texts: list[str] = []
-    media: list[str] = []
-    for field in fields:
-        text, refs = html_to_text(field)
-        texts.append(text)
-        media.extend(refs)
-    return texts, media
-
-
-@settings(max_examples=1500, deadline=None)
-@given(st.lists(_FIELD, min_size=1, max_size=4))
-def test_note_conversion_equals_each_field_on_its_own(fields: list[str]) -> None:
-    assert note_to_text(fields) == _field_by_field(fields)
-
-
-@pytest.mark.parametrize(
-    "fields",
-    [
-        ["Question <b>1</b>", "Answer 1<br>line two"],
-        ["<b>a", "b</b>"],
-        ["x <", "> y"],
-        ['<img src="a', 'b.png">'],
-        ["<!-- a", "b -->"],
-        ["<b> </b>", "plain\xa0text"],
-        ["&amp", ";x"],
-        ['<img src="&#31;x.png">', '<img src="y.png">'],
-    ],
-)
-def test_note_conversion_keeps_fields_apart(fields: list[str]) -> None:
-    assert note_to_text(fields) == _field_by_field(fields)

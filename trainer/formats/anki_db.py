@@ -13,7 +13,7 @@ from trainer.core.cards import CardContent, CardKind
 from trainer.formats import anki_config, protobuf
 from trainer.formats.anki_config import DeckConfig
 from trainer.formats.anki_sched import AnkiCard, AnkiReview, card_state, fill_memory_states, review_records
-from trainer.formats.html_text import note_to_text
+from trainer.formats.html_text import html_to_text
 from trainer.formats.model import CardRecord, Package
 from trainer.formats.safety import ImportFormatError, Limits, decode
 
@@ -223,10 +223,14 @@ class Reader:
     def _values(self, notetype: NoteType, fields: list[str]) -> tuple[dict[str, str], list[str]]:
         """A note's fields as plain text by name, and the media they reference."""
         names = notetype.fields
-        texts, media = note_to_text(fields)
-        if len(texts) <= len(names):
-            return dict(zip(names, texts, strict=False)), media
-        return {names[i] if i < len(names) else f"Field {i + 1}": t for i, t in enumerate(texts)}, media
+        values: dict[str, str] = {}
+        media: list[str] = []
+        for i, raw in enumerate(fields):
+            text, refs = html_to_text(raw)
+            values[names[i] if i < len(names) else f"Field {i + 1}"] = text
+            if refs:
+                media.extend(refs)
+        return values, media
 
     def _content(
         self, notetype: NoteType, mid: int, values: dict[str, str], found: list[str], ordinal: int

@@ -80,85 +80,6 @@ def html_to_text(value: str) -> tuple[str, list[str]]:
     return clean_text(text).strip(), sounds + media
 
 
-# The same patterns for a whole note (fields joined by 0x1f): no match crosses a field separator
-# (`\s` would match 0x1f, so it is `[^\S\x1f]`), which makes each field's result equal to its own.
-_NOTE_DROP_RE = re.compile(
-    r"<(script|style)\b[^\x1f]*?</\1[^\S\x1f]*>|<!--[^\x1f]*?-->", re.DOTALL | re.IGNORECASE
-)
-_NOTE_MEDIA_RE = re.compile(
-    r"<(img|audio|video|source)\b[^>\x1f]*?\bsrc[^\S\x1f]*=[^\S\x1f]*"
-    r"(?:\"([^\"\x1f]*)\"|'([^'\x1f]*)'|([^\s>]+))[^>\x1f]*>",
-    re.I,
-)
-_NOTE_BOLD_RE = re.compile(r"<(b|strong)\b[^>\x1f]*>([^\x1f]*?)</\1[^\S\x1f]*>", re.IGNORECASE | re.DOTALL)
-_NOTE_ITALIC_RE = re.compile(r"<(i|em)\b[^>\x1f]*>([^\x1f]*?)</\1[^\S\x1f]*>", re.IGNORECASE | re.DOTALL)
-_NOTE_BREAK_RE = re.compile(r"<br[^\S\x1f]*/?>|</?(?:div|p|li|tr|h[1-6]|hr)\b[^>\x1f]*>", re.IGNORECASE)
-_NOTE_TAG_RE = re.compile(r"<[^>\x1f]*>")
-
-
-def note_to_text(fields: list[str]) -> tuple[list[str], list[str]]:
-    """`html_to_text` of each field of a note, and their media in field order (equal to it, faster).
-
-    The markup passes run once over the joined note instead of once per field; a note with
-    sound tags (whose order within a field differs) or a separator inside a field is done
-    field by field.
-    """
-    joined = "\x1f".join(fields)
-    if len(fields) < 2 or "[sound:" in joined or joined.count("\x1f") != len(fields) - 1:
-        return _each_field(fields)
-    if "<" not in joined and "&" not in joined:
-        return [clean_text(f).strip() for f in fields], []
-    media: list[str] = []
-
-    def placeholder(match: re.Match[str]) -> str:
-        src = html.unescape(match.group(2) or match.group(3) or match.group(4) or "")
-        media.append(src)
-        return f"[{'image' if match.group(1).lower() == 'img' else 'media'}: {src}]"
-
-    text = joined
-    if "<" in text:
-        lower = text.lower()
-        if "<script" in lower or "<style" in lower or "<!--" in lower:
-            text = _NOTE_DROP_RE.sub("", text)
-        if "src" in lower:
-            text = _NOTE_MEDIA_RE.sub(placeholder, text)
-        if "<b" in lower or "<strong" in lower:
-            text = _NOTE_BOLD_RE.sub(_BOLD, text)
-        if "<i" in lower or "<em" in lower:
-            text = _NOTE_ITALIC_RE.sub(_ITALIC, text)
-        text = _NOTE_TAG_RE.sub("", _NOTE_BREAK_RE.sub("\n", text))
-    parts = text.split("\x1f")
-    if len(parts) != len(fields):  # a placeholder brought a separator in: field by field
-        return _each_field(fields)
-    out = [
-        _finish(part) if "<" in field or "&" in field else clean_text(part).strip()
-        for field, part in zip(fields, parts, strict=True)
-    ]
-    return out, media
-
-
-def _each_field(fields: list[str]) -> tuple[list[str], list[str]]:
-    texts: list[str] = []
-    media: list[str] = []
-    for field in fields:
-        text, refs = html_to_text(field)
-        texts.append(text)
-        media.extend(refs)
-    return texts, media
-
-
-def _finish(text: str) -> str:
-    """The steps of `html_to_text` after the markup passes."""
-    if "&" in text:
-        text = html.unescape(text)
-    text = text.replace("\xa0", " ")
-    if " \n" in text or "\t\n" in text:
-        text = _TRAILING_RE.sub("\n", text)
-    if "\n\n\n" in text:
-        text = _BLANKS_RE.sub("\n\n", text)
-    return clean_text(text).strip()
-
-
 def strip_html(value: str) -> str:
     """Field HTML without its tags (Anki's sort field)."""
     if "<" in value:
@@ -181,14 +102,6 @@ def _restore(match: re.Match[str]) -> str:
     return f'<img src="{name}">' if match.group(1) == "image" else f"[sound:{name}]"
 
 
-def _bold_html(match: re.Match[str]) -> str:
-    return f"<b>{match.group(1)}</b>"
-
-
-def _italic_html(match: re.Match[str]) -> str:
-    return f"<i>{match.group(1)}</i>"
-
-
 def text_to_anki_html(text: str) -> str:
     """Like `text_to_html`, but media placeholders and bold/italic markers become Anki HTML again."""
     out = text
@@ -203,7 +116,7 @@ def text_to_anki_html(text: str) -> str:
     if "[" in out:
         out = _PLACEHOLDER_RE.sub(_restore, out)
     if "**" in out:
-        out = _BOLD_MARK_RE.sub(_bold_html, out)
+        out = _BOLD_MARK_RE.sub(r"<b>\1</b>", out)  # a template inserts the group literally
     if "_" in out:
-        out = _ITALIC_MARK_RE.sub(_italic_html, out)
+        out = _ITALIC_MARK_RE.sub(r"<i>\1</i>", out)
     return out
