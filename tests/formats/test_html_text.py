@@ -9,6 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from trainer.core.cards import clean_text
+from trainer.formats import html_text as h
 from trainer.formats.html_text import html_to_text, text_to_anki_html
 
 
@@ -65,3 +67,43 @@ _TOKENS = st.sampled_from([*"ab _*[]:\n&<>\\\"'é\t", "image: ", "sound: ", "med
 @given(st.lists(_TOKENS, max_size=16).map("".join))
 def test_anki_html_equals_the_reference(text: str) -> None:
     assert text_to_anki_html(text) == _reference_anki_html(text)
+
+
+def _reference_text(value: str) -> tuple[str, list[str]]:
+    """`html_to_text` without any of its shortcuts: every pass runs on every field (the oracle)."""
+    sounds = h._SOUND_RE.findall(value)
+    value = h._SOUND_RE.sub(lambda m: f"[sound: {m.group(1)}]", value)
+    if "<" not in value and "&" not in value:  # plain fields keep non-breaking spaces
+        return clean_text(value).strip(), sounds
+    media: list[str] = []
+
+    def placeholder(match: re.Match[str]) -> str:
+        src = html.unescape(match.group(2) or match.group(3) or match.group(4) or "")
+        media.append(src)
+        return f"[{'image' if match.group(1).lower() == 'img' else 'media'}: {src}]"
+
+    text = h._DROP_RE.sub("", value)
+    text = h._MEDIA_RE.sub(placeholder, text)
+    text = h._ITALIC_RE.sub(h._ITALIC, h._BOLD_RE.sub(h._BOLD, text))
+    text = html.unescape(h._TAG_RE.sub("", h._BREAK_RE.sub("\n", text))).replace("\xa0", " ")
+    text = h._BLANKS_RE.sub("\n\n", h._TRAILING_RE.sub("\n", text))
+    return clean_text(text).strip(), sounds + media
+
+
+_HTML_TOKENS = st.sampled_from(
+    [
+        "<b>", "</b>", "<B >", "</b >", "<strong>", "</strong>", "<i>", "</i>", "<em class='x'>", "</em>",
+        "<br>", "<br/>", "<BR />", "<div>", "</div>", "<p>", "</p>", "<li>", "<h2>", "<hr>", "<bx>",
+        '<img src="a.png">', "<img src='b c.png'>", "<img src=d.png>", '<audio src="s.mp3">', "<img alt=x>",
+        "<video controls src = 'v.mp4' >", "<source src=", "<script>", "</script>", "<style>", "</style>",
+        "<!--", "-->", "&amp;", "&lt;b&gt;", "&gt;", "&#13;", "&#x1f;", "&nbsp;", "&amp", "&zz;", "\xa0", " ",
+        "\t", "\n", "\r", "\r\n", "\x01", "\x85", "\u202e", "a", "é", "<", ">", "&", '"', "'", "=", "src",
+        "[sound:x.mp3]", "[sound:", "]", "<x y>", "</", "*", "_",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_HTML_TOKENS, max_size=14).map("".join))
+def test_html_to_text_equals_the_unshortened_passes(field: str) -> None:
+    assert html_to_text(field) == _reference_text(field)

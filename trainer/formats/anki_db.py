@@ -7,6 +7,7 @@ import re
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 from trainer.core.cards import CardContent, CardKind
@@ -30,7 +31,7 @@ class NoteType:
     fields: list[str]
     templates: dict[int, tuple[str, str]]  # ord -> (question format, answer format)
 
-    @property
+    @cached_property
     def cloze_field(self) -> str:
         """The field a cloze note type's question hides parts of."""
         qfmt = next(iter(self.templates.values()), ("", ""))[0]
@@ -235,10 +236,10 @@ class Reader:
     def _content(
         self, notetype: NoteType, mid: int, values: dict[str, str], found: list[str], ordinal: int
     ) -> CardContent | None:
-        media = tuple(dict.fromkeys(found))
+        media = tuple(dict.fromkeys(found)) if found else ()
         if notetype.cloze:
             main = notetype.cloze_field if notetype.cloze_field in values else next(iter(values), "")
-            rest = "\n".join(v for k, v in values.items() if k != main and v)
+            rest = "\n".join([v for k, v in values.items() if k != main and v])
             text = values.get(main, "")
             if f"{{{{c{ordinal + 1}::" not in text:
                 return None
@@ -250,16 +251,16 @@ class Reader:
             a_refs, _ = _refs(afmt)
             layout = self._layouts[(mid, ordinal)] = (q_refs, [r for r in a_refs if r not in q_refs], typed)
         q_refs, answer_fields, typed = layout
-        question = "\n".join(values[r] for r in q_refs if values.get(r))
+        question = "\n".join([values[r] for r in q_refs if values.get(r)])
         if not question:
             return None
         if typed and values.get(typed):
-            extra = "\n".join(values[r] for r in answer_fields if r != typed and values.get(r))
+            extra = "\n".join([values[r] for r in answer_fields if r != typed and values.get(r)])
             answer = values[typed]
             return CardContent(
                 kind=CardKind.TYPED, front=question, back=answer, answers=(answer,), note=extra, media=media
             )
-        answer = "\n".join(values[r] for r in answer_fields if values.get(r))
+        answer = "\n".join([values[r] for r in answer_fields if values.get(r)])
         kind = CardKind.REVERSED if len(notetype.templates) > 1 else CardKind.BASIC
         return CardContent(kind=kind, front=question, back=answer, media=media)
 

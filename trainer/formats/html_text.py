@@ -43,6 +43,11 @@ _BOLD = _marked("**")
 _ITALIC = _marked("_")
 
 
+def _clean(text: str) -> str:
+    """`clean_text`, skipped for printable text (it has no control, bidi or CR characters)."""
+    return text if text.isprintable() else clean_text(text)
+
+
 def html_to_text(value: str) -> tuple[str, list[str]]:
     """Plain text of an Anki field and the media files it references."""
     sounds: list[str] = []
@@ -50,7 +55,7 @@ def html_to_text(value: str) -> tuple[str, list[str]]:
         sounds = _SOUND_RE.findall(value)
         value = _SOUND_RE.sub(lambda m: f"[sound: {m.group(1)}]", value)
     if "<" not in value and "&" not in value:
-        return clean_text(value).strip(), sounds
+        return _clean(value).strip(), sounds
     media: list[str] = []
 
     def placeholder(match: re.Match[str]) -> str:
@@ -69,7 +74,8 @@ def html_to_text(value: str) -> tuple[str, list[str]]:
             text = _BOLD_RE.sub(_BOLD, text)
         if "<i" in lower or "<em" in lower:
             text = _ITALIC_RE.sub(_ITALIC, text)
-        text = _TAG_RE.sub("", _BREAK_RE.sub("\n", text))
+        if "<" in text:  # markers may have taken every tag
+            text = _TAG_RE.sub("", _BREAK_RE.sub("\n", text))
     if "&" in text:
         text = html.unescape(text)
     text = text.replace("\xa0", " ")
@@ -77,7 +83,7 @@ def html_to_text(value: str) -> tuple[str, list[str]]:
         text = _TRAILING_RE.sub("\n", text)
     if "\n\n\n" in text:
         text = _BLANKS_RE.sub("\n\n", text)
-    return clean_text(text).strip(), sounds + media
+    return _clean(text).strip(), sounds + media
 
 
 def strip_html(value: str) -> str:
