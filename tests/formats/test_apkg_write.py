@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from anki.collection import Collection as AnkiCollection
 from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.formats.anki_oracle import Built
 from trainer.collection import Collection
+from trainer.formats import apkg_write
 
 
 def anki_import(package: Path, folder: Path, *, scheduling: bool = True) -> AnkiCollection:
@@ -78,3 +82,16 @@ def col_cards(col: Collection) -> list:  # type: ignore[type-arg]
     with col.db.read() as session:
         ids = list(session.execute(select(repo.cards_t.c.id)).scalars())
     return [col.card(i) for i in ids]
+
+
+_NUMBER = st.one_of(st.none(), st.floats(allow_nan=True), st.integers(-5, 5))
+
+
+@settings(max_examples=500, deadline=None)
+@given(stability=_NUMBER, difficulty=_NUMBER, lrt=st.integers(0, 2**40))
+def test_card_data_equals_json_dumps(stability: float | None, difficulty: float | None, lrt: int) -> None:
+    data: dict[str, object] = {}
+    if stability and difficulty:
+        data = {"s": round(stability, 4), "d": round(difficulty, 4)}
+    data["lrt"] = lrt
+    assert apkg_write._card_data(stability, difficulty, lrt) == json.dumps(data)

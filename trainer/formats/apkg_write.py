@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import sqlite3
 import tempfile
 import zipfile
@@ -156,6 +157,16 @@ def _write_db(db_path: Path, records: Sequence[CardRecord], now: datetime, sched
         conn.close()
 
 
+def _card_data(stability: float | None, difficulty: float | None, lrt: int) -> str:
+    """`cards.data` exactly as `json.dumps` writes it (s and d only when both are set), built directly."""
+    if stability and difficulty:
+        s, d = round(stability, 4), round(difficulty, 4)
+        if type(s) is float and type(d) is float and math.isfinite(s) and math.isfinite(d):
+            return f'{{"s": {s!r}, "d": {d!r}, "lrt": {lrt}}}'
+        return json.dumps({"s": s, "d": d, "lrt": lrt})
+    return f'{{"lrt": {lrt}}}'
+
+
 def _card(
     cid: int, nid: int, did: int, record: CardRecord, crt: int, stamp: int, scheduling: bool
 ) -> tuple[object, ...]:
@@ -166,8 +177,7 @@ def _card(
         return (cid, nid, did, ordinal, stamp, -1, 0, queue, record.position, 0, 0, 0, 0, 0, 0, 0, 0, "{}")
     due = s.due.timestamp() if s.due else float(stamp)
     last = s.last_review.timestamp() if s.last_review else due - DAY
-    data = {"s": round(s.stability, 4), "d": round(s.difficulty, 4)} if s.stability and s.difficulty else {}
-    data["lrt"] = int(last)
+    data = _card_data(s.stability, s.difficulty, int(last))
     if s.state is CardState.REVIEW:
         ctype, queue, due_value = 2, 2, int((due - crt) // DAY)
         ivl = max(1, round((due - last) / DAY))
@@ -179,7 +189,7 @@ def _card(
         queue = -3
     return (
         cid, nid, did, ordinal, stamp, -1, ctype, queue, due_value, ivl, 2500 if ctype == 2 else 0,
-        s.reps, s.lapses, 1 if ctype in (1, 3) else 0, 0, 0, record.flag & 7, json.dumps(data),
+        s.reps, s.lapses, 1 if ctype in (1, 3) else 0, 0, 0, record.flag & 7, data,
     )  # fmt: skip
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from trainer.core.scheduling import SchedulingState
 from trainer.formats.model import CardRecord, Package, ReviewRecord
 from trainer.formats.safety import inside, safe_media_name
-from trainer.services.io_bulk import EPOCH, MS, bulk_insert, content_json, millis, paused_gc
+from trainer.services.io_bulk import EPOCH, KIND_VALUE, MS, bulk_insert, content_json, millis, paused_gc
 from trainer.store import repo
 from trainer.store.backup import backup_sqlite
 from trainer.store.engine import Database
@@ -134,7 +134,7 @@ def import_package(
             if row is not None:
                 values: dict[str, Any] = {}
                 if row.content_hash != digest:
-                    values.update(content=raw_json, content_hash=digest, kind=card.content.kind.value)
+                    values.update(content=raw_json, content_hash=digest, kind=KIND_VALUE[card.content.kind])
                 if row.tags != tags:
                     values["tags"] = tags
                 if row.deck_id != deck_id:
@@ -268,8 +268,8 @@ def _insert_values(
     elif scheduling and card.buried:
         queue = QUEUE_BURIED
     values = (
-        card.external_id, deck_id, card.content.kind.value, raw_json, digest, tags, card.source, card.group,
-        position, int(state.state), queue, state.step, state.stability, state.difficulty,
+        card.external_id, deck_id, KIND_VALUE[card.content.kind], raw_json, digest, tags, card.source,
+        card.group, position, int(state.state), queue, state.step, state.stability, state.difficulty,
         None if state.due is None else (state.due - EPOCH) // MS,
         None if state.last_review is None else (state.last_review - EPOCH) // MS,
         state.reps, state.lapses, stamp if queue == QUEUE_BURIED else None, card.flag if scheduling else 0,

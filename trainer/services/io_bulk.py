@@ -13,13 +13,15 @@ from typing import Any
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
-from trainer.core.cards import CardContent
+from trainer.core.cards import CardContent, CardKind
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MS = timedelta(milliseconds=1)
 _ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 _STR = json.encoder.encode_basestring  # the C string encoder `json.dumps(ensure_ascii=False)` uses
 _SHA256 = hashlib.sha256
+_KIND_JSON = {kind: f'"kind": {_STR(kind.value)}' for kind in CardKind}
+KIND_VALUE = {kind: kind.value for kind in CardKind}  # `kind.value` is a Python-level property
 
 
 def millis(value: datetime | None) -> int | None:
@@ -93,7 +95,7 @@ def _fast_json(c: CardContent) -> str:
         parts.append(f'"group_title": {_STR(c.group_title)}')
     if c.hint:
         parts.append(f'"hint": {_STR(c.hint)}')
-    parts.append(f'"kind": {_STR(c.kind.value)}')
+    parts.append(_KIND_JSON.get(c.kind) or f'"kind": {_STR(c.kind.value)}')
     if c.media:
         parts.append(f'"media": [{", ".join([_STR(m) for m in c.media])}]')
     if c.note:
