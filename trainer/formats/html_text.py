@@ -108,6 +108,14 @@ def _restore(match: re.Match[str]) -> str:
     return f'<img src="{name}">' if match.group(1) == "image" else f"[sound:{name}]"
 
 
+def _bold_html(match: re.Match[str]) -> str:
+    return f"<b>{match.group(1)}</b>"  # a callback: 3.11 expands "\\1" templates in Python, slower
+
+
+def _italic_html(match: re.Match[str]) -> str:
+    return f"<i>{match.group(1)}</i>"
+
+
 def text_to_anki_html(text: str) -> str:
     """Like `text_to_html`, but media placeholders and bold/italic markers become Anki HTML again."""
     out = text
@@ -122,7 +130,7 @@ def text_to_anki_html(text: str) -> str:
     if "[" in out:
         out = _PLACEHOLDER_RE.sub(_restore, out)
     if "**" in out:
-        out = _BOLD_MARK_RE.sub(r"<b>\1</b>", out)  # a template inserts the group literally
+        out = _BOLD_MARK_RE.sub(_bold_html, out)
     if "_" in out:
-        out = _ITALIC_MARK_RE.sub(r"<i>\1</i>", out)
+        out = _ITALIC_MARK_RE.sub(_italic_html, out)
     return out
