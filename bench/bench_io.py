@@ -55,13 +55,19 @@ def build(folder: Path, notes: int) -> Path:
     return path
 
 
-def median_ms(fn: Callable[[int], None], runs: int) -> float:
-    times = []
+def elapsed_ms(fn: Callable[[int], None], run: int) -> float:
+    start = time.perf_counter()
+    fn(run)
+    return (time.perf_counter() - start) * 1000
+
+
+def medians_ms(ours: Callable[[int], None], theirs: Callable[[int], None], runs: int) -> tuple[float, float]:
+    """Median times of both sides, their runs interleaved so that a noisy machine slows both alike."""
+    times: tuple[list[float], list[float]] = ([], [])
     for run in range(runs):
-        start = time.perf_counter()
-        fn(run)
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+        times[0].append(elapsed_ms(ours, run))
+        times[1].append(elapsed_ms(theirs, run))
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def main() -> None:
@@ -113,7 +119,7 @@ def main() -> None:
             ("import", trainer_import, anki_import),
             ("export", trainer_export, anki_export),
         ):
-            t_ms, a_ms = median_ms(ours, args.runs), median_ms(theirs, args.runs)
+            t_ms, a_ms = medians_ms(ours, theirs, args.runs)
             ratio = t_ms / a_ms
             results.append(
                 {"op": op, "size": args.notes, "trainer_ms": round(t_ms, 1), "anki_ms": round(a_ms, 1),
