@@ -49,6 +49,9 @@ def _at(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, tz=UTC)
 
 
+_BEFORE = {0: CardState.LEARNING, 1: CardState.REVIEW, 2: CardState.RELEARNING}  # revlog type -> state
+
+
 def review_records(rows: Sequence[AnkiReview]) -> list[ReviewRecord]:
     """Logged answers (manual reschedule entries with ease 0 are left out)."""
     out: list[ReviewRecord] = []
@@ -57,9 +60,7 @@ def review_records(rows: Sequence[AnkiReview]) -> list[ReviewRecord]:
         if not 1 <= r.ease <= 4 or r.type == 4:
             continue
         at = _at(r.id / 1000)
-        before = {0: CardState.LEARNING, 1: CardState.REVIEW, 2: CardState.RELEARNING}.get(
-            r.type, CardState.REVIEW
-        )
+        before = _BEFORE.get(r.type, CardState.REVIEW)
         if r.type == 0 and not seen:
             before = CardState.NEW
         seen = True
