@@ -23,21 +23,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import SQLAlchemyError  # maintenance (issue 8)
-
 from trainer.core import days
 from trainer.core.cards import CardContent
-from trainer.core.deckfile import parse_paths
-from trainer.core.scheduling import CardState, Preset, Preview, Rating
-from trainer.paths import bundled_decks_dir, default_collection
+from trainer.core.scheduling import Preset, Preview, Rating
 from trainer.services.study import NotFoundError, StudyService
-from trainer.services.sync import sync_decks
-from trainer.store import repo
-from trainer.store.engine import Database, database_url
-from trainer.store.migrate import ensure_schema
-from trainer.store.models import QUEUE_BURIED, QUEUE_SUSPENDED, MetaRow
 from trainer.store.rawdb import RawDB
+from trainer.store.values import HEAD_REVISION
 from trainer.views import (
     AnswerResult,
     CardView,
@@ -47,6 +38,10 @@ from trainer.views import (
     SyncReport,
     UndoResult,
 )
+
+if TYPE_CHECKING:  # the ORM store: imported when first needed (listing decks and studying do not)
+    from trainer.services.cards import CardService
+    from trainer.store.engine import Database
 
 if TYPE_CHECKING:  # quiz and browse (TUI issue)
     from trainer.core.quiz import Question as QuizQuestion
@@ -69,22 +64,50 @@ Clock = Callable[[], datetime]
 class Collection:
     """A learner's collection: decks, cards, review history."""
 
-    def __init__(self, db: Database, *, clock: Clock = days.utcnow, zone: tzinfo | None = None) -> None:
-        self.db = db
+    def __init__(
+        self,
+        target: str,
+        raw: RawDB,
+        db: Database | None = None,
+        *,
+        clock: Clock = days.utcnow,
+        zone: tzinfo | None = None,
+    ) -> None:
+        """Use `open_collection`: `target` is the path or URL, `raw` the study connection,
+        `db` the ORM database (created on first use when None)."""
+        self._target = target
+        self._db = db
+        self._raw = raw
         self.clock = clock
         self.zone = zone or days.local_zone()
-        path = db.sqlite_path
-        self._raw = RawDB.open_sqlite(path) if path is not None else RawDB.borrow(db.engine)
-        self.study = StudyService(self._raw, self.zone)
+        self.study = StudyService(raw, self.zone)
         self._answers_since_check = 0  # answers since the last automatic-backup check
+        self._answered = False
+
+    @property
+    def db(self) -> Database:
+        """The ORM database (SQLAlchemy engine and sessions), created on first use."""
+        if self._db is None:
+            from trainer.store.engine import Database, database_url
+
+            self._db = Database(database_url(self._target))
+        return self._db
+
+    @property
+    def _cards(self) -> CardService:
+        from trainer.services.cards import CardService
+
+        return CardService(self.db)
 
     # -- lifecycle ----------------------------------------------------------------------
 
     def close(self) -> None:
         """Release the database connections."""
-        self._auto_backup()  # maintenance: at most every 30 minutes of study
+        if self._answered:
+            self._auto_backup()  # maintenance: at most every 30 minutes of study
         self._raw.close()
-        self.db.dispose()
+        if self._db is not None:
+            self._db.dispose()
 
     def __enter__(self) -> Collection:
         return self
@@ -103,8 +126,9 @@ class Collection:
     @property
     def location(self) -> str:
         """Where the collection lives (a path, or a URL without password)."""
-        path = self.db.sqlite_path
-        return str(path) if path else self.db.url.render_as_string(hide_password=True)
+        if "://" not in self._target:
+            return str(Path(self._target).expanduser())
+        return self.db.url.render_as_string(hide_password=True)
 
     # -- decks and studying -----------------------------------------------------------
 
@@ -132,6 +156,7 @@ class Collection:
         if isinstance(rating, str):
             rating = Rating.parse(rating)
         result = self.study.answer(card_id, Rating(rating), self._now(now), duration_ms)
+        self._answered = True
         self._answers_since_check += 1
         if self._answers_since_check >= 50:  # maintenance: cheap periodic auto-backup check
             self._auto_backup(now)
@@ -149,30 +174,14 @@ class Collection:
 
     def card(self, card_id: int) -> CardView:
         """One card."""
-        with self.db.read() as session:
-            row = repo.load_card(session, card_id)
-            if row is None:
-                raise NotFoundError(f"no card with id {card_id}")
-            return repo.card_view(row, {d.id: d.name for d in repo.decks(session)})
+        found = self._cards.card(card_id)
+        if found is None:
+            raise NotFoundError(f"no card with id {card_id}")
+        return found
 
     def history(self, card_id: int) -> list[ReviewEntry]:
         """A card's review history, oldest first."""
-        reviews = repo.reviews_t
-        with self.db.read() as session:
-            rows = session.execute(
-                select(reviews)
-                .where(reviews.c.card_id == card_id)
-                .order_by(reviews.c.reviewed_at, reviews.c.id)
-            )
-            return [
-                ReviewEntry(
-                    id=r.id, reviewed_at=r.reviewed_at, rating=Rating(r.rating), duration_ms=r.duration_ms,
-                    state_before=CardState(r.state_before), state_after=CardState(r.state_after),
-                    stability_after=r.stability_after, difficulty_after=r.difficulty_after,
-                    due_after=r.due_after, kind=r.kind,
-                )
-                for r in rows
-            ]  # fmt: skip
+        return self._cards.history(card_id)
 
     def edit_card(
         self,
@@ -190,34 +199,26 @@ class Collection:
             "modified_at": self._now(now),
         }
         if tags is not None:
-            values["tags"] = repo.join_tags(tags)
+            from trainer.store.rows import join_tags
+
+            values["tags"] = join_tags(tags)
         self._update_card(card_id, values)
         return self.card(card_id)
 
     def set_suspended(self, card_ids: Sequence[int], suspended: bool, *, now: datetime | None = None) -> None:
         """Suspend or unsuspend cards."""
-        cards = repo.cards_t
-        with self.db.write() as session:
-            session.execute(
-                update(cards)
-                .where(cards.c.id.in_(card_ids))
-                .values(
-                    queue=QUEUE_SUSPENDED if suspended else cards.c.state,
-                    buried_until=None,
-                    modified_at=self._now(now),
-                )
-            )
+        self._cards.set_suspended(card_ids, suspended, self._now(now))
 
     def bury(self, card_id: int, *, now: datetime | None = None) -> None:
         """Hide a card until the next study day."""
         now = self._now(now)
-        with self.db.read() as session:
-            row = repo.load_card(session, card_id)
-            if row is None:
-                raise NotFoundError(f"no card with id {card_id}")
-        preset = self.study.preset_for_deck(row.deck_id)
+        found = self._cards.card(card_id)
+        if found is None:
+            raise NotFoundError(f"no card with id {card_id}")
+        preset = self.study.preset_for_deck(found.deck_id)
         until = days.next_day_start(now, self.zone, preset.day_start_hour)
-        self._update_card(card_id, {"queue": QUEUE_BURIED, "buried_until": until, "modified_at": now})
+        if not self._cards.bury(card_id, until, now):
+            raise NotFoundError(f"no card with id {card_id}")
 
     def set_flag(self, card_id: int, flag: int) -> None:
         """Set a card's flag (0 = none, 1-7 = colours as in Anki)."""
@@ -226,11 +227,8 @@ class Collection:
         self._update_card(card_id, {"flag": flag})
 
     def _update_card(self, card_id: int, values: dict[str, object]) -> None:
-        cards = repo.cards_t
-        with self.db.write() as session:
-            result = session.execute(update(cards).where(cards.c.id == card_id).values(**values))
-            if repo.rowcount(result) == 0:
-                raise NotFoundError(f"no card with id {card_id}")
+        if not self._cards.update_card(card_id, values):
+            raise NotFoundError(f"no card with id {card_id}")
 
     # -- quiz and browse (TUI issue) -----------------------------------------------------
 
@@ -309,6 +307,8 @@ class Collection:
         return maintenance.backup(self.db, self._now(now), self.zone, "before-import")
 
     def _auto_backup(self, now: datetime | None = None) -> None:
+        from sqlalchemy.exc import SQLAlchemyError
+
         from trainer.services import maintenance
 
         self._answers_since_check = 0
@@ -323,16 +323,14 @@ class Collection:
 
     def presets(self) -> dict[str, Preset]:
         """Every preset by name."""
-        with self.db.read() as session:
-            return {p.name: p for p in repo.presets(session).values()}
+        return self._cards.presets()
 
     def deck_preset(self, deck: str) -> Preset:
         """The preset a deck uses."""
-        with self.db.read() as session:
-            tree = repo.subtree(repo.decks(session), deck)
-            if not tree:
-                raise NotFoundError(f"no deck named '{deck}'")
-            return repo.presets(session)[tree[0].preset_id]
+        found = self._cards.deck_preset(deck)
+        if found is None:
+            raise NotFoundError(f"no deck named '{deck}'")
+        return found
 
     # -- deck files ------------------------------------------------------------------
 
@@ -344,6 +342,9 @@ class Collection:
         Raises `trainer.core.deckfile.DeckFileError` listing every problem; then nothing
         is loaded.
         """
+        from trainer.core.deckfile import parse_paths
+        from trainer.services.sync import sync_decks
+
         specs = parse_paths([Path(p) for p in paths])
         if not check:
             self.backup_before_import(now=now)  # maintenance (issue 8)
@@ -351,6 +352,8 @@ class Collection:
 
     def load_bundled(self, *, now: datetime | None = None) -> SyncReport:
         """Sync the decks shipped with trainer."""
+        from trainer.paths import bundled_decks_dir
+
         return self.load([bundled_decks_dir()], now=now)
 
     # -- import / export (area: io) -------------------------------------------------------
@@ -422,17 +425,11 @@ class Collection:
 
     def meta(self, key: str) -> str | None:
         """A stored collection fact."""
-        with self.db.read() as session:
-            return session.execute(select(MetaRow.value).where(MetaRow.key == key)).scalar()
+        return self._cards.meta(key)
 
     def set_meta(self, key: str, value: str) -> None:
         """Store a collection fact."""
-        with self.db.write() as session:
-            row = session.get(MetaRow, key)
-            if row is None:
-                session.add(MetaRow(key=key, value=value))
-            else:
-                row.value = value
+        self._cards.set_meta(key, value)
 
 
 def open_collection(
@@ -444,19 +441,80 @@ def open_collection(
 ) -> Collection:
     """Open (creating or upgrading) a collection: a path means SQLite, `x://` a SQLAlchemy URL.
 
-    The first open of a new collection installs the bundled decks.
+    The first open of a new collection installs the bundled decks. An SQLite collection
+    already at the current schema opens on its study connection alone: SQLAlchemy is
+    imported when something first needs it.
     """
-    db = Database(database_url(target if target is not None else default_collection()))
+    text = _target_text(target)
+    quick = _open_current_sqlite(text, clock, zone)
+    if quick is not None:
+        return quick
+    from trainer.store import repo
+    from trainer.store.engine import Database, database_url
+    from trainer.store.migrate import ensure_schema
+
+    db = Database(database_url(text))
+    raw: RawDB | None = None
     try:
         ensure_schema(db, clock())
-        collection = Collection(db, clock=clock, zone=zone)
+        path = db.sqlite_path
+        raw = RawDB.open_sqlite(path) if path is not None else RawDB.borrow(db.engine)
+        collection = Collection(text, raw, db, clock=clock, zone=zone)
         if collection.meta("created_at") is None:
             with db.write() as session:
                 repo.preset_id(session, "Default")
-            if install_bundled and bundled_decks_dir().is_dir():
-                collection.load_bundled()
+            if install_bundled:
+                from trainer.paths import bundled_decks_dir
+
+                if bundled_decks_dir().is_dir():
+                    collection.load_bundled()
             collection.set_meta("created_at", clock().isoformat())
     except BaseException:
+        if raw is not None:
+            raw.close()
         db.dispose()
         raise
     return collection
+
+
+def open_current(
+    target: str | Path | None = None, *, clock: Clock = days.utcnow, zone: tzinfo | None = None
+) -> Collection | None:
+    """The collection at `target` if it opens at once (SQLite at the current schema), else None.
+
+    For callers that want to show something while a slower open (create, upgrade,
+    install the bundled decks, a server) runs elsewhere.
+    """
+    return _open_current_sqlite(_target_text(target), clock, zone)
+
+
+def _target_text(target: str | Path | None) -> str:
+    if target is None:
+        from trainer.paths import default_collection
+
+        return str(default_collection())
+    return str(target)
+
+
+def _open_current_sqlite(target: str, clock: Clock, zone: tzinfo | None) -> Collection | None:
+    """The collection at an SQLite path whose schema is current and set up, else None."""
+    if "://" in target:
+        return None
+    path = Path(target).expanduser()
+    if not path.is_file():
+        return None
+    try:
+        raw = RawDB.open_sqlite(path)
+    except sqlite3.Error:
+        return None
+    try:
+        with raw.read():
+            revision = raw.scalar("SELECT version_num FROM alembic_version")
+            created = raw.scalar("SELECT value FROM meta WHERE key = 'created_at'")
+    except sqlite3.Error:
+        raw.close()
+        return None
+    if revision != HEAD_REVISION or created is None:
+        raw.close()
+        return None
+    return Collection(target, raw, clock=clock, zone=zone)

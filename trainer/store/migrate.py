@@ -11,11 +11,10 @@ from sqlalchemy.exc import DatabaseError
 from trainer.paths import migrations_dir
 from trainer.store.backup import backup_sqlite
 from trainer.store.engine import Database
+from trainer.store.values import HEAD_REVISION as HEAD_REVISION
 
 if TYPE_CHECKING:  # Alembic is imported only when a migration runs: it is slow to import.
     from alembic.config import Config
-
-HEAD_REVISION = "0004"  # kept equal to the newest revision in db/versions (a test checks)
 
 
 class SchemaError(Exception):

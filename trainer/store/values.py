@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+HEAD_REVISION = "0004"  # the schema this code writes: the newest revision in db/versions (a test checks)
 QUEUE_SUSPENDED = -1
 QUEUE_BURIED = -2
 

@@ -48,11 +48,14 @@ class TrainerApp(App[None]):
         *,
         opener: Callable[[], Collection] | None = None,
         start: Start | None = None,
+        owns: bool | None = None,
     ) -> None:
+        """Give an open collection (`owns`: close it on exit; default: only one it opened
+        itself) or an `opener` that runs in a worker after the first frame."""
         super().__init__()
         self._col = col
         self._opener = opener
-        self._owns = col is None
+        self._owns = col is None if owns is None else owns
         self.start = start or Start()
         self.open_error: str | None = None
         self.timer: Callable[[], float] = time.monotonic
@@ -76,7 +79,7 @@ class TrainerApp(App[None]):
             # after the first frame: the worker's imports hold the import lock for a while
             self.call_after_refresh(self._open_in_background)
         else:
-            self.call_after_refresh(self._collection_ready)
+            self.call_after_refresh(self._open_start_screen)
 
     @work(thread=True, exclusive=True, group="open")
     def _open_in_background(self) -> None:
@@ -101,6 +104,9 @@ class TrainerApp(App[None]):
         home = self.screen
         if isinstance(home, HomeScreen):
             home.refresh_decks()
+        self._open_start_screen()
+
+    def _open_start_screen(self) -> None:
         start = self.start
         if start.screen == "study":
             self.action_study(start.deck)
@@ -176,12 +182,25 @@ class TrainerApp(App[None]):
 
 
 def run_app(target: str | None, start: Start | None = None) -> None:
-    """Open the study app on the collection at `target`."""
+    """Open the study app on the collection at `target`.
+
+    A collection that opens at once (SQLite at the current schema) is opened before the
+    app starts, so its first frame already shows the deck list; one that needs creating,
+    upgrading or the bundled decks installed opens in a worker behind a loading indicator.
+    """
     from trainer.clock import env_clock
+    from trainer.collection import open_collection, open_current
+
+    try:
+        env_clock()  # a wrong TRAINER_NOW: the worker's open reports it on screen
+        col = open_current(target, clock=env_clock)
+    except ValueError:
+        col = None
+    if col is not None:
+        TrainerApp(col=col, start=start, owns=True).run()
+        return
 
     def opener() -> Collection:
-        from trainer.collection import open_collection
-
         return open_collection(target, clock=env_clock)
 
     TrainerApp(opener=opener, start=start).run()

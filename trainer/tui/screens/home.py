@@ -56,6 +56,7 @@ class HomeScreen(Screen[None]):
         return self.app
 
     def on_screen_resume(self) -> None:
+        # also when first shown: a collection opened before the app started is in the first frame
         if self.trainer.ready:
             self.refresh_decks()
 
