@@ -83,6 +83,7 @@ class ReviewScreen(Screen[None]):
         self.session = Session()
         self.started = 0.0
         self.options: list[str] = []
+        self._shown: dict[str, Text] = {}  # what `_update` last put in each line
 
     def _timer(self) -> float:
         """Seconds from the app's timer (tests fix it for stable snapshots)."""
@@ -107,7 +108,9 @@ class ReviewScreen(Screen[None]):
             yield Input(placeholder="Type the answer, then Enter", id="typed", classes="hidden")
             yield Static("", id="verdict", markup=False, classes="hidden")
             yield Static("", id="answer", markup=False, classes="hidden")
-        with Horizontal(id="ratings", classes="hidden"):
+        # Hidden by visibility, not display: the bar keeps its rows, so showing and hiding it
+        # does not lay the whole screen out again between cards.
+        with Horizontal(id="ratings", classes="invisible"):
             for rating in Rating:
                 yield Button(rating.label, id=f"rate-{int(rating)}", variant="default")
         yield Footer(compact=True)
@@ -140,7 +143,7 @@ class ReviewScreen(Screen[None]):
         context = card.deck_name + (f"  ·  set: {content.group_title}" if content.group_title else "")
         if card.flag:
             context += f"  ·  flag: {FLAG_COLOURS[card.flag]}"
-        self.query_one("#context", Static).update(literal(context))
+        self._update("#context", literal(context))
         question = literal(rendered.question, "bold")
         if content.hint and content.kind is not CardKind.CLOZE:
             question.append(Text(f"\nhint: {content.hint}", style="italic dim"))
@@ -152,11 +155,12 @@ class ReviewScreen(Screen[None]):
         typed = self.query_one("#typed", Input)
         is_typed = content.kind is CardKind.TYPED
         typed.display = is_typed
-        typed.value = ""
+        if typed.value:
+            typed.value = ""
         typed.disabled = not is_typed
         self.query_one("#verdict", Static).display = False
         self.query_one("#answer", Static).display = False
-        self.query_one("#ratings").display = False
+        self.query_one("#ratings").visible = False
         if is_typed:
             typed.focus()
         else:
@@ -174,7 +178,13 @@ class ReviewScreen(Screen[None]):
             ("   ", ""), (f"{elapsed // 60}:{elapsed % 60:02d}", "dim"),
             (f"   done {len(self.session.answers)}", "dim"),
         )  # fmt: skip
-        self.query_one("#counts", Static).update(line)
+        self._update("#counts", line)
+
+    def _update(self, selector: str, text: Text) -> None:
+        """Update a line only when it changes: every update lays the screen out again."""
+        if self._shown.get(selector) != text:
+            self._shown[selector] = text
+            self.query_one(selector, Static).update(text)
 
     def _tick(self) -> None:
         self._show_counts()
@@ -201,7 +211,7 @@ class ReviewScreen(Screen[None]):
             interval = format_interval(self.study.preview[rating].interval)
             button.label = f"{int(rating)} {rating.label} {interval}"
             button.variant = RATING_STYLES[rating] if rating == (self.proposed or Rating.GOOD) else "default"
-        self.query_one("#ratings").display = True
+        self.query_one("#ratings").visible = True
         self.set_focus(None)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -334,7 +344,7 @@ class ReviewScreen(Screen[None]):
         context = flagged.deck_name + (
             f"  ·  set: {flagged.content.group_title}" if flagged.content.group_title else ""
         )
-        self.query_one("#context", Static).update(literal(context + f"  ·  flag: {FLAG_COLOURS[flag]}"))
+        self._update("#context", literal(context + f"  ·  flag: {FLAG_COLOURS[flag]}"))
 
     def action_finish(self) -> None:
         """End the session and show the summary."""
