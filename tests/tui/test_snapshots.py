@@ -115,3 +115,18 @@ def test_stats(snap_compare: Snap, demo: Collection, size: tuple[int, int]) -> N
 @pytest.mark.parametrize("size", SIZES)
 def test_import_dialog(snap_compare: Snap, demo: Collection, size: tuple[int, int]) -> None:
     assert snap_compare(TrainerApp(demo), press=["i"], terminal_size=size, run_before=settle)
+
+
+async def light(pilot: Pilot[Any]) -> None:
+    pilot.app.theme = "textual-light"
+    await settle(pilot)
+
+
+def test_home_light_theme(snap_compare: Snap, demo: Collection) -> None:
+    assert snap_compare(TrainerApp(demo), terminal_size=(80, 24), run_before=light)
+
+
+def test_review_answer_light_theme(snap_compare: Snap, demo: Collection) -> None:
+    only_kind(demo, "basic")
+    app = TrainerApp(demo, start=Start(screen="study"))
+    assert snap_compare(app, press=["space"], terminal_size=(80, 24), run_before=light)

@@ -135,6 +135,6 @@ class HomeScreen(Screen[None]):
 def _counts(new: int, learning: int, due: int, total: int) -> list[Text]:
     styles = ("blue", "red", "green", "")
     return [
-        Text(str(value), style=style if value else "dim", justify="right")
+        Text(str(value), style=style if value else "", justify="right")
         for value, style in zip((new, learning, due, total), styles, strict=True)
     ]
