@@ -16,6 +16,7 @@ an optional `now` (aware datetime); when omitted, the collection's clock is read
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3  # maintenance (issue 8)
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, tzinfo
@@ -307,17 +308,21 @@ class Collection:
         return maintenance.backup(self.db, self._now(now), self.zone, "before-import")
 
     def _auto_backup(self, now: datetime | None = None) -> None:
-        from sqlalchemy.exc import SQLAlchemyError
-
-        from trainer.services import maintenance
+        from trainer.services.autobackup import auto_backup_due
 
         self._answers_since_check = 0
         moment = self._now(now)
         try:
-            if maintenance.auto_backup_due(self.db, moment):
-                maintenance.backup(self.db, moment, self.zone, "auto")
-        except (OSError, SQLAlchemyError, sqlite3.Error):
-            pass  # a failed automatic backup must never stop studying
+            if not auto_backup_due(self._raw, moment):
+                return
+        except sqlite3.Error:
+            return  # a failed automatic backup must never stop studying
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from trainer.services import maintenance
+
+        with contextlib.suppress(OSError, SQLAlchemyError, sqlite3.Error):  # never stops studying
+            maintenance.backup(self.db, moment, self.zone, "auto")
 
     # -- presets ---------------------------------------------------------------------
 

@@ -29,8 +29,13 @@ back = "Peripheral axons"
 class Tmux:
     """One tmux server on a private socket."""
 
-    def __init__(self, socket: str) -> None:
+    def __init__(self, socket: str, session: str = "e2e") -> None:
         self.socket = socket
+        self.session = session
+
+    def on(self, session: str) -> Tmux:
+        """The same server, another session."""
+        return Tmux(self.socket, session)
 
     def run(self, *args: str) -> str:
         result = subprocess.run(
@@ -39,7 +44,7 @@ class Tmux:
         return result.stdout
 
     def screen(self) -> str:
-        return self.run("capture-pane", "-p", "-t", "e2e")
+        return self.run("capture-pane", "-p", "-t", self.session)
 
     def wait_for(self, text: str, timeout: float = 20.0) -> str:
         deadline = time.monotonic() + timeout
@@ -52,11 +57,11 @@ class Tmux:
         raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
 
     def alive(self) -> bool:
-        probe = ["tmux", "-L", self.socket, "has-session", "-t", "e2e"]
+        probe = ["tmux", "-L", self.socket, "has-session", "-t", self.session]
         return subprocess.run(probe, capture_output=True, check=False).returncode == 0
 
     def keys(self, *keys: str) -> None:
-        self.run("send-keys", "-t", "e2e", *keys)
+        self.run("send-keys", "-t", self.session, *keys)
 
 
 @pytest.fixture
@@ -97,3 +102,71 @@ def test_review_in_a_real_terminal_lands_in_the_database(tmux: Tmux, tmp_path: P
     with open_collection(db, install_bundled=False) as col:
         card = col.search("regrows")[0]
         assert [h.rating.label for h in col.history(card.id)] == ["Good"]
+
+
+def deck_row(app: Tmux, name: str, expect: list[str], timeout: float = 10.0) -> list[str]:
+    """The counts on a deck's row, once they read `expect` (or whatever they read at the timeout)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        rows = [line.split() for line in app.screen().splitlines() if line.strip().startswith(name)]
+        counts = rows[0][1:] if rows else []
+        if counts == expect or time.monotonic() > deadline:
+            return counts
+        time.sleep(0.1)
+
+
+TWO_CARDS = (
+    DECK
+    + """
+[[cards]]
+id = "two"
+front = "Which cells myelinate peripheral axons?"
+back = "Schwann cells"
+"""
+)
+
+
+def test_two_apps_on_one_collection_see_each_others_answers(tmux: Tmux, tmp_path: Path) -> None:
+    deck = tmp_path / "e2e.toml"
+    deck.write_text(TWO_CARDS, encoding="utf-8")
+    db = tmp_path / "col.sqlite3"
+    with open_collection(db, install_bundled=False) as col:
+        col.load([deck])
+    command = f"TRAINER_DB={db} TERM=xterm-256color {sys.executable} -m trainer"
+    first, second = tmux.on("first"), tmux.on("second")
+    for app in (first, second):
+        tmux.run("new-session", "-d", "-s", app.session, "-x", "100", "-y", "30", command)
+        app.wait_for("All decks")
+    first.keys("Enter")
+    first.wait_for("What regrows about 1 mm a day?")
+    first.keys("Space")
+    first.wait_for("3 Good")
+    first.keys("3")
+    first.wait_for("done 1")
+    second.keys("r")  # refresh: the first app's answer counts against today's new cards
+    counts = ["1", "1", "0", "2"]  # new, learning, due, total
+    assert deck_row(second, "E2E", expect=counts) == counts
+    second.keys("Enter")
+    second.wait_for("Which cells myelinate peripheral axons?")
+    second.keys("Space")
+    second.wait_for("3 Good")
+    second.keys("3")
+    second.wait_for("done 1")
+    for app in (first, second):
+        app.keys("Escape")
+        app.wait_for("Cards studied:   1")
+        app.keys("Escape")
+        app.wait_for("All decks")
+        app.keys("q")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and (first.alive() or second.alive()):
+        time.sleep(0.1)
+    with open_collection(db, install_bundled=False) as col:
+        answered = {
+            card.content.front: [h.rating.label for h in col.history(card.id)] for card in col.search("")
+        }
+        assert answered == {
+            "What regrows about 1 mm a day?": ["Good"],
+            "Which cells myelinate peripheral axons?": ["Good"],
+        }
+        assert col.check().problems == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any, cast
 
@@ -13,6 +13,8 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
 from trainer.core.scheduling import Preset
+from trainer.services.autobackup import AUTO_BACKUP_EVERY as AUTO_BACKUP_EVERY
+from trainer.services.autobackup import LAST_BACKUP_KEY
 from trainer.store import repo
 from trainer.store.backup import (
     BackupInfo,
@@ -25,8 +27,6 @@ from trainer.store.backup import (
 from trainer.store.engine import Database, is_sqlite
 from trainer.store.models import QUEUE_BURIED, QUEUE_SUSPENDED, MetaRow, QuizAnswerRow
 
-AUTO_BACKUP_EVERY = timedelta(minutes=30)
-LAST_BACKUP_KEY = "last_backup_at"
 cards_t, decks_t, presets_t, reviews_t = repo.cards_t, repo.decks_t, repo.presets_t, repo.reviews_t
 quiz_t = cast(Table, QuizAnswerRow.__table__)
 
@@ -270,19 +270,6 @@ def has_history(db: Database) -> bool:
         return False
     with db.read() as session:
         return session.execute(select(reviews_t.c.id).limit(1)).first() is not None
-
-
-def auto_backup_due(db: Database, now: datetime) -> bool:
-    """Whether 30 minutes have passed since the last backup and anything was answered since."""
-    if db.sqlite_path is None:
-        return False
-    with db.read() as session:
-        last_text = session.execute(select(MetaRow.value).where(MetaRow.key == LAST_BACKUP_KEY)).scalar()
-        last = datetime.fromisoformat(last_text) if last_text else None
-        if last is not None and now - last < AUTO_BACKUP_EVERY:
-            return False
-        since = session.execute(select(func.max(reviews_t.c.reviewed_at))).scalar()
-    return since is not None and (last is None or since > last)
 
 
 def _set_last_backup(db: Database, now: datetime) -> None:
