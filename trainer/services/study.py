@@ -167,8 +167,7 @@ class StudyService:
         card_id = queue.pick(to_millis(now), LEARN_AHEAD_MS)
         if card_id is None:
             return None
-        with self.db.read():
-            row = sql.load_card(self.db, card_id)
+        row = sql.read_card(self.db, card_id)
         if row is None:  # removed by another connection a moment ago
             self._queues.clear()
             return self.next_card(deck, now)
@@ -248,8 +247,7 @@ class StudyService:
 
     def preview_card(self, card_id: int, now: datetime) -> Preview:
         """The four outcomes of answering a card now, with its reproducible fuzz draw."""
-        with self.db.read():
-            row = sql.load_card(self.db, card_id)
+        row = sql.read_card(self.db, card_id)
         if row is None:
             raise NotFoundError(f"no card with id {card_id}")
         state = scheduling_state(row)

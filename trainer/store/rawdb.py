@@ -143,6 +143,17 @@ class RawDB:
         """The first row of a query, or None."""
         return self.connection.execute(self._text(sql), params).fetchone()
 
+    def one_alone(self, sql: str, params: Params = ()) -> Any:
+        """The first row of a query run as a transaction of its own (outside any other).
+
+        On SQLite a lone statement is already atomic, so no BEGIN/COMMIT is sent.
+        """
+        if self.sqlite and not self._depth:
+            with self._lock:
+                return self.connection.execute(sql, params).fetchone()
+        with self.read():
+            return self.one(sql, params)
+
     def scalar(self, sql: str, params: Params = ()) -> Any:
         """The first column of the first row, or None."""
         row = self.connection.execute(self._text(sql), params).fetchone()

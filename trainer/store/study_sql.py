@@ -72,9 +72,18 @@ class DeckCounts(NamedTuple):
     next_due: int | None
 
 
+CARD_BY_ID = f"SELECT {CARD_FIELDS} FROM cards WHERE id = ?"
+
+
 def load_card(db: RawDB, card_id: int) -> CardRecord | None:
-    """One card, or None."""
-    row = db.one(f"SELECT {CARD_FIELDS} FROM cards WHERE id = ?", (card_id,))
+    """One card, or None (inside the caller's transaction)."""
+    row = db.one(CARD_BY_ID, (card_id,))
+    return None if row is None else CardRecord(*row)
+
+
+def read_card(db: RawDB, card_id: int) -> CardRecord | None:
+    """One card, or None, read on its own."""
+    row = db.one_alone(CARD_BY_ID, (card_id,))
     return None if row is None else CardRecord(*row)
 
 
