@@ -123,3 +123,26 @@ def test_memory_over_time_from_history() -> None:
     assert points[1].retrievability == pytest.approx(0.9)  # R(S) = 0.9 at elapsed = stability
     assert points[2].retrievability == pytest.approx(retrievability(6.0, 1.0, 0.1542))
     assert points[3].retrievability is None
+
+
+def test_histogram_equals_bucketing_one_value_at_a_time() -> None:
+    """The sorted-counting histogram puts every value where `bisect_right` on the edges does,
+    including edges themselves, values below the first edge, infinities and NaN."""
+    import bisect
+    import random
+
+    from trainer.core.stats import INTERVAL_EDGES, RETRIEVABILITY_EDGES, histogram
+
+    rng = random.Random(5)
+    for _ in range(2000):
+        edges = rng.choice([INTERVAL_EDGES, RETRIEVABILITY_EDGES, (1.0,), (0, 1)])
+        pool = [*edges, float("inf"), -float("inf"), float("nan"), -3.0]
+        values = [
+            rng.choice([rng.uniform(-5, 800), rng.choice(pool), 0.05 * rng.randint(0, 20)])
+            for _ in range(rng.randint(0, 30))
+        ]
+        expected = [0] * len(edges)
+        for v in values:
+            expected[max(bisect.bisect_right(edges, v) - 1, 0)] += 1
+        assert histogram(values, edges).counts == tuple(expected)
+        assert histogram(iter(values), edges).counts == tuple(expected)

@@ -352,3 +352,38 @@ def test_report_equals_a_straightforward_computation(col: Collection, clock: Clo
     assert any(
         n > 1 for n in Counter((c, d) for _i, c, at, *_ in log for d in [(at - nds) // DAY_MS]).values()
     )
+
+
+@pytest.mark.parametrize("zone_name", ["Europe/Paris", "Asia/Kolkata"])  # hourly buckets; half-hour offset
+def test_streaks_reach_before_the_calendar_year(tmp_path: Path, clock: Clock, zone_name: str) -> None:
+    """The scan reads the last year; older study days (found along the index, or by the
+    fallback query) still make the longest and the current streak."""
+    from zoneinfo import ZoneInfo
+
+    from trainer.core import days
+    from trainer.core.stats import streaks
+    from trainer.store.models import to_millis
+
+    zone = ZoneInfo(zone_name)
+    col = open_collection(tmp_path / "c.sqlite3", clock=clock, zone=zone, install_bundled=False)
+    try:
+        ago = [*range(700, 640, -1), *range(600, 590, -1), *range(420, 280, -1), *range(120, -1, -1)]
+        lines = ["card_id,review_time,review_rating,review_duration"]
+        for n, day in enumerate(ago):
+            at = clock.now - timedelta(days=day, hours=(n % 5) * 2 + 1)
+            lines.append(f"{n % 7 + 1},{at.isoformat()},{3 if n % 4 else 1},4000")
+        path = tmp_path / "log.csv"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        col.import_review_log(path)
+        nds = to_millis(days.next_day_start(clock.now, zone, 4))
+        for deck in (None, "Imported review log"):
+            report = col.stats_report(deck, days=30)
+            with col.db.read() as session:
+                stamps = session.execute(
+                    text("SELECT reviewed_at FROM reviews WHERE kind IN ('review', 'import')")
+                ).scalars()
+                expected = streaks({(at - nds) // DAY_MS + 1 for at in stamps})
+            assert expected[1] >= 135 and expected[0] >= 120
+            assert (report.streak_current, report.streak_longest) == expected
+    finally:
+        col.close()

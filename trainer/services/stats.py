@@ -64,7 +64,7 @@ class StatsService:
         ctx = StatsQueries(session, scope, nds)
         per_day = ctx.fold(log.scan, since, offset)
         ctx.resolve_repeats(min(since, 1 - CALENDAR_DAYS))
-        return _LogHalf(ctx, per_day, log.cards_today, log.confusion, log.per_group)
+        return _LogHalf(ctx, per_day, log.days_before, log.cards_today, log.confusion, log.per_group)
 
     def _build(
         self,
@@ -79,7 +79,7 @@ class StatsService:
         since = 1 - period_days
         ctx, per_day, per_group = half.ctx, half.per_day, half.per_group
         hists = card_pass.histograms()
-        streak = streaks(per_day)
+        streak = streaks([*half.days_before, *per_day])
         today_date = days.study_date(now, self.zone, scope.preset.day_start_hour)
         return StatsReport(
             deck=scope.deck,
@@ -214,7 +214,8 @@ def _sort_memory(session: Session, db: Database) -> Iterator[None]:
 class _LogSql:
     """What the review log's queries return (plain data, no session)."""
 
-    scan: list[tuple[Any, ...]]
+    scan: list[tuple[Any, ...]]  # from the window's first day on
+    days_before: list[int]  # older study days (only the streaks look further back)
     cards_today: int
     confusion: tuple[Confusion, ...]
     per_group: dict[tuple[int, str, str], tuple[int, int]]
@@ -223,7 +224,14 @@ class _LogSql:
 def _log_sql(session: Session, scope: Scope, nds: int, since: int, offset: int) -> _LogSql:
     """The review log's queries: the scan, today's cards, confusions, retention per group."""
     ctx = StatsQueries(session, scope, nds)
-    return _LogSql(ctx.scan_rows(offset), ctx.cards_today(), ctx.confusion(), ctx.retention_by_group(since))
+    window = min(since, 1 - CALENDAR_DAYS)
+    return _LogSql(
+        ctx.scan_rows(offset, window),
+        ctx.days_before(offset, window),
+        ctx.cards_today(),
+        ctx.confusion(),
+        ctx.retention_by_group(since),
+    )
 
 
 @dataclass(frozen=True)
@@ -232,6 +240,7 @@ class _LogHalf:
 
     ctx: StatsQueries
     per_day: dict[int, tuple[list[int], list[int], int]]
+    days_before: list[int]
     cards_today: int
     confusion: tuple[Confusion, ...]
     per_group: dict[tuple[int, str, str], tuple[int, int]]

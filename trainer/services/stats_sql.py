@@ -101,14 +101,48 @@ class StatsQueries:
         """The scan's time bucket: an hour, unless the day start or zone offset needs less."""
         return next(u for u in (3_600_000, 900_000, 60_000, 1) if self.nds % u == 0 and offset_ms % u == 0)
 
-    def scan_rows(self, offset_ms: int) -> list[tuple[Any, ...]]:
-        """The scan's SQL: (packed key, answers, ms, latest previous answer) per group."""
+    def scan_rows(self, offset_ms: int, since: int | None = None) -> list[tuple[Any, ...]]:
+        """The scan's SQL: (packed key, answers, ms, latest previous answer) per group, from day
+        `since` on (None: the whole log). The key range is a range of `ix_reviews_hourly`."""
         unit = self.bucket_ms(offset_ms)
-        key = HOURLY_KEY.replace("(reviewed_at / 3600000)", f"(reviewed_at / {unit})")
+        key = self.packed_key(unit)
+        low = "" if since is None else f"AND {key} >= {self.start_ms(since) // unit * 64}"
         return self._fetch(
             f"SELECT {key} AS k, COUNT(*), SUM(duration_ms), MAX(last_review_before)"
-            f" FROM reviews r WHERE kind IN ('review', 'import') {{IN}} GROUP BY {key}"
+            f" FROM reviews r WHERE kind IN ('review', 'import') {low} {{IN}} GROUP BY {key}"
         )
+
+    @staticmethod
+    def packed_key(unit: int) -> str:
+        """`HOURLY_KEY` with time buckets of `unit` ms (an hour: the indexed expression itself)."""
+        return HOURLY_KEY.replace("(reviewed_at / 3600000)", f"(reviewed_at / {unit})")
+
+    def days_before(self, offset_ms: int, since: int) -> list[int]:
+        """The study days before day `since` with a counted answer (for the streaks).
+
+        On the whole collection with hourly buckets, jumps from day to day along
+        `ix_reviews_hourly` (the first key of each day that has one: one index seek per study
+        day) instead of reading every older answer; otherwise reads the older time buckets.
+        """
+        unit = self.bucket_ms(offset_ms)
+        key, high = self.packed_key(unit), self.start_ms(since) // unit * 64
+        if unit != 3_600_000 or self.scope.deck_ids is not None:
+            buckets = self._fetch(
+                f"SELECT DISTINCT ({key}) / 64 FROM reviews r"
+                f" WHERE kind IN ('review', 'import') AND {key} < {high} {{IN}}"
+            )
+            return sorted({(b * unit - self.nds) // DAY_MS + 1 for (b,) in buckets})
+        shift = SHIFT_DAYS * DAY_MS
+        day = f"((d.k / 64 * {unit} - :nds + {shift}) / {DAY_MS} - {SHIFT_DAYS - 1})"  # d.k's day index
+        after = f"(:nds + {day} * {DAY_MS}) / {unit} * 64"  # the first key of the next day
+        first = (
+            f"SELECT MIN({key}) FROM reviews r WHERE kind IN ('review', 'import') AND {key} < {high} {{IN}}"
+        )
+        rows = self._fetch(
+            f"WITH RECURSIVE d(k) AS ({first} UNION ALL SELECT ({first} AND {key} >= {after})"
+            " FROM d WHERE d.k IS NOT NULL) SELECT k FROM d WHERE k IS NOT NULL"
+        )
+        return [(k // 64 * unit - self.nds) // DAY_MS + 1 for (k,) in rows]
 
     def fold(
         self, rows: list[tuple[Any, ...]], since: int, offset_ms: int

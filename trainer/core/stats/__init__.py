@@ -158,9 +158,16 @@ class Histogram:
 
 def histogram(values: Iterable[float], edges: Sequence[float]) -> Histogram:
     """Bucket values; values below the first edge go to the first bucket."""
-    counts = [0] * len(edges)
-    for index, n in Counter(map(functools.partial(bisect.bisect_right, edges), values)).items():
-        counts[max(index - 1, 0)] += n
+    data = values if isinstance(values, list) else list(values)
+    total = sum(data)
+    if total != total:  # a NaN (or opposite infinities): sorting is undefined, bucket one by one
+        counts = [0] * len(edges)
+        for index, n in Counter(map(functools.partial(bisect.bisect_right, edges), data)).items():
+            counts[max(index - 1, 0)] += n
+        return Histogram(tuple(float(e) for e in edges), tuple(counts))
+    ordered = sorted(data)
+    below = [bisect.bisect_left(ordered, e) for e in edges[1:]]  # values under each upper edge
+    counts = [b - a for a, b in zip([0, *below], [*below, len(ordered)], strict=True)]
     return Histogram(tuple(float(e) for e in edges), tuple(counts))
 
 

@@ -217,24 +217,40 @@ class CardPass:
         with a memory state, in id order; `groups`: (deck, tags, set, cards, lowest card id)
         of every (deck, tags, set) among all cards.
         """
+        per_group: dict[tuple[int, str, str], list[tuple[float, int]]] = {}
         if studied:
-            ids, decks, _tags, _sets, stabs, lasts, diffs = zip(*studied, strict=True)
-            r_all = self._retrievability(decks, (2,) * len(ids), stabs, lasts, self.now_ms)
-            self.rs = [r for r in r_all if r is not None]
+            ids, decks, tags, sets, stabs, lasts, diffs = zip(*studied, strict=True)
+            self.rs = self._studied_retrievability(decks, stabs, lasts)
             self.stabilities = list(stabs)
             self.difficulties = [d for d in diffs if d is not None]
+            for key, r, card_id in zip(zip(decks, tags, sets), self.rs, ids):  # noqa: B905 (same lengths)
+                found = per_group.get(key)
+                if found is None:
+                    per_group[key] = [(r, card_id)]
+                else:
+                    found.append((r, card_id))
         self.knowledge += sum(self.rs)
-        per_group: dict[tuple[int, str, str], list[tuple[float, int]]] = {}
-        for row, r in zip(studied, self.rs, strict=True):
-            key = (row[1], row[2], row[3])
-            found = per_group.get(key)
-            if found is None:
-                per_group[key] = [(r, row[0])]
-            else:
-                found.append((r, row[0]))
         for deck_id, tag_text, group_id, cards, _first in sorted(groups, key=lambda g: g[4]):
             studied_here = per_group.get((deck_id, tag_text, group_id), [])
             self._merge_group(deck_id, tag_text, group_id, cards, studied_here, deck_names)
+
+    def _studied_retrievability(
+        self, decks: tuple[int, ...], stabs: tuple[float, ...], lasts: tuple[int, ...]
+    ) -> list[float]:
+        """R now of cards that all have a memory state: the arithmetic of `_retrievability`."""
+        now = self.now_ms
+        curve = {deck: (fsrs_factor(decay) / DAY_MS, decay) for deck, decay in self.decay_by_deck.items()}
+        default = (fsrs_factor(DEFAULT_DECAY) / DAY_MS, DEFAULT_DECAY)
+        if len({curve.get(d, default) for d in set(decks)}) == 1:
+            k, decay = curve.get(decks[0], default)
+            return [
+                (1.0 + k * (e if (e := now - la) > 0 else 0) / s) ** -decay if s > 0 else 0.0
+                for s, la in zip(stabs, lasts)  # noqa: B905 (same lengths)
+            ]
+        return [
+            (1.0 + kd[0] * (e if (e := now - la) > 0 else 0) / s) ** -kd[1] if s > 0 else 0.0
+            for s, la, kd in zip(stabs, lasts, [curve.get(d, default) for d in decks])  # noqa: B905
+        ]
 
     def _merge_group(
         self,
