@@ -349,6 +349,20 @@ def test_report_equals_a_straightforward_computation(col: Collection, clock: Clo
             if start <= day <= end:
                 retention[name].add(mature, rating > 1)
     assert report.retention == retention
+    topics_of = {
+        card[0]: {("deck", names[card[1]]), *(("tag", t) for t in card[2].split()), ("set", card[3])}
+        for card in cards
+    }
+    for topic in report.mastery:
+        answers = [
+            rating > 1
+            for (card, day), (_at, _rid, _mature, rating) in first.items()
+            if day > -period and (topic.kind, topic.name) in topics_of[card]
+        ]
+        assert (topic.reviews, topic.retention) == (
+            len(answers),
+            sum(answers) / len(answers) if answers else None,
+        )
     assert any(
         n > 1 for n in Counter((c, d) for _i, c, at, *_ in log for d in [(at - nds) // DAY_MS]).values()
     )
