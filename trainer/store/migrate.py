@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import inspect, text
+from sqlalchemy import Column, MetaData, PrimaryKeyConstraint, String, Table, inspect, text
 from sqlalchemy.exc import DatabaseError
 
 from trainer.paths import migrations_dir
@@ -15,6 +15,15 @@ from trainer.store.values import HEAD_REVISION as HEAD_REVISION
 
 if TYPE_CHECKING:  # Alembic is imported only when a migration runs: it is slow to import.
     from alembic.config import Config
+
+
+# Alembic's own version table (`alembic.runtime.migration`), for a collection created without Alembic.
+_VERSION = Table(
+    "alembic_version",
+    MetaData(),
+    Column("version_num", String(32), nullable=False),
+    PrimaryKeyConstraint("version_num", name="alembic_version_pkc"),
+)
 
 
 class SchemaError(Exception):
@@ -69,9 +78,28 @@ def ensure_schema(db: Database, now: datetime) -> None:
         raise SchemaError(
             f"the collection was written by a newer trainer (schema {revision}); upgrade trainer to open it"
         )
+    if revision is None and db.sqlite_path is not None:
+        create_fresh(db)
+        return
     if revision is not None and db.sqlite_path is not None:
         backup_sqlite(db.sqlite_path, f"before-upgrade-{revision}", now)
     upgrade(db, "head")
+
+
+def create_fresh(db: Database) -> None:
+    """A new SQLite collection: the models' tables and the head revision, in one transaction.
+
+    The same schema as every migration from 0001 run in turn (a test compares `sqlite_master`),
+    without importing Alembic or reading its scripts. Another process that created it first wins.
+    """
+    from trainer.store.models import Base
+
+    with db.engine.execution_options(trainer_write=True).begin() as conn:
+        if inspect(conn).get_table_names():
+            return
+        Base.metadata.create_all(conn, checkfirst=False)
+        _VERSION.create(conn, checkfirst=False)
+        conn.execute(_VERSION.insert().values(version_num=HEAD_REVISION))
 
 
 def upgrade(db: Database, target: str) -> None:
