@@ -38,7 +38,8 @@ class HomeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield LoadingIndicator(id="loading")
+        if not self.trainer.ready:  # opened already: no indicator to mount, animate and hide
+            yield LoadingIndicator(id="loading")
         yield Static("", id="home-message", classes="message hidden", markup=False)
         table: DataTable[Any] = DataTable(id="decks", cursor_type="row", zebra_stripes=True)
         table.add_column("Deck", key="deck")
@@ -62,14 +63,18 @@ class HomeScreen(Screen[None]):
 
     def show_error(self, message: str) -> None:
         """Tell the learner the collection could not be opened."""
-        self.query_one("#loading").display = False
+        self._hide_loading()
         box = self.query_one("#home-message", Static)
         box.update(literal(f"Could not open the collection: {message}"))
         box.remove_class("hidden")
 
+    def _hide_loading(self) -> None:
+        for indicator in self.query("#loading"):
+            indicator.display = False
+
     def refresh_decks(self) -> None:
         """Reload the deck list with today's counts."""
-        self.query_one("#loading").display = False
+        self._hide_loading()
         decks = self.trainer.col.decks()
         table = self.query_one("#decks", DataTable)
         selected = self._selected()
