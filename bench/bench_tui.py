@@ -14,6 +14,7 @@ Collections: the bundled decks, and a synthetic one of --cards basic cards.
 from __future__ import annotations
 
 import argparse
+import compileall
 import fcntl
 import json
 import os
@@ -196,6 +197,10 @@ def main() -> None:
     parser.add_argument("--json", dest="json_out", type=Path)
     parser.add_argument("--memory-cards", type=int, default=100_000, help="0 skips the memory run")
     args = parser.parse_args()
+    # Bytecode as an installed package has it (pip compiles at install): with
+    # PYTHONDONTWRITEBYTECODE set, an editable checkout would otherwise be compiled from
+    # source at every launch while Textual, the baseline, loads its cached bytecode.
+    compileall.compile_dir(str(ROOT / "trainer"), quiet=1)
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
