@@ -64,7 +64,7 @@ class StatsService:
         ctx = StatsQueries(session, scope, nds)
         per_day = ctx.fold(log.scan, since, offset)
         ctx.resolve_repeats(min(since, 1 - CALENDAR_DAYS))
-        return _LogHalf(ctx, per_day, log.days_before, log.cards_today, log.confusion, log.by_card)
+        return _LogHalf(ctx, per_day, log.days_before, log.cards_today, log.confusion, log.per_group)
 
     def _build(
         self,
@@ -77,8 +77,7 @@ class StatsService:
         period_days: int,
     ) -> StatsReport:
         since = 1 - period_days
-        ctx, per_day = half.ctx, half.per_day
-        per_group = ctx.retention_by_group(half.by_card, card_pass.group_of)
+        ctx, per_day, per_group = half.ctx, half.per_day, half.per_group
         hists = card_pass.histograms()
         streak = streaks([*half.days_before, *per_day])
         today_date = days.study_date(now, self.zone, scope.preset.day_start_hour)
@@ -219,7 +218,7 @@ class _LogSql:
     days_before: list[int]  # older study days (only the streaks look further back)
     cards_today: int
     confusion: tuple[Confusion, ...]
-    by_card: tuple[list[int], list[int], list[int]]
+    per_group: dict[tuple[int, str, str], tuple[int, int]]
 
 
 def _log_sql(session: Session, scope: Scope, nds: int, since: int, offset: int) -> _LogSql:
@@ -231,7 +230,7 @@ def _log_sql(session: Session, scope: Scope, nds: int, since: int, offset: int) 
         ctx.days_before(offset, window),
         ctx.cards_today(),
         ctx.confusion(),
-        ctx.retention_by_card(since),
+        ctx.retention_by_group(since),
     )
 
 
@@ -244,7 +243,7 @@ class _LogHalf:
     days_before: list[int]
     cards_today: int
     confusion: tuple[Confusion, ...]
-    by_card: tuple[list[int], list[int], list[int]]  # (cards, passed, answers)
+    per_group: dict[tuple[int, str, str], tuple[int, int]]
 
 
 def _questions(session: Session, ids: set[int]) -> dict[int, str]:

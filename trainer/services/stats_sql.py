@@ -264,54 +264,19 @@ class StatsQueries:
                 counts[(day, cls, rating)] -= 1
         return [(day, cls == 2, rating, n) for (day, cls, rating), n in counts.items() if n]
 
-    def retention_by_card(self, since: int) -> tuple[list[int], list[int], list[int]]:
-        """(cards, passed, answers) of review-card answers since day `since` (same-day repeats
-        included), counted per card on the card index; on SQLite as three packed lists."""
-        inner = (
-            "SELECT r.card_id AS c, SUM(CASE WHEN r.rating > 1 THEN 1 ELSE 0 END) AS p, COUNT(*) AS n"
-            f" FROM reviews r WHERE {COUNTED} AND r.state_before = 2 AND r.reviewed_at >= :start {{IN}}"
-            " GROUP BY r.card_id"
+    def retention_by_group(self, since: int) -> dict[tuple[int, str, str], tuple[int, int]]:
+        """(deck, tags, set) -> (passed, total) answers of review cards since day `since`
+        (same-day repeats included): counted per card on the card index, summed per group."""
+        inside = "WHERE " + self.scope.card_filter("c") if self.scope.deck_ids is not None else ""
+        rows = self._fetch(
+            f"SELECT c.deck_id, c.tags, c.group_id, SUM(p.passed), SUM(p.total) FROM"
+            f" (SELECT r.card_id AS card_id, SUM(CASE WHEN r.rating > 1 THEN 1 ELSE 0 END) AS passed,"
+            f" COUNT(*) AS total FROM reviews r WHERE {COUNTED} AND r.state_before = 2"
+            f" AND r.reviewed_at >= :start {{IN}} GROUP BY r.card_id) p JOIN cards c ON c.id = p.card_id"
+            f" {inside} GROUP BY c.deck_id, c.tags, c.group_id",
+            start=self.start_ms(since),
         )
-        start = self.start_ms(since)
-        if self.session.get_bind().dialect.name == "sqlite":  # one row instead of one per card
-            packed = self._fetch(
-                f"SELECT group_concat(c), group_concat(p), group_concat(n) FROM ({inner}) q", start=start
-            )
-            if not packed or packed[0][0] is None:
-                return [], [], []
-            cards, passed, totals = ([int(v) for v in str(col).split(",")] for col in packed[0])
-            return cards, passed, totals
-        rows = self._fetch(inner, start=start)
-        return [int(r[0]) for r in rows], [int(r[1] or 0) for r in rows], [int(r[2]) for r in rows]
-
-    def card_groups(self, ids: list[int]) -> dict[int, tuple[int, str, str]]:
-        """(deck, tags, set) of the cards `ids` that exist."""
-        groups: dict[int, tuple[int, str, str]] = {}
-        for chunk in range(0, len(ids), 500):
-            for i, d, t, g in self.session.execute(
-                text("SELECT id, deck_id, tags, group_id FROM cards WHERE id IN :ids").bindparams(
-                    bindparam("ids", expanding=True)
-                ),
-                {"ids": ids[chunk : chunk + 500]},
-            ):
-                groups[int(i)] = (int(d), str(t), str(g))
-        return groups
-
-    def retention_by_group(
-        self, by_card: tuple[list[int], list[int], list[int]], known: dict[int, tuple[int, str, str]]
-    ) -> dict[tuple[int, str, str], tuple[int, int]]:
-        """(deck, tags, set) -> (passed, total) from `retention_by_card`; `known` gives most
-        cards' groups (the studied cards), the others are looked up."""
-        cards, passed, totals = by_card
-        missing = [card for card in cards if card not in known]
-        found = self.card_groups(missing) if missing else {}
-        per_group: dict[tuple[int, str, str], tuple[int, int]] = {}
-        for card, p, n in zip(cards, passed, totals, strict=True):
-            group = known.get(card) or found.get(card)
-            if group is not None:
-                old = per_group.get(group, (0, 0))
-                per_group[group] = (old[0] + p, old[1] + n)
-        return per_group
+        return {(d, t, g): (int(p or 0), int(n)) for d, t, g, p, n in rows}
 
     def without_repeats(
         self,
@@ -323,7 +288,15 @@ class StatsQueries:
         repeats = [r for r in repeats if r[1] >= since]
         if not repeats:
             return per_group
-        groups = self.card_groups(sorted({r[0] for r in repeats}))
+        groups = {
+            int(i): (int(d), str(t), str(g))
+            for i, d, t, g in self.session.execute(
+                text("SELECT id, deck_id, tags, group_id FROM cards WHERE id IN :ids").bindparams(
+                    bindparam("ids", expanding=True)
+                ),
+                {"ids": sorted({r[0] for r in repeats})},
+            )
+        }
         for card, _day, _cls, rating in repeats:
             group = groups.get(card)
             if group in per_group:

@@ -95,7 +95,6 @@ class CardPass:
     added: list[int] = field(default_factory=list)
     topics: dict[tuple[str, str], TopicAccumulator] = field(default_factory=dict)
     group_topics: dict[tuple[int, str, str], list[tuple[str, str]]] = field(default_factory=dict)
-    group_of: dict[int, tuple[int, str, str]] = field(default_factory=dict)  # studied card -> group
 
     def __post_init__(self) -> None:
         self.added = [0] * self.period_days
@@ -224,9 +223,7 @@ class CardPass:
             self.rs = self._studied_retrievability(decks, stabs, lasts)
             self.stabilities = list(stabs)
             self.difficulties = [d for d in diffs if d is not None]
-            keys = list(zip(decks, tags, sets))  # noqa: B905 (same lengths)
-            self.group_of = dict(zip(ids, keys))  # noqa: B905
-            for key, r, card_id in zip(keys, self.rs, ids):  # noqa: B905
+            for key, r, card_id in zip(zip(decks, tags, sets), self.rs, ids):  # noqa: B905 (same lengths)
                 found = per_group.get(key)
                 if found is None:
                     per_group[key] = [(r, card_id)]
