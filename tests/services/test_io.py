@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import sqlite3
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
-from trainer.collection import Collection
+from trainer.collection import Collection, open_collection
 from trainer.core.cards import CardContent, CardKind
-from trainer.formats.model import CardRecord, Package
-from trainer.services import io, io_export
+from trainer.formats.model import CardRecord, Package, ReviewRecord
+from trainer.services import io, io_bulk, io_export
 from trainer.store import repo
 
 
@@ -53,6 +56,89 @@ def test_failure_mid_import_changes_nothing(col: Collection) -> None:
     with pytest.raises(AttributeError):
         io.import_package(col.db, package, "broken", col.clock())
     assert _count(col) == 0
+
+
+def _reviewed(i: int, when: datetime) -> CardRecord:
+    card = _card(i)
+    card.deck = f"Deck {i % 3}"
+    card.reviews = [ReviewRecord(when + timedelta(days=d), 1 + (i + d) % 4, 1000 * d) for d in range(i % 3)]
+    return card
+
+
+def _dump(col: Collection) -> tuple[list[Any], list[Any], list[Any]]:
+    """Cards and reviews row by row, and the indexes (names and normalised SQL)."""
+    path = col.db.sqlite_path
+    assert path is not None
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        cards = conn.execute("SELECT * FROM cards ORDER BY id").fetchall()
+        reviews = conn.execute("SELECT * FROM reviews ORDER BY id").fetchall()
+        indexes = conn.execute(
+            "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index'"
+        ).fetchall()
+    return cards, reviews, sorted((n, t, " ".join((sql or "").split())) for n, t, sql in indexes)
+
+
+def _statements(col: Collection) -> list[str]:
+    seen: list[str] = []
+    event.listen(col.db.engine, "before_cursor_execute", lambda c, cur, sql, *rest: seen.append(sql))
+    return seen
+
+
+@pytest.mark.parametrize("seeded", [0, 1])
+def test_index_rebuild_stores_the_same_as_plain_inserts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seeded: int
+) -> None:
+    """A large insert on SQLite drops and recreates the secondary indexes: same rows, same schema."""
+    when = datetime(2026, 3, 1, 12, tzinfo=UTC)
+    package = [_reviewed(i, when) for i in range(seeded, 60)]
+    dumps = []
+    for limit in (10**9, 5):
+        monkeypatch.setattr(io_bulk, "REBUILD_MIN", limit)
+        with open_collection(tmp_path / f"{limit}.sqlite3", install_bundled=False, clock=lambda: when) as col:
+            before = _dump(col)[2]
+            if seeded:
+                io.import_package(
+                    col.db, Package(cards=[_reviewed(0, when)], has_scheduling=True), "seed", when
+                )
+            seen = _statements(col)
+            report = io.import_package(col.db, Package(cards=package, has_scheduling=True), "big", when)
+            assert report.reviews == sum(len(c.reviews) for c in package) > 0
+            dropped = [s for s in seen if s.lstrip().upper().startswith("DROP INDEX")]
+            assert len(dropped) == (0 if limit > 60 else 5 + 3), dropped  # cards and reviews
+            dump = _dump(col)
+            assert dump[2] == before
+            dumps.append(dump)
+    assert dumps[0] == dumps[1]
+
+
+def test_no_index_rebuild_when_the_table_is_larger(col: Collection, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(io_bulk, "REBUILD_MIN", 2)
+    io.import_package(col.db, Package(cards=[_card(i) for i in range(10)]), "seed", col.clock())
+    seen = _statements(col)
+    io.import_package(col.db, Package(cards=[_card(i) for i in range(10, 15)]), "more", col.clock())
+    assert not [s for s in seen if "DROP INDEX" in s.upper()]
+    assert _count(col) == 15
+
+
+def test_failure_after_the_index_drop_changes_nothing(
+    col: Collection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dropped indexes come back with the rollback: DDL is part of the import's transaction."""
+    monkeypatch.setattr(io_bulk, "REBUILD_MIN", 2)
+    before = _dump(col)
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("disk full")  # after the indexes were dropped, before they are made again
+
+    monkeypatch.setattr(io_bulk, "_insert", broken)
+    when = datetime(2026, 3, 1, 12, tzinfo=UTC)
+    with pytest.raises(RuntimeError):
+        io.import_package(
+            col.db, Package(cards=[_reviewed(i, when) for i in range(20)], has_scheduling=True), "big", when
+        )
+    assert _dump(col) == before
 
 
 def test_media_only_safe_names(col: Collection) -> None:

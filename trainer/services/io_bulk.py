@@ -10,8 +10,9 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.schema import CreateIndex, DropIndex
 
 from trainer.core.cards import CardContent, CardKind
 
@@ -21,6 +22,7 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 _STR = json.encoder.encode_basestring  # the C string encoder `json.dumps(ensure_ascii=False)` uses
 _SHA256 = hashlib.sha256
 _KIND_JSON = {kind: f'"kind": {_STR(kind.value)}' for kind in CardKind}
+REBUILD_MIN = 1000  # rows: fewer are inserted into the indexes as they are
 KIND_VALUE = {kind: kind.value for kind in CardKind}  # `kind.value` is a Python-level property
 
 
@@ -30,9 +32,38 @@ def millis(value: datetime | None) -> int | None:
 
 
 def bulk_insert(session: Session, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
-    """One driver-level executemany of raw column values (times as epoch ms), no per-row processing."""
+    """One driver-level executemany of raw column values (times as epoch ms), no per-row processing.
+
+    On SQLite, when the rows outnumber those already in the table, the table's secondary
+    indexes are dropped first and built again after, in the same transaction (building an
+    index from sorted rows is cheaper than as many random inserts; a failure rolls back both).
+    """
     if not rows:
         return
+    with _indexes_rebuilt(session, table, len(rows)):
+        _insert(session, table, columns, rows)
+
+
+@contextmanager
+def _indexes_rebuilt(session: Session, table: Table, count: int) -> Iterator[None]:
+    """Drop `table`'s secondary indexes (from the models) for a large insert and create them after."""
+    connection = session.connection()
+    indexes = sorted(table.indexes, key=lambda index: str(index.name))
+    if connection.dialect.name != "sqlite" or not indexes or count <= REBUILD_MIN:
+        yield
+        return
+    existing = connection.execute(select(func.count()).select_from(table)).scalar() or 0
+    if count <= existing:
+        yield
+        return
+    for index in indexes:
+        connection.execute(DropIndex(index, if_exists=True))
+    yield
+    for index in indexes:
+        connection.execute(CreateIndex(index))
+
+
+def _insert(session: Session, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
     compiled = table.insert().compile(dialect=session.get_bind().dialect, column_keys=list(columns))
     if compiled.positional:
         names = list(compiled.positiontup or ())
