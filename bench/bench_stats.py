@@ -4,7 +4,12 @@
 
 - the whole statistics report (`Collection.stats_report`) against Anki's backend
   `graphs(search="", days=365)` on the same synthetic cards and review log (10 reviews a
-  card: 100,000 cards have 1,000,000 reviews);
+  card: 100,000 cards have 1,000,000 reviews). Same window on both sides: Anki reads every
+  card and the revlog rows from 366 days before its next day start; trainer reads every
+  card and the log from the start of its 365-day calendar (older study days, which only the
+  streaks need, are found by one index seek per day). The synthetic log reaches back about
+  600 days, so both read about 82 % of it. Neither side caches between calls; each side's
+  first call is untimed (it loads the pages);
 - the deck statistics screen (report + `StatsCharts` mounted in a headless app);
 - the optimiser on the real review log (../shared/data/review-log-josh.csv): fit time
   (fsrs-rs-python vs Anki's `compute_fsrs_params_from_items` on the same items), and
