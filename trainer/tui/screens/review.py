@@ -19,6 +19,7 @@ from trainer.core.quiz import Check, check_answer
 from trainer.core.scheduling import CardState, Rating, format_interval
 from trainer.tui.screens.dialogs import EditDialog, InfoDialog, SessionSummary, SummaryScreen
 from trainer.tui.text import assemble, literal
+from trainer.tui.widgets.line import Line
 
 if TYPE_CHECKING:
     from trainer.collection import Collection
@@ -83,7 +84,6 @@ class ReviewScreen(Screen[None]):
         self.session = Session()
         self.started = 0.0
         self.options: list[str] = []
-        self._shown: dict[str, Text] = {}  # what `_update` last put in each line
 
     def _timer(self) -> float:
         """Seconds from the app's timer (tests fix it for stable snapshots)."""
@@ -100,8 +100,8 @@ class ReviewScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="counts", markup=False)
-        yield Static("", id="context", markup=False)
+        yield Line(id="counts")
+        yield Line(id="context")
         with VerticalScroll(id="card"):
             yield Static("", id="question", markup=False)
             yield Static("", id="options", markup=False, classes="hidden")
@@ -181,10 +181,7 @@ class ReviewScreen(Screen[None]):
         self._update("#counts", line)
 
     def _update(self, selector: str, text: Text) -> None:
-        """Update a line only when it changes: every update lays the screen out again."""
-        if self._shown.get(selector) != text:
-            self._shown[selector] = text
-            self.query_one(selector, Static).update(text)
+        self.query_one(selector, Line).show(text)
 
     def _tick(self) -> None:
         self._show_counts()
