@@ -7,6 +7,8 @@ from datetime import datetime, timedelta, timezone
 
 import fsrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from trainer.core.scheduling import (
     CardState,
@@ -18,6 +20,7 @@ from trainer.core.scheduling import (
     fuzz_draw,
     fuzzed_days,
     is_leech,
+    outcome,
     preview,
     retrievability,
 )
@@ -153,3 +156,35 @@ def test_preset_validation() -> None:
     assert Preset().validate() == []
     bad = Preset(desired_retention=0.5, day_start_hour=25, parameters=(1.0,))
     assert len(bad.validate()) == 3
+
+
+@st.composite
+def any_state(draw: st.DrawFn) -> SchedulingState:
+    state = draw(st.sampled_from(list(CardState)))
+    if state is CardState.NEW:
+        return SchedulingState()
+    elapsed = timedelta(hours=draw(st.floats(min_value=0.05, max_value=24 * 400)))
+    return SchedulingState(
+        state=state,
+        step=None if state is CardState.REVIEW else draw(st.integers(min_value=0, max_value=2)),
+        stability=draw(st.floats(min_value=0.1, max_value=3000)),
+        difficulty=draw(st.floats(min_value=1, max_value=10)),
+        due=NOW - elapsed + timedelta(days=draw(st.integers(min_value=0, max_value=30))),
+        last_review=NOW - elapsed,
+        reps=draw(st.integers(min_value=1, max_value=50)),
+        lapses=draw(st.integers(min_value=0, max_value=20)),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    state=any_state(),
+    rating=st.sampled_from(list(Rating)),
+    fuzz=st.one_of(st.none(), st.floats(min_value=0, max_value=0.999)),
+    maximum=st.sampled_from([36500, 30, 3]),
+)
+def test_answer_outcome_equals_the_previewed_one(
+    state: SchedulingState, rating: Rating, fuzz: float | None, maximum: int
+) -> None:
+    preset = Preset(maximum_interval=maximum, leech_threshold=4)
+    assert outcome(state, preset, NOW, rating, draw=fuzz) == preview(state, preset, NOW, draw=fuzz)[rating]

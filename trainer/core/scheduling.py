@@ -188,6 +188,21 @@ def preview(state: SchedulingState, preset: Preset, now: datetime, *, draw: floa
     Review intervals are whole days, fuzzed with `draw`, and kept Hard < Good < Easy
     where they all graduate to review (as Anki does).
     """
+    return _outcomes(state, preset, now, draw, _RATINGS)
+
+
+def outcome(
+    state: SchedulingState, preset: Preset, now: datetime, rating: Rating, *, draw: float | None = None
+) -> Outcome:
+    """What answering `rating` now stores: exactly `preview(...)[rating]`, computing only the
+    buttons it depends on (Hard < Good < Easy spacing needs the ones below it)."""
+    needed = (rating,) if rating is Rating.AGAIN else _RATINGS[1 : int(rating)]
+    return _outcomes(state, preset, now, draw, needed)[rating]
+
+
+def _outcomes(
+    state: SchedulingState, preset: Preset, now: datetime, draw: float | None, ratings: tuple[Rating, ...]
+) -> Preview:
     now = now.astimezone(UTC)
     scheduler = _scheduler(preset)
     base = _to_fsrs(state, now)
@@ -195,7 +210,7 @@ def preview(state: SchedulingState, preset: Preset, now: datetime, *, draw: floa
     reps = state.reps + 1
     outcomes: dict[Rating, Outcome] = {}
     previous: int | None = None  # the last of Hard, Good, Easy that graduated, in days
-    for rating in _RATINGS:
+    for rating in ratings:
         card, _ = scheduler.review_card(base, _FSRS_RATING[rating], now)
         due = card.due
         if card.state is fsrs.State.Review:

@@ -26,6 +26,7 @@ from trainer.core.scheduling import (
     fuzz_draw,
     preview,
 )
+from trainer.core.scheduling import outcome as answer_outcome
 from trainer.store import study_sql as sql
 from trainer.store.rawdb import RawDB
 from trainer.store.rows import DeckEntry, card_view, join_tags, scheduling_state, split_tags, subtree
@@ -267,7 +268,7 @@ class StudyService:
                 raise ValueError(f"card {card_id} is suspended")
             before = scheduling_state(row)
             preset = snap.preset_of_deck.get(row.deck_id, Preset())
-            outcome = preview(before, preset, now, draw=fuzz_draw(row.id, before.reps))[rating]
+            outcome = answer_outcome(before, preset, now, rating, draw=fuzz_draw(row.id, before.reps))
             after = outcome.state
             undo: dict[str, Any] = {}
             values: dict[str, Any] = _state_columns(after)
