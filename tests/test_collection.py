@@ -82,3 +82,16 @@ def test_a_write_cannot_start_inside_a_read(tmp_path: Path) -> None:
             assert raw.scalar("SELECT count(*) FROM cards") == 1
     finally:
         raw.close()
+
+
+def test_an_in_memory_collection_sees_its_own_orm_writes() -> None:
+    # The ORM and the study path share the one in-memory connection: no cached queue.
+    col = open_collection("sqlite://", clock=lambda: FIXED_NOW, zone=TEST_ZONE)
+    try:
+        study = col.next_card()
+        assert study is not None
+        col.set_suspended([study.card.id], True)
+        following = col.next_card()
+        assert following is not None and following.card.id != study.card.id
+    finally:
+        col.close()

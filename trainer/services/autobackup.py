@@ -13,7 +13,7 @@ AUTO_BACKUP_EVERY = timedelta(minutes=30)
 
 def auto_backup_due(db: RawDB, now: datetime) -> bool:
     """Whether 30 minutes have passed since the last backup and anything was answered since."""
-    if not db.sqlite:
+    if db.path is None:  # a server, or SQLite in memory: no file to back up
         return False
     with db.read():
         last_text = db.scalar("SELECT value FROM meta WHERE key = ?", (LAST_BACKUP_KEY,))

@@ -55,9 +55,20 @@ def connect_sqlite(path: Path) -> sqlite3.Connection:
 class RawDB:
     """A driver connection with read and write transactions (thread-safe: one user at a time)."""
 
-    def __init__(self, connection: Any, *, sqlite: bool, release: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        connection: Any,
+        *,
+        sqlite: bool,
+        release: Callable[[], None] | None = None,
+        private: bool = True,
+    ) -> None:
+        """`private`: no one else writes through this very connection (its `data_version` then
+        tells every change made elsewhere)."""
         self.connection = connection
         self.sqlite = sqlite
+        self.private = private
+        self.path: Path | None = None  # the SQLite file, when opened here
         self._release = release or connection.close
         self._lock = threading.RLock()
         self._sql: dict[str, str] = {}
@@ -67,13 +78,17 @@ class RawDB:
     @classmethod
     def open_sqlite(cls, path: Path) -> RawDB:
         """A connection of its own to an SQLite collection file."""
-        return cls(connect_sqlite(path), sqlite=True)
+        db = cls(connect_sqlite(path), sqlite=True)
+        db.path = path
+        return db
 
     @classmethod
     def borrow(cls, engine: Any) -> RawDB:
         """A connection borrowed from a SQLAlchemy engine's pool (returned on close)."""
         fairy = engine.raw_connection()
-        return cls(fairy.driver_connection, sqlite=engine.dialect.name == "sqlite", release=fairy.close)
+        # An in-memory SQLite pool hands this same connection to the ORM sessions too.
+        sqlite = engine.dialect.name == "sqlite"
+        return cls(fairy.driver_connection, sqlite=sqlite, release=fairy.close, private=not sqlite)
 
     def _text(self, sql: str) -> str:
         if self.sqlite:
@@ -170,8 +185,9 @@ class RawDB:
         return int(self.connection.execute(self._text(sql + " RETURNING id"), params).fetchone()[0])
 
     def data_version(self) -> int | None:
-        """SQLite's counter of commits made by other connections; None where there is none."""
-        if not self.sqlite:
+        """SQLite's counter of commits made by other connections; None where it cannot tell
+        every change (another database, or a connection the ORM shares)."""
+        if not self.sqlite or not self.private:
             return None
         with self._lock:
             return int(self.connection.execute("PRAGMA data_version").fetchone()[0])
