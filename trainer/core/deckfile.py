@@ -85,7 +85,9 @@ class _Lines:
     """Finds the line of each table and key, since tomllib gives no positions."""
 
     def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
+        # TOML lines end at \n only: str.splitlines() would also break at \x85, \u2028 and
+        # other characters a string value may hold, and every line number after them would drift.
+        self.lines = text.replace("\r\n", "\n").split("\n")
         self.headers: dict[str, list[int]] = {}
         for number, line in enumerate(self.lines, start=1):
             match = re.match(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\"' -]+?)\s*\]\]?", line)
