@@ -123,7 +123,7 @@ class StudyQueue:
         scope = self.scope_of(change.deck_id)
         if scope is None:
             return
-        _remove(self._list(scope, change.from_queue), change.card_id)
+        _remove(self._list(scope, change.from_queue), change.card_id, change.from_key)
         if change.reviewed_at >= scope.day_start:
             if change.state_before == NEW:
                 scope.new_done += sign
@@ -160,7 +160,8 @@ class QueueChange:
     """One card moving between queues: from where to where, and when it was answered.
 
     `state_before` is the card's state before the answer (it decides which daily limit
-    the answer counts against); `to_key` is the due time (or position, for new cards) in
+    the answer counts against); `from_key` is the card's due time (or position) in the queue
+    it leaves, when known; `to_key` is the due time (or position, for new cards) in
     the queue it moves to; an answer made since the scope's day began counts today.
     """
 
@@ -168,12 +169,19 @@ class QueueChange:
     deck_id: int
     state_before: int
     from_queue: int
+    from_key: int | None
     to_queue: int
     to_key: int
     reviewed_at: int
 
 
-def _remove(items: list[Key], card_id: int) -> bool:
+def _remove(items: list[Key], card_id: int, key: int | None = None) -> bool:
+    """Take a card out of an ordered list: by bisection when its key is known, else by a scan."""
+    if key is not None:
+        index = bisect_left(items, (key, card_id))
+        if index < len(items) and items[index] == (key, card_id):
+            del items[index]
+            return True
     for index, (_, found) in enumerate(items):
         if found == card_id:
             del items[index]
