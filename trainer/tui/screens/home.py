@@ -46,7 +46,18 @@ class HomeScreen(Screen[None]):
         for label in ("New", "Learn", "Due", "Total"):
             table.add_column(label, key=label.lower())
         yield table
-        yield Footer(compact=True)
+        if not self.trainer.ready:
+            yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        if not self.query(Footer):
+            # The deck list comes first: the footer's key widgets are mounted one frame later
+            # (Textual's footer fills in on the next bindings update anyway).
+            self.call_after_refresh(self._mount_footer)
+
+    async def _mount_footer(self) -> None:
+        await self.mount(Footer(compact=True))
+        self.refresh_bindings()
 
     @property
     def trainer(self) -> TrainerApp:
