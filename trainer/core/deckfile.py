@@ -90,7 +90,9 @@ class _Lines:
         self.lines = text.replace("\r\n", "\n").split("\n")
         self.headers: dict[str, list[int]] = {}
         for number, line in enumerate(self.lines, start=1):
-            match = re.match(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\"' -]+?)\s*\]\]?", line)
+            if "[" not in line:  # most lines are keys: skip the regular expression
+                continue
+            match = _HEADER_RE.match(line)
             if match:
                 name = match.group(2).replace(" ", "")
                 self.headers.setdefault(name, []).append(number)
@@ -125,6 +127,7 @@ class _Lines:
         return keys
 
 
+_HEADER_RE = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\"' -]+?)\s*\]\]?")
 _KEY_RE = re.compile(r'^\s*(?:"([^"]*)"|([A-Za-z0-9_-]+))\s*=')
 
 
