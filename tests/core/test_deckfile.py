@@ -185,7 +185,10 @@ def test_parse_paths_collects_errors_across_files(tmp_path: Path) -> None:
 
 def test_line_numbers_count_only_newlines(tmp_path: Path) -> None:
     # \x85 (NEL) and \u2028 are line breaks to str.splitlines() but not to TOML (found by hypothesis).
-    text = '[deck]\nid = "d\x85e"\nname = "N\u2028M"\n\n[[cards]]\nid = "a"\nfront = "Q"\n\n[[cards]]\nid = "b"\n'
+    text = (
+        '[deck]\nid = "d\x85e"\nname = "N\u2028M"\n\n'
+        '[[cards]]\nid = "a"\nfront = "Q"\n\n[[cards]]\nid = "b"\n'
+    )
     with pytest.raises(DeckFileError) as caught:
         parse_deck_text(text, "x.toml")
     assert [e.line for e in caught.value.errors] == [5, 9, 9]  # with splitlines(): 7, 11, 11
