@@ -29,7 +29,15 @@ from trainer.core.scheduling import (
 from trainer.core.scheduling import outcome as answer_outcome
 from trainer.store import study_sql as sql
 from trainer.store.rawdb import RawDB
-from trainer.store.rows import DeckEntry, card_view, join_tags, scheduling_state, split_tags, subtree
+from trainer.store.rows import (
+    DeckEntry,
+    card_view,
+    join_tags,
+    scheduling_state,
+    split_tags,
+    state_values,
+    subtree,
+)
 from trainer.store.values import QUEUE_BURIED, QUEUE_SUSPENDED, from_millis, to_millis
 from trainer.views import AnswerResult, DeckInfo, QueueCounts, StudyCard, UndoResult
 
@@ -271,7 +279,7 @@ class StudyService:
             outcome = answer_outcome(before, preset, now, rating, draw=fuzz_draw(row.id, before.reps))
             after = outcome.state
             undo: dict[str, Any] = {}
-            values: dict[str, Any] = _state_columns(after)
+            values: dict[str, Any] = state_values(after)
             values["queue"] = int(after.state)
             values["buried_until"] = None
             values["modified_at"] = moment
@@ -349,7 +357,7 @@ class StudyService:
                 - (1 if last.state_before == CardState.REVIEW and last.rating == Rating.AGAIN else 0),
             )
             extra = json.loads(last.undo_data) if last.undo_data else {}
-            values: dict[str, Any] = _state_columns(restored)
+            values: dict[str, Any] = state_values(restored)
             values["queue"] = int(restored.state)
             values["buried_until"] = None
             values["modified_at"] = to_millis(now)
@@ -399,17 +407,3 @@ class StudyService:
         with self.db.read():
             value = sql.next_due(self.db, deck_ids)
         return None if value is None else from_millis(value)
-
-
-def _state_columns(state: SchedulingState) -> dict[str, Any]:
-    """Column values (times in ms) for a scheduling state."""
-    return {
-        "state": int(state.state),
-        "step": state.step,
-        "stability": state.stability,
-        "difficulty": state.difficulty,
-        "due": _ms(state.due),
-        "last_review": _ms(state.last_review),
-        "reps": state.reps,
-        "lapses": state.lapses,
-    }

@@ -9,7 +9,7 @@ from typing import Any
 
 from trainer.core.cards import CardContent
 from trainer.core.scheduling import CardState, Preset, SchedulingState
-from trainer.store.values import from_millis
+from trainer.store.values import from_millis, to_millis
 from trainer.views import CardView
 
 
@@ -78,14 +78,14 @@ def scheduling_state(row: Any) -> SchedulingState:
 
 
 def state_values(state: SchedulingState) -> dict[str, Any]:
-    """Column values for a scheduling state."""
+    """Column values for a scheduling state, times as stored (epoch ms; `UtcMillis` takes them too)."""
     return {
         "state": int(state.state),
         "step": state.step,
         "stability": state.stability,
         "difficulty": state.difficulty,
-        "due": state.due,
-        "last_review": state.last_review,
+        "due": None if state.due is None else to_millis(state.due),
+        "last_review": None if state.last_review is None else to_millis(state.last_review),
         "reps": state.reps,
         "lapses": state.lapses,
     }
