@@ -54,7 +54,11 @@ while limit < 0 or n < limit:
         undone = col.undo(now=now(n))
         print("undone", undone.card_id if undone else 0, flush=True)
         continue
-    result = col.answer(study.card.id, 1 + n % 4, duration_ms=1000, now=now(n))
+    try:
+        result = col.answer(study.card.id, 1 + n % 4, duration_ms=1000, now=now(n))
+    except ValueError:  # the other lane made it a leech (suspended) since it was shown
+        print("skipped", flush=True)
+        continue
     print("done", result.review_id, result.card_id, flush=True)
 """
 
@@ -116,7 +120,8 @@ class Lane:
         proc.wait()
         reader.join()
         if proc.returncode != -signal.SIGKILL:
-            self.errors.append(f"worker ended by itself ({proc.returncode})")
+            err = proc.stderr.read() if proc.stderr is not None else ""
+            self.errors.append(f"worker ended by itself ({proc.returncode}): {err[-2000:]}")
         pending_undo = False
         for line in lines:
             parts = line.split()

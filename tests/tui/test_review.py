@@ -270,3 +270,27 @@ def test_session_summary_after_ending_early(demo: Collection) -> None:
         assert isinstance(app.screen, HomeScreen)
 
     drive(app, script)
+
+
+def test_a_card_suspended_elsewhere_meanwhile_is_skipped_not_fatal(
+    demo: Collection, tmp_path: object
+) -> None:
+    from trainer.collection import open_collection
+
+    app = TrainerApp(demo, start=Start(screen="study"))
+
+    async def script(pilot: Pilot[None]) -> None:
+        screen = review(app)
+        assert screen.study is not None
+        shown = screen.study.card.id
+        await pilot.press("space")
+        location = demo.location
+        with open_collection(location, clock=demo.clock, zone=demo.zone) as other:  # another window
+            other.set_suspended([shown], True)
+        await pilot.press("3")
+        await pilot.pause()
+        assert screen.study is not None and screen.study.card.id != shown
+        assert "suspended or removed elsewhere" in " ".join(str(n.message) for n in app._notifications)
+        assert demo.history(shown) == []  # nothing was logged for it
+
+    drive(app, script)

@@ -253,7 +253,14 @@ class ReviewScreen(Screen[None]):
                 self.pick(value)
             return
         duration = int((self._timer() - self.shown_at) * 1000)
-        result = self.col.answer(self.study.card.id, Rating(value), duration_ms=duration)
+        try:
+            result = self.col.answer(self.study.card.id, Rating(value), duration_ms=duration)
+        except (LookupError, ValueError):  # suspended or removed meanwhile by another device or window
+            self.notify(
+                "That card was suspended or removed elsewhere; here is the next one.", severity="warning"
+            )
+            self.load_next()
+            return
         self.session.answers.append(result)
         self.session.durations.append(min(duration, 60_000))
         if result.leech:
