@@ -1,25 +1,22 @@
-"""Queries over the collection. Functions receive a Session and never commit.
+"""ORM-side queries over the collection. Functions receive a Session and never commit.
 
-Hot paths use Core statements on the tables (not ORM objects) for speed.
+The study path (counts, queue, answer, undo) has its own plain-SQL queries in
+`trainer.store.study_sql`; these serve loading, editing, browsing and maintenance.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, Table, and_, case, func, select, update
+from sqlalchemy import CursorResult, Table, select
 from sqlalchemy.orm import Session
 
 from trainer.core.scheduling import Preset
 from trainer.store.models import (
-    QUEUE_BURIED,
     CardRow,
     DeckRow,
     PresetRow,
     ReviewRow,
-    to_millis,
 )
 from trainer.store.rows import DeckEntry as DeckEntry
 from trainer.store.rows import card_view as card_view
@@ -112,118 +109,3 @@ def ensure_deck(session: Session, name: str, preset: int) -> tuple[int, bool]:
 def load_card(session: Session, card_id: int) -> Any:
     """One card row (with `CARD_COLUMNS`)."""
     return session.execute(select(*CARD_COLUMNS).where(cards_t.c.id == card_id)).first()
-
-
-def load_cards(session: Session, card_ids: Sequence[int]) -> list[Any]:
-    """Card rows in the given order."""
-    rows = {r.id: r for r in session.execute(select(*CARD_COLUMNS).where(cards_t.c.id.in_(card_ids)))}
-    return [rows[i] for i in card_ids if i in rows]
-
-
-def unbury_expired(session: Session, now: datetime) -> int:
-    """Return buried cards whose day is over to their queue."""
-    result = session.execute(
-        update(cards_t)
-        .where(and_(cards_t.c.queue == QUEUE_BURIED, cards_t.c.buried_until <= to_millis(now)))
-        .values(queue=cards_t.c.state, buried_until=None)
-    )
-    return rowcount(result)
-
-
-def has_expired_burials(session: Session, now: datetime) -> bool:
-    """Whether any buried card's day is over (cheap, indexed)."""
-    found = session.execute(
-        select(cards_t.c.id)
-        .where(and_(cards_t.c.queue == QUEUE_BURIED, cards_t.c.buried_until <= to_millis(now)))
-        .limit(1)
-    ).first()
-    return found is not None
-
-
-def queue_counts_by_deck(session: Session, cutoff: datetime) -> list[Any]:
-    """Per deck and queue: cards, cards due before `cutoff`, and the earliest due."""
-    return list(
-        session.execute(
-            select(
-                cards_t.c.deck_id,
-                cards_t.c.queue,
-                func.count(),
-                func.sum(case((cards_t.c.due < to_millis(cutoff), 1), else_=0)),
-                func.min(cards_t.c.due),
-            ).group_by(cards_t.c.deck_id, cards_t.c.queue)
-        )
-    )
-
-
-def done_today(session: Session, deck_ids: Sequence[int], since: datetime) -> dict[int, int]:
-    """Answers since `since` in these decks, by the card state before the answer.
-
-    Filtering decks in Python keeps the plan on the reviews' time index: with the deck
-    filter in SQL, SQLite walks every card of the decks instead (30 ms at 20,000 cards).
-    """
-    wanted = set(deck_ids)
-    done: dict[int, int] = {}
-    for (deck_id, state), count in done_today_by_deck(session, since).items():
-        if deck_id in wanted:
-            done[state] = done.get(state, 0) + count
-    return done
-
-
-def done_today_by_deck(session: Session, since: datetime) -> dict[tuple[int, int], int]:
-    """Answers since `since`, by (deck, state before)."""
-    rows = session.execute(
-        select(cards_t.c.deck_id, reviews_t.c.state_before, func.count())
-        .join(cards_t, cards_t.c.id == reviews_t.c.card_id)
-        .where(and_(reviews_t.c.reviewed_at >= to_millis(since), reviews_t.c.kind == "review"))
-        .group_by(cards_t.c.deck_id, reviews_t.c.state_before)
-    )
-    return {(int(d), int(s)): int(n) for d, s, n in rows}
-
-
-def count_limited(
-    session: Session,
-    deck_ids: Sequence[int],
-    queues: Sequence[int],
-    *,
-    due_before: int | None,
-    limit: int | None,
-) -> int:
-    """How many cards of these decks and queues (due before a time) there are, counting at most `limit`.
-
-    Bounded by the daily limit, the count reads a few index entries, not every card.
-    """
-    if limit is not None and limit <= 0:
-        return 0
-    conditions: list[ColumnElement[bool]] = [cards_t.c.deck_id.in_(deck_ids), cards_t.c.queue.in_(queues)]
-    if due_before is not None:
-        conditions.append(cards_t.c.due < due_before)
-    inner = select(cards_t.c.id).where(and_(*conditions))
-    if limit is not None:
-        inner = inner.limit(limit)
-    return int(session.execute(select(func.count()).select_from(inner.subquery())).scalar() or 0)
-
-
-def first_card(
-    session: Session,
-    deck_ids: Sequence[int],
-    queues: Sequence[int],
-    *,
-    due_before: int | None,
-    order: Any,
-) -> int | None:
-    """The id of the first card in these decks and queues (optionally due before a time)."""
-    conditions: list[ColumnElement[bool]] = [cards_t.c.deck_id.in_(deck_ids), cards_t.c.queue.in_(queues)]
-    if due_before is not None:
-        conditions.append(cards_t.c.due <= due_before)
-    found = session.execute(select(cards_t.c.id).where(and_(*conditions)).order_by(order).limit(1))
-    return found.scalar()
-
-
-def next_due(session: Session, deck_ids: Sequence[int]) -> datetime | None:
-    """When the next non-new active card in these decks is due."""
-    value = session.execute(
-        select(func.min(cards_t.c.due)).where(
-            and_(cards_t.c.deck_id.in_(deck_ids), cards_t.c.queue.in_((1, 2, 3)))
-        )
-    ).scalar()
-    return value
