@@ -9,8 +9,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from trainer.errors import ImportRefusedError, InvalidInputError, NotFoundError, SchemaError, TrainerError
+
 __version__ = "0.1.0"
-__all__ = ["Collection", "open_collection"]
+__all__ = [
+    "Collection",
+    "ImportRefusedError",
+    "InvalidInputError",
+    "NotFoundError",
+    "SchemaError",
+    "TrainerError",
+    "open_collection",
+]
+_LAZY = ("Collection", "open_collection")
 
 if TYPE_CHECKING:
     from trainer.collection import Collection, open_collection
@@ -18,7 +29,7 @@ if TYPE_CHECKING:
 
 def __getattr__(name: str) -> Any:
     # Lazy, so `import trainer.core` stays free of SQLAlchemy.
-    if name in __all__:
+    if name in _LAZY:
         from trainer import collection
 
         return getattr(collection, name)

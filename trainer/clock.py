@@ -9,9 +9,10 @@ import os
 from datetime import datetime
 
 from trainer.core.days import parse_now, utcnow
+from trainer.errors import InvalidInputError
 
 
-class ClockError(ValueError):
+class ClockError(InvalidInputError):
     """`TRAINER_NOW` is set but is not an ISO 8601 time with an offset."""
 
 

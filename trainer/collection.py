@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING
 from trainer.core import days
 from trainer.core.cards import CardContent
 from trainer.core.scheduling import Preset, Preview, Rating
-from trainer.services.study import NotFoundError, StudyService
+from trainer.errors import InvalidInputError, NotFoundError
+from trainer.services.study import StudyService
 from trainer.store.rawdb import RawDB
 from trainer.store.values import HEAD_REVISION
 from trainer.views import (
@@ -224,7 +225,7 @@ class Collection:
     def set_flag(self, card_id: int, flag: int) -> None:
         """Set a card's flag (0 = none, 1-7 = colours as in Anki)."""
         if not 0 <= flag <= 7:
-            raise ValueError("flag must be 0-7")
+            raise InvalidInputError("flag must be 0-7")
         self._update_card(card_id, {"flag": flag})
 
     def _update_card(self, card_id: int, values: dict[str, object]) -> None:
@@ -241,7 +242,7 @@ class Collection:
         from trainer.services.quiz import QuizService
 
         if mode not in MODES:
-            raise ValueError(f"unknown quiz mode '{mode}' (use mixed, choice or typed)")
+            raise InvalidInputError(f"unknown quiz mode '{mode}' (use mixed, choice or typed)")
         return QuizService(self.db).questions(deck, n, mode, seed)  # type: ignore[arg-type]
 
     def record_quiz_answer(

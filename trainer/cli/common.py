@@ -17,7 +17,7 @@ from trainer.clock import ClockError, env_clock
 from trainer.core.cards import clean_text
 from trainer.core.days import local_zone
 from trainer.core.deckfile import DeckFileError
-from trainer.store.migrate import SchemaError
+from trainer.errors import TrainerError
 
 
 class CliError(Exception):
@@ -52,9 +52,10 @@ def handled_errors() -> Iterator[None]:
         raise CliError(exc.format_message(), exc.exit_code) from None
     except DeckFileError as exc:
         raise CliError(f"{len(exc.errors)} problem(s) in deck files, nothing loaded:\n" + str(exc)) from None
-    except (SchemaError, LookupError, ValueError, OSError) as exc:
-        message = exc.args[0] if isinstance(exc, LookupError) and exc.args else str(exc)
-        raise CliError(str(message)) from None
+    except TrainerError as exc:
+        raise CliError(str(exc)) from None
+    except OSError as exc:
+        raise CliError(str(exc)) from None
     except OperationalError as exc:
         raise CliError(f"database error: {exc.orig}") from None
     except (SQLAlchemyError, sqlite3.Error) as exc:

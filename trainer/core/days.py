@@ -10,6 +10,8 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from trainer.errors import InvalidInputError
+
 
 def local_zone() -> tzinfo:
     """The learner's time zone: `TZ`, else the system's zone, else the current offset."""
@@ -60,7 +62,7 @@ def parse_now(text: str) -> datetime:
     """Parse an ISO 8601 time with offset (as in `TRAINER_NOW`); reject naive times."""
     value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     if value.tzinfo is None:
-        raise ValueError(f"time '{text}' has no UTC offset (e.g. 2026-01-31T09:00:00+01:00)")
+        raise InvalidInputError(f"time '{text}' has no UTC offset (e.g. 2026-01-31T09:00:00+01:00)")
     return value.astimezone(UTC)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import tomli  # the reader that became the stdlib's tomllib, compiled: 2-3x faster on big decks
 
 from trainer.core.cards import CardContent, CardKind, clean_text, cloze_numbers, slugify
+from trainer.errors import TrainerError
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 CARD_KEYS = {
@@ -37,7 +38,7 @@ class DeckError:
         return f"{self.file}:{self.line}: {self.message}"
 
 
-class DeckFileError(Exception):
+class DeckFileError(TrainerError):
     """A deck file (or several) could not be loaded; `errors` lists every problem."""
 
     def __init__(self, errors: list[DeckError]) -> None:

@@ -20,6 +20,7 @@ from rapidfuzz.distance import OSA
 
 from trainer.core.cards import CardContent, CardKind, render
 from trainer.core.scheduling import Rating
+from trainer.errors import InvalidInputError
 
 Mode = Literal["mixed", "choice", "typed"]
 QuestionMode = Literal["choice", "typed"]
@@ -90,7 +91,7 @@ def diff_segments(given: str, expected: str) -> tuple[Segment, ...]:
 def check_answer(given: str, accepted: Sequence[str]) -> Check:
     """Compare a typed answer with the accepted ones (the first is canonical)."""
     if not accepted:
-        raise ValueError("a typed question needs at least one accepted answer")
+        raise InvalidInputError("a typed question needs at least one accepted answer")
     typed = normalise(given)
     best: tuple[int, int, str] | None = None
     for index, answer in enumerate(accepted):
@@ -209,7 +210,7 @@ def make_question(
 def make_questions(sources: Sequence[QuizSource], n: int, mode: Mode, rng: random.Random) -> list[Question]:
     """Up to `n` questions from `sources` in random order (cards that cannot be asked are skipped)."""
     if mode not in MODES:
-        raise ValueError(f"unknown quiz mode '{mode}' (use mixed, choice or typed)")
+        raise InvalidInputError(f"unknown quiz mode '{mode}' (use mixed, choice or typed)")
     order = list(sources)
     rng.shuffle(order)
     questions: list[Question] = []

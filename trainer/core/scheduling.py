@@ -13,6 +13,8 @@ from functools import lru_cache
 
 import fsrs
 
+from trainer.errors import InvalidInputError
+
 DEFAULT_PARAMETERS: tuple[float, ...] = tuple(fsrs.Scheduler().parameters)
 MAX_DURATION_MS = 60_000
 LEARN_AHEAD = timedelta(minutes=20)
@@ -38,7 +40,7 @@ class Rating(IntEnum):
         try:
             return cls[value.upper()]
         except KeyError:
-            raise ValueError(f"unknown rating '{text}' (use again, hard, good, easy or 1-4)") from None
+            raise InvalidInputError(f"unknown rating '{text}' (use again, hard, good, easy or 1-4)") from None
 
     @property
     def label(self) -> str:

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from trainer.errors import InvalidInputError
+
 Field = Literal["text", "deck", "tag", "is", "kind"]
 FIELDS: tuple[str, ...] = ("deck", "tag", "is", "kind")
 IS_VALUES: tuple[str, ...] = ("due", "new", "learning", "review", "suspended", "leech", "buried")
@@ -18,7 +20,7 @@ KIND_VALUES: tuple[str, ...] = ("basic", "reversed", "cloze", "typed", "choice")
 _TOKEN_RE = re.compile(r'(-?)(?:(\w+):)?(?:"([^"]*)"?|(\S+))')
 
 
-class QueryError(ValueError):
+class QueryError(InvalidInputError):
     """A query that cannot be understood; the message says why."""
 
 

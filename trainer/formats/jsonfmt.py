@@ -15,6 +15,7 @@ from typing import Any
 
 from trainer.core.cards import CardContent
 from trainer.core.scheduling import CardState, Preset
+from trainer.errors import ImportRefusedError
 from trainer.formats.model import CardRecord, Package, ReviewRecord
 from trainer.formats.safety import ImportFormatError
 
@@ -51,7 +52,7 @@ def millis(value: Any) -> int | None:
         return None
     moment = datetime.fromisoformat(str(value))
     if moment.tzinfo is None:
-        raise ValueError(f"time without zone: {value}")
+        raise ImportRefusedError(f"time without zone: {value}")
     return (moment - EPOCH) // MS
 
 
@@ -144,7 +145,7 @@ def _preset(p: dict[str, Any]) -> Preset:
 def _review(v: dict[str, Any]) -> ReviewRecord:
     at = _moment(millis(v["reviewed_at"]))
     if at is None or not 1 <= int(v["rating"]) <= 4:
-        raise ValueError("a review needs a time and a rating 1-4")
+        raise ImportRefusedError("a review needs a time and a rating 1-4")
     return ReviewRecord(
         reviewed_at=at, rating=int(v["rating"]), duration_ms=int(v.get("duration_ms", 0)),
         state_before=CardState(v["state_before"]), state_after=CardState(v["state_after"]),

@@ -5,8 +5,10 @@ from __future__ import annotations
 import struct
 from collections.abc import Iterator
 
+from trainer.errors import ImportRefusedError
 
-class ProtobufError(ValueError):
+
+class ProtobufError(ImportRefusedError):
     """Malformed protobuf bytes."""
 
 

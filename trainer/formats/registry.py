@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from trainer.errors import ImportRefusedError
+
 READERS = {".apkg": "apkg", ".colpkg": "apkg", ".csv": "csv", ".tsv": "tsv", ".txt": "csv",
            ".json": "json", ".md": "markdown", ".markdown": "markdown", ".toml": "toml"}  # fmt: skip
 EXPORT_FORMATS = ("apkg", "csv", "tsv", "toml", "json")
@@ -16,7 +18,7 @@ def import_format(path: Path, fmt: str | None = None) -> str:
         return fmt
     found = READERS.get(path.suffix.lower())
     if found is None:
-        raise ValueError(f"{path}: unknown file type '{path.suffix}' (use --format)")
+        raise ImportRefusedError(f"{path}: unknown file type '{path.suffix}' (use --format)")
     return found
 
 
@@ -24,7 +26,7 @@ def export_format(path: Path, fmt: str | None = None) -> str:
     """The writer for `path`."""
     chosen = fmt or READERS.get(path.suffix.lower(), "")
     if chosen == "markdown" or chosen not in EXPORT_FORMATS:
-        raise ValueError(
+        raise ImportRefusedError(
             f"{path}: cannot export as '{chosen or path.suffix}' (use {', '.join(EXPORT_FORMATS)})"
         )
     return chosen
@@ -53,4 +55,4 @@ def read_file(path: Path, fmt: str | None = None, *, scheduling: bool = True, de
         from trainer.formats.native import read_native
 
         return read_native(path)
-    raise ValueError(f"{path}: unknown format '{chosen}'")
+    raise ImportRefusedError(f"{path}: unknown format '{chosen}'")

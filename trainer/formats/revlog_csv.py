@@ -15,11 +15,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from trainer.core.scheduling import Preset, Rating, SchedulingState, cap_duration, replay_outcome
+from trainer.errors import ImportRefusedError
 
 REQUIRED = ("card_id", "review_time", "review_rating")
 
 
-class RevlogError(ValueError):
+class RevlogError(ImportRefusedError):
     """A problem in a review-log file, with its line number."""
 
 
@@ -73,7 +74,7 @@ def _rows(path: Path) -> Iterator[LoggedReview]:
             try:
                 rating = int(row["review_rating"])
                 if not 1 <= rating <= 4:
-                    raise ValueError(f"rating {rating} is not 1-4")
+                    raise RevlogError(f"rating {rating} is not 1-4")
                 state_text = (row.get("review_state") or "").strip()
                 yield LoggedReview(
                     card_id=int(row["card_id"]),

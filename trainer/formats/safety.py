@@ -14,6 +14,8 @@ from pathlib import Path, PurePosixPath
 
 import zstandard
 
+from trainer.errors import ImportRefusedError
+
 MAX_MEMBERS = 200_000
 MAX_MEMBER_BYTES = 2 * 1024**3  # one decompressed member
 MAX_TOTAL_BYTES = 8 * 1024**3  # a whole package
@@ -25,7 +27,7 @@ _SAFE_NAME = re.compile(r"^[^\x00-\x1f\x7f/\\:*?\"<>|]{1,200}$")
 _CHUNK = 1 << 20
 
 
-class ImportFormatError(ValueError):
+class ImportFormatError(ImportRefusedError):
     """A file could not be imported; the message names the file and where."""
 
     def __init__(self, file: str | Path, where: str, message: str) -> None:
@@ -61,7 +63,7 @@ def inside(folder: Path, name: str) -> Path:
     base = folder.resolve()
     target = (base / name).resolve()
     if target.parent != base or target.parts[: len(base.parts)] != base.parts:
-        raise ValueError(f"media name '{name}' leaves the media folder")
+        raise ImportRefusedError(f"media name '{name}' leaves the media folder")
     return target
 
 

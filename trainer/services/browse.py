@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, and_, false, not_, or_, select, true, upda
 
 from trainer.core import days
 from trainer.core.search import Query, Term
-from trainer.services.study import NotFoundError
+from trainer.errors import NotFoundError
 from trainer.store import repo
 from trainer.store.engine import Database
 from trainer.store.models import QUEUE_BURIED, QUEUE_SUSPENDED, to_millis

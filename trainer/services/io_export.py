@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from trainer.core.cards import CardContent, CardKind
 from trainer.core.scheduling import CardState, SchedulingState
+from trainer.errors import NotFoundError
 from trainer.formats.model import CardRecord, ReviewRecord
 from trainer.formats.safety import safe_media_name
 from trainer.store import repo
@@ -55,7 +56,7 @@ def _chosen_decks(session: Session, deck: str | None) -> dict[int, str]:
     all_decks = repo.decks(session)
     chosen = repo.subtree(all_decks, deck) if deck else all_decks
     if deck and not chosen:
-        raise LookupError(f"no deck named '{deck}'")
+        raise NotFoundError(f"no deck named '{deck}'")
     return {d.id: d.name for d in chosen}
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
 from trainer.core.scheduling import Preset
+from trainer.errors import InvalidInputError
 from trainer.services.autobackup import AUTO_BACKUP_EVERY as AUTO_BACKUP_EVERY
 from trainer.services.autobackup import LAST_BACKUP_KEY
 from trainer.store import repo
@@ -235,7 +236,9 @@ def _card_vs_log(session: Session, report: CheckReport, repair: bool) -> None:
 def _sqlite_file(db: Database) -> Path:
     path = db.sqlite_path
     if path is None:
-        raise ValueError("backups are made for SQLite collections; back up a PostgreSQL server with pg_dump")
+        raise InvalidInputError(
+            "backups are made for SQLite collections; back up a PostgreSQL server with pg_dump"
+        )
     return path
 
 

@@ -19,8 +19,8 @@ from trainer.core.cards import CardContent, CardKind
 from trainer.core.optimize import MIN_ITEMS, Answer, TrainingItem, history_steps, refusal, training_items
 from trainer.core.scheduling import Preset
 from trainer.core.stats import interval_for
+from trainer.errors import NotFoundError
 from trainer.formats.revlog_csv import read_revlog, replay
-from trainer.services.study import NotFoundError
 from trainer.store import repo
 from trainer.store.engine import Database
 from trainer.store.models import from_millis, to_millis

@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, text, update
 
 from trainer.core.scheduling import Preset
 from trainer.core.stats import interval_for
-from trainer.services.study import NotFoundError
+from trainer.errors import InvalidInputError, NotFoundError
 from trainer.store import repo
 from trainer.store.engine import Database
 from trainer.store.models import from_millis, to_millis
@@ -38,7 +38,7 @@ def parse_setting(preset: Preset, assignment: str) -> Preset:
     key, sep, raw = assignment.partition("=")
     key = key.strip().replace("-", "_")
     if not sep or key not in SETTABLE:
-        raise ValueError(
+        raise InvalidInputError(
             f"cannot set '{assignment}': use KEY=VALUE with KEY one of {', '.join(sorted(SETTABLE))}"
         )
     current = getattr(preset, key)
@@ -46,7 +46,7 @@ def parse_setting(preset: Preset, assignment: str) -> Preset:
     try:
         if isinstance(current, bool):
             if raw.strip().lower() not in {"true", "false", "1", "0", "yes", "no"}:
-                raise ValueError(raw)
+                raise InvalidInputError(raw)
             value = raw.strip().lower() in {"true", "1", "yes"}
         elif isinstance(current, tuple):
             kind = float if key == "parameters" else int
@@ -56,11 +56,11 @@ def parse_setting(preset: Preset, assignment: str) -> Preset:
         else:
             value = int(raw)
     except ValueError:
-        raise ValueError(f"'{raw}' is not a valid value for {key}") from None
+        raise InvalidInputError(f"'{raw}' is not a valid value for {key}") from None
     changed = replace(preset, **{key: value})
     problems = changed.validate()
     if problems:
-        raise ValueError("; ".join(problems))
+        raise InvalidInputError("; ".join(problems))
     return changed
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import Table, and_, select
 from trainer.core.cards import CardContent
 from trainer.core.quiz import Mode, Question, QuizSource, make_questions
 from trainer.core.scheduling import cap_duration
-from trainer.services.study import NotFoundError
+from trainer.errors import InvalidInputError, NotFoundError
 from trainer.store import repo
 from trainer.store.engine import Database
 from trainer.store.models import QUEUE_SUSPENDED, QuizAnswerRow
@@ -62,7 +62,7 @@ class QuizService:
     def questions(self, deck: str | None, n: int, mode: Mode, seed: int | None = None) -> list[Question]:
         """Up to `n` questions from `deck`."""
         if n < 1:
-            raise ValueError("a quiz needs at least one question")
+            raise InvalidInputError("a quiz needs at least one question")
         return make_questions(self.sources(deck), n, mode, random.Random(seed))
 
     def record(

@@ -26,9 +26,9 @@ from trainer.core.stats.report import (
     TopicMastery,
     WeakCard,
 )
+from trainer.errors import InvalidInputError, NotFoundError
 from trainer.services.stats_cards import CardQueries
 from trainer.services.stats_sql import Scope, StatsQueries, tuple4
-from trainer.services.study import NotFoundError
 from trainer.store import repo
 from trainer.store.engine import Database
 from trainer.store.models import to_millis
@@ -47,7 +47,7 @@ class StatsService:
     def report(self, deck: str | None, period_days: int, now: datetime) -> StatsReport:
         """Every statistic of `deck` (with subdecks; None: everything) over `period_days`."""
         if period_days < 1:
-            raise ValueError("the period must be at least 1 day")
+            raise InvalidInputError("the period must be at least 1 day")
         since, offset = 1 - period_days, _offset_ms(now, self.zone)
         with _gc_paused(), self.db.read() as session, _sort_memory(session, self.db):
             scope, decks = self._scope(session, deck)

@@ -27,6 +27,7 @@ from trainer.core.scheduling import (
     preview,
 )
 from trainer.core.scheduling import outcome as answer_outcome
+from trainer.errors import InvalidInputError, NotFoundError
 from trainer.store import study_sql as sql
 from trainer.store.rawdb import RawDB
 from trainer.store.rows import (
@@ -42,10 +43,6 @@ from trainer.store.values import QUEUE_BURIED, QUEUE_SUSPENDED, from_millis, to_
 from trainer.views import AnswerResult, DeckInfo, QueueCounts, StudyCard, UndoResult
 
 LEARN_AHEAD_MS = int(LEARN_AHEAD.total_seconds() * 1000)
-
-
-class NotFoundError(LookupError):
-    """A card or deck that does not exist."""
 
 
 @dataclass(frozen=True)
@@ -273,7 +270,7 @@ class StudyService:
             if row is None:
                 raise NotFoundError(f"no card with id {card_id}")
             if row.queue == QUEUE_SUSPENDED:
-                raise ValueError(f"card {card_id} is suspended")
+                raise InvalidInputError(f"card {card_id} is suspended")
             before = scheduling_state(row)
             preset = snap.preset_of_deck.get(row.deck_id, Preset())
             outcome = answer_outcome(before, preset, now, rating, draw=fuzz_draw(row.id, before.reps))

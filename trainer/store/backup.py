@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 
+from trainer.errors import InvalidInputError
+
 STAMP = "%Y%m%d-%H%M%S"
 KEEP_DAILY = 12
 KEEP_WEEKLY = 10
@@ -102,7 +104,7 @@ def thin_backups(collection: Path, now: datetime, zone: tzinfo) -> list[Path]:
 def check_backup_file(path: Path) -> None:
     """Raise ValueError unless `path` is an intact SQLite trainer collection."""
     if not path.is_file():
-        raise ValueError(f"{path}: no such backup file")
+        raise InvalidInputError(f"{path}: no such backup file")
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
@@ -111,11 +113,11 @@ def check_backup_file(path: Path) -> None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise ValueError(f"{path}: not a usable SQLite database ({exc})") from None
+        raise InvalidInputError(f"{path}: not a usable SQLite database ({exc})") from None
     if result is None or result[0] != "ok":
-        raise ValueError(f"{path}: the backup is damaged ({result[0] if result else 'no result'})")
+        raise InvalidInputError(f"{path}: the backup is damaged ({result[0] if result else 'no result'})")
     if not {"alembic_version", "cards", "reviews"} <= tables:
-        raise ValueError(f"{path}: not a trainer collection")
+        raise InvalidInputError(f"{path}: not a trainer collection")
 
 
 def restore_sqlite(backup: Path, collection: Path) -> None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Column, MetaData, PrimaryKeyConstraint, String, Table, inspect, text
 from sqlalchemy.exc import DatabaseError
 
+from trainer.errors import SchemaError
 from trainer.paths import migrations_dir
 from trainer.store.backup import backup_sqlite
 from trainer.store.engine import Database
@@ -24,10 +25,6 @@ _VERSION = Table(
     Column("version_num", String(32), nullable=False),
     PrimaryKeyConstraint("version_num", name="alembic_version_pkc"),
 )
-
-
-class SchemaError(Exception):
-    """The collection cannot be opened by this version of trainer."""
 
 
 def alembic_config() -> Config:

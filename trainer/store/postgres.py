@@ -16,6 +16,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL
 
+from trainer.errors import InvalidInputError
+
 LEARNER_PARAM = "learner"
 _LEARNER = re.compile(r"^[a-z0-9][a-z0-9_]{0,40}$")
 _SCHEMA_OPTION = re.compile(r"-c\s*search_path\s*=\s*([^\s,]+)")
@@ -31,7 +33,7 @@ def learner_url(url: URL) -> tuple[URL, str | None]:
     schema: str | None = None
     if learner is not None:
         if not _LEARNER.match(learner):
-            raise ValueError(f"learner '{learner}': use lower-case letters, digits and _ (at most 41)")
+            raise InvalidInputError(f"learner '{learner}': use lower-case letters, digits and _ (at most 41)")
         schema = f"learner_{learner}"
         query["options"] = f"-csearch_path={schema}"
     else:

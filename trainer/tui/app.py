@@ -190,11 +190,12 @@ def run_app(target: str | None, start: Start | None = None) -> None:
     """
     from trainer.clock import env_clock
     from trainer.collection import open_collection, open_current
+    from trainer.errors import TrainerError
 
     try:
         env_clock()  # a wrong TRAINER_NOW: the worker's open reports it on screen
         col = open_current(target, clock=env_clock)
-    except ValueError:
+    except TrainerError:
         col = None
     if col is not None:
         TrainerApp(col=col, start=start, owns=True).run()

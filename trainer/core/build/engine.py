@@ -6,6 +6,8 @@ import re
 from collections.abc import Sequence
 from pathlib import PurePath
 
+from trainer.errors import InvalidInputError
+
 from .clean import capitalise, normalise, plain, short_hash, slugify, squash, strip_controls
 from .dedupe import dedupe
 from .guards import anaphoric, too_long
@@ -181,7 +183,7 @@ def _fields(fields: dict[str, FieldValue], kind: str) -> dict[str, FieldValue]:
 def build_drafts(docs: Sequence[SourceDoc], *, lang: str = "auto") -> BuildResult:
     """Extract a draft deck from documents; deterministic for the same input."""
     if lang != "auto" and lang not in SUPPORTED:
-        raise ValueError(f"unsupported language {lang!r} (use auto, en or fr)")
+        raise InvalidInputError(f"unsupported language {lang!r} (use auto, en or fr)")
     sources = _sources(docs)
     used: set[str] = set()
     cards: list[DraftCard] = []

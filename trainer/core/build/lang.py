@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from trainer.errors import InvalidInputError
+
 from .clean import words
 
 SUPPORTED = ("en", "fr")
@@ -49,7 +51,7 @@ def resolve_language(requested: str, text: str) -> str:
     if requested == "auto":
         return detect_language(text)
     if requested not in SUPPORTED:
-        raise ValueError(f"unsupported language {requested!r} (use auto, en or fr)")
+        raise InvalidInputError(f"unsupported language {requested!r} (use auto, en or fr)")
     return requested
 
 

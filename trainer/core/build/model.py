@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from trainer.errors import InvalidInputError
+
 FieldValue = str | list[str]
 """A card field: plain text, or a list of plain texts (answers, distractors)."""
 
@@ -12,7 +14,7 @@ Lines = tuple[int, int]
 """A 1-based, inclusive line span in a source document."""
 
 
-class BuildInputError(ValueError):
+class BuildInputError(InvalidInputError):
     """A document that cannot be read; the message names the file."""
 
 

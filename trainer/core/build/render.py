@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from trainer.errors import InvalidInputError
+
 from .model import BuildResult, DraftCard, DraftCompare, FieldValue
 
 DECK_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -81,9 +83,9 @@ def _compare(compare: DraftCompare) -> list[str]:
 def render_toml(result: BuildResult, deck_id: str, deck_name: str) -> str:
     """A complete deck file for `trainer load`; raises ValueError on a bad deck id or name."""
     if not DECK_ID.match(deck_id):
-        raise ValueError(f"deck id {deck_id!r} must match {DECK_ID.pattern}")
+        raise InvalidInputError(f"deck id {deck_id!r} must match {DECK_ID.pattern}")
     if not deck_name.strip() or any(not part.strip() for part in deck_name.split("::")):
-        raise ValueError(f"deck name {deck_name!r} is empty or has an empty '::' part")
+        raise InvalidInputError(f"deck name {deck_name!r} is empty or has an empty '::' part")
     lines = [
         "# Draft deck written by `trainer build`: review every card before learning it.",
         "# Each card's confidence (0-1) is the comment above it.",

@@ -16,6 +16,7 @@ from textual.widgets import Footer, Header, Input, Static
 from trainer.core.cards import clean_text
 from trainer.core.quiz import Question, breakdown, check_answer
 from trainer.core.scheduling import Rating
+from trainer.errors import TrainerError
 from trainer.tui.screens.review import diff_text
 from trainer.tui.text import assemble, literal
 
@@ -77,8 +78,8 @@ class QuizScreen(Screen[None]):
         self.sub_title = f"Quiz: {self.deck or 'All decks'}"
         try:
             self.questions = self.col.quiz_questions(self.deck, self.n, self.mode, seed=self.seed)
-        except (LookupError, ValueError) as exc:
-            self.notify(clean_text(str(exc.args[0] if exc.args else exc)), severity="error", markup=False)
+        except TrainerError as exc:
+            self.notify(clean_text(str(exc)), severity="error", markup=False)
             self.questions = []
         if not self.questions:
             self.query_one("#question", Static).update("No card in this deck can be asked in this mode.")

@@ -17,6 +17,7 @@ from textual.widgets import Button, Footer, Header, Input, Static
 from trainer.core.cards import CardKind, render
 from trainer.core.quiz import Check, check_answer
 from trainer.core.scheduling import CardState, Rating, format_interval
+from trainer.errors import TrainerError
 from trainer.tui.screens.dialogs import EditDialog, InfoDialog, SessionSummary, SummaryScreen
 from trainer.tui.text import assemble, literal
 from trainer.tui.widgets.line import Line
@@ -255,7 +256,7 @@ class ReviewScreen(Screen[None]):
         duration = int((self._timer() - self.shown_at) * 1000)
         try:
             result = self.col.answer(self.study.card.id, Rating(value), duration_ms=duration)
-        except (LookupError, ValueError):  # suspended or removed meanwhile by another device or window
+        except TrainerError:  # suspended or removed meanwhile by another device or window
             self.notify(
                 "That card was suspended or removed elsewhere; here is the next one.", severity="warning"
             )
