@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.cli.runner import run_trainer as run
 
 DECK = """\
 [deck]
@@ -25,20 +24,6 @@ id = "two"
 front = "Second?"
 back = "Two"
 """
-
-
-def run(
-    tmp_path: Path, *args: str, now: str = "2026-03-02T12:00:00+00:00"
-) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "TRAINER_DB": str(tmp_path / "cli.sqlite3"),
-        "TRAINER_NOW": now,
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "trainer", *args], capture_output=True, text=True, env=env, timeout=60
-    )
 
 
 @pytest.fixture

@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import click
 import pytest
-from click.testing import CliRunner
 
+from tests.cli.runner import run_trainer
 from tests.formats.anki_oracle import build_collection, export_package
-from trainer.cli import main
 
 
 @pytest.fixture(scope="module")
@@ -21,15 +19,9 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def run(*args: str) -> tuple[int, str]:
-    """Run the real entry point (errors go through its handler); stdout + stderr."""
-    result = CliRunner().invoke(_entry, list(args), env={"TRAINER_NOW": "2026-03-02T12:00:00+00:00"})
-    return result.exit_code, result.output
-
-
-@click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
-@click.pass_context
-def _entry(ctx: click.Context) -> None:
-    main(list(ctx.args))
+    """`trainer ARGS` (the collection named by `--db`); the exit code and stdout + stderr."""
+    result = run_trainer(None, *args)
+    return result.returncode, result.stdout + result.stderr
 
 
 def test_import_then_export(package: Path, tmp_path: Path) -> None:

@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from tests.cli.runner import run_trainer as run
 from tests.services.test_stats import write_log
 
 NOW = "2026-03-02T12:00:00+00:00"
-
-
-def run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TRAINER_DB": str(tmp_path / "cli.sqlite3"), "TRAINER_NOW": NOW}
-    return subprocess.run(
-        [sys.executable, "-m", "trainer", *args], capture_output=True, text=True, env=env, timeout=300
-    )
 
 
 @pytest.fixture

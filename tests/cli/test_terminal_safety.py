@@ -10,15 +10,13 @@ might). The output must hold no control or bidi character, and the markup must s
 from __future__ import annotations
 
 import json
-import os
 import re
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cli.runner import CliResult, run_trainer
 from trainer.core.cards import CardContent, CardKind
 
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -48,16 +46,9 @@ back = "{toml_escape(HOSTILE_BACK)}"
 '''
 
 
-def run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "TRAINER_DB": str(tmp_path / "col.sqlite3"),
-        "TRAINER_NOW": "2026-03-02T12:00:00+00:00",
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "trainer", *args], capture_output=True, text=True, env=env, timeout=60
-    )
+def run(tmp_path: Path, *args: str) -> CliResult:
+    """A real process: what matters here is the bytes that reach a real stdout."""
+    return run_trainer(tmp_path, *args, db_name="col.sqlite3", process=True)
 
 
 def assert_safe(text: str) -> None:
