@@ -121,3 +121,52 @@ def test_bad_clock_and_bad_database(tmp_path: Path) -> None:
     (tmp_path / "cli.sqlite3").write_bytes(b"garbage" * 200)
     broken = run(tmp_path, "decks")
     assert broken.returncode == 1 and "not a usable database" in broken.stderr
+
+
+def test_an_unknown_deck_is_one_line_exit_1_with_the_closest(tmp_path: Path, deck: Path) -> None:
+    assert run(tmp_path, "load", str(deck)).returncode == 0
+    for command in ("study", "quiz", "next"):
+        result = run(tmp_path, command, "Cly")
+        assert result.returncode == 1, (command, result.stdout, result.stderr)
+        assert result.stderr == "trainer: error: no deck named 'Cly'; closest: Cli\n"
+
+
+def test_a_unique_subdeck_short_name_resolves(tmp_path: Path, deck: Path) -> None:
+    sub = tmp_path / "sub.toml"
+    sub.write_text(DECK.replace('"Cli"', '"Top::Grundlagen"').replace('"cli"', '"sub"'), encoding="utf-8")
+    assert run(tmp_path, "load", str(sub)).returncode == 0
+    result = run(tmp_path, "next", "grundlagen", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["card"]["deck"] == "Top::Grundlagen"
+
+
+def test_help_imports_neither_the_store_nor_fsrs() -> None:
+    code = (
+        "import sys\n"
+        "from trainer.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'fsrs', 'textual')"
+        " or m.startswith('trainer.store')]\n"
+        "print(heavy)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout
+
+
+def test_the_help_table_matches_each_command() -> None:
+    import inspect
+
+    import click
+
+    from trainer.cli.root import COMMAND_TABLE, cli
+
+    ctx = click.Context(cli)
+    for name, (_, _, summary) in COMMAND_TABLE.items():
+        command = cli.get_command(ctx, name)
+        assert command is not None and command.name == name
+        first = inspect.cleandoc(command.help or "").split("\n\n")[0].replace("\n", " ")
+        assert summary == first, f"update COMMAND_TABLE[{name!r}] in trainer/cli/root.py"
+        for limit in (30, 45, 120):
+            assert click.Command(name, help=summary).get_short_help_str(limit) == command.get_short_help_str(
+                limit
+            )

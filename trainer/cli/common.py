@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 import click
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from trainer.clock import ClockError, env_clock
 from trainer.core.cards import clean_text
@@ -56,10 +56,26 @@ def handled_errors() -> Iterator[None]:
         raise CliError(str(exc)) from None
     except OSError as exc:
         raise CliError(str(exc)) from None
-    except OperationalError as exc:
-        raise CliError(f"database error: {exc.orig}") from None
-    except (SQLAlchemyError, sqlite3.Error) as exc:
+    except sqlite3.Error as exc:
         raise CliError(f"database error: {exc}") from None
+    except Exception as exc:
+        # The store's errors, matched without importing SQLAlchemy for commands that never open it.
+        message = _store_error(exc)
+        if message is None:
+            raise
+        raise CliError(message) from None
+
+
+def _store_error(exc: Exception) -> str | None:
+    """The one-line message for a SQLAlchemy error, None for anything else."""
+    sa_exc = sys.modules.get("sqlalchemy.exc")
+    if sa_exc is None:
+        return None
+    if isinstance(exc, sa_exc.OperationalError):
+        return f"database error: {exc.orig}"
+    if isinstance(exc, sa_exc.SQLAlchemyError):
+        return f"database error: {exc}"
+    return None
 
 
 def clock() -> datetime:

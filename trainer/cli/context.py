@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from trainer.cli.common import clock
-from trainer.collection import Collection, open_collection
+
+if TYPE_CHECKING:
+    from trainer.collection import Collection
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -24,6 +26,8 @@ class Context:
     def collection(self) -> Collection:
         """The collection, opened (and created or upgraded) on first use."""
         if self._collection is None:
+            from trainer.collection import open_collection
+
             self._collection = open_collection(self.target, clock=clock)
         return self._collection
 
