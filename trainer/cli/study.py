@@ -47,8 +47,11 @@ def decks(obj: Context, as_json: bool) -> None:
 @pass_context
 def next_card(obj: Context, deck: str | None, reveal: bool, as_json: bool) -> None:
     """Show the next card to study, with the four previewed outcomes."""
+    from trainer.cli.tui import resolve_deck
+
     now = clock()
     col = obj.collection
+    deck = resolve_deck(obj, deck) if deck is not None else None
     study = col.next_card(deck, now=now)
     if study is None:
         upcoming = col.next_due(deck)

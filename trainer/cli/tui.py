@@ -7,9 +7,19 @@ import click
 from trainer.cli.context import Context, pass_context
 
 
+def resolve_deck(obj: Context, name: str) -> str:
+    """The full name of the deck `name` means (a unique short name resolves); an unknown
+    name is a one-line error naming the closest decks."""
+    from trainer.core.decknames import resolve_deck_name
+
+    return resolve_deck_name(name, [d.name for d in obj.collection.decks()])
+
+
 def _run(obj: Context, **start: object) -> None:
     from trainer.tui.app import Start, run_app
 
+    if start.get("deck") is not None:
+        start["deck"] = resolve_deck(obj, str(start["deck"]))
     obj.close()  # the app opens the collection itself, in a worker thread
     run_app(obj.target, Start(**start))  # type: ignore[arg-type]
 
