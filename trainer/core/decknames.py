@@ -6,8 +6,10 @@ import difflib
 import unicodedata
 from collections.abc import Iterable, Sequence
 
+from trainer.errors import NotFoundError
 
-class UnknownDeckError(LookupError):
+
+class UnknownDeckError(NotFoundError):
     """No deck (or more than one) answers to a name; the message names the closest ones."""
 
 
