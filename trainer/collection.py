@@ -393,7 +393,9 @@ class Collection:
         """Export all cards (or one deck tree) as apkg, csv, tsv, toml or json."""
         from trainer.services import io
 
-        return io.export_file(self.db, Path(path), self._now(now), deck=deck, fmt=fmt, scheduling=scheduling)
+        return io.export_file(
+            self.db, Path(path), self._now(now), deck=deck, fmt=fmt, scheduling=scheduling, zone=self.zone
+        )
 
     # -- end import / export ------------------------------------------------------------
 

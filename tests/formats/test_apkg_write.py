@@ -88,10 +88,12 @@ _NUMBER = st.one_of(st.none(), st.floats(allow_nan=True), st.integers(-5, 5))
 
 
 @settings(max_examples=500, deadline=None)
-@given(stability=_NUMBER, difficulty=_NUMBER, lrt=st.integers(0, 2**40))
-def test_card_data_equals_json_dumps(stability: float | None, difficulty: float | None, lrt: int) -> None:
+@given(stability=_NUMBER, difficulty=_NUMBER, lrt=st.integers(0, 2**40), decay=st.floats(0.05, 0.8))
+def test_card_data_equals_json_dumps(
+    stability: float | None, difficulty: float | None, lrt: int, decay: float
+) -> None:
     data: dict[str, object] = {}
     if stability and difficulty:
-        data = {"s": round(stability, 4), "d": round(difficulty, 4)}
+        data = {"s": round(stability, 4), "d": round(difficulty, 4), "decay": decay}
     data["lrt"] = lrt
-    assert apkg_write._card_data(stability, difficulty, lrt) == json.dumps(data)
+    assert apkg_write._card_data(stability, difficulty, lrt, decay) == json.dumps(data)

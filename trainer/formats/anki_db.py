@@ -7,6 +7,7 @@ import re
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 
@@ -139,7 +140,7 @@ class Reader:
                 external_id=f"anki/{guid}/{ordinal}", deck=deck_for(home) or deck_for(did) or "Default",
                 content=content, tags=tags, group=f"anki/{guid}", source=source,
                 position=int(due) if ctype == 0 else 0, suspended=queue == -1, buried=queue in (-2, -3),
-                flag=int(flags) & 7, reviews=[], where=f"note {nid}",
+                flag=int(flags) & 7, reviews=[], where=f"note {nid}", created_at=_created(nid),
             )  # fmt: skip
             if scheduling:
                 history = history_for(cid)
@@ -189,10 +190,12 @@ class Reader:
 
     def _revlog(self) -> dict[int, list[AnkiReview]]:
         revlog: dict[int, list[AnkiReview]] = defaultdict(list)
-        for rid, cid, ease, ivl, time_ms, rtype in self.conn.execute(
-            "SELECT id, cid, ease, ivl, time, type FROM revlog ORDER BY id"
+        for rid, cid, ease, ivl, last_ivl, time_ms, rtype in self.conn.execute(
+            "SELECT id, cid, ease, ivl, lastIvl, time, type FROM revlog ORDER BY id"
         ):
-            revlog[cid].append(AnkiReview(int(rid), int(ease), int(ivl), int(time_ms), int(rtype)))
+            revlog[cid].append(
+                AnkiReview(int(rid), int(ease), int(ivl), int(time_ms), int(rtype), int(last_ivl))
+            )
         return revlog
 
     def _options(self, modern: bool) -> dict[int, DeckConfig]:
@@ -318,6 +321,14 @@ class Reader:
             int(did): _deck_name(self.text(name, f"deck {did}").replace("\x1f", "::"))
             for did, name in self.conn.execute("SELECT id, name FROM decks")
         }
+
+
+_EARLIEST_MS, _LATEST_MS = 946_684_800_000, 32_503_680_000_000  # 2000 .. 3000: ids that are times
+
+
+def _created(nid: int) -> datetime | None:
+    """A note's creation time: Anki's note id is it, in ms (ids of other tools may be small numbers)."""
+    return datetime.fromtimestamp(nid / 1000, UTC) if _EARLIEST_MS <= nid < _LATEST_MS else None
 
 
 def _deck_name(name: str) -> str:

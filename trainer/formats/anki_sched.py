@@ -43,6 +43,7 @@ class AnkiReview:
     ivl: int  # days (>0) or -seconds
     time_ms: int
     type: int
+    last_ivl: int = 0  # the interval before this answer: days (>0) or -seconds
 
 
 def _at(seconds: float) -> datetime:
@@ -56,6 +57,7 @@ def review_records(rows: Sequence[AnkiReview]) -> list[ReviewRecord]:
     """Logged answers (manual reschedule entries with ease 0 are left out)."""
     out: list[ReviewRecord] = []
     seen = False
+    previous: datetime | None = None
     for r in rows:
         if not 1 <= r.ease <= 4 or r.type == 4:
             continue
@@ -64,6 +66,11 @@ def review_records(rows: Sequence[AnkiReview]) -> list[ReviewRecord]:
         if r.type == 0 and not seen:
             before = CardState.NEW
         seen = True
+        last_before = due_before = None
+        if before is CardState.REVIEW and r.last_ivl > 0:  # what tells a mature review from a young one
+            last_before = previous or at - timedelta(days=r.last_ivl)
+            due_before = last_before + timedelta(days=r.last_ivl)
+        previous = at
         if r.ivl > 0:
             after, due = CardState.REVIEW, at + timedelta(days=r.ivl)
         else:
@@ -72,7 +79,8 @@ def review_records(rows: Sequence[AnkiReview]) -> list[ReviewRecord]:
         out.append(
             ReviewRecord(
                 reviewed_at=at, rating=r.ease, duration_ms=max(0, min(r.time_ms, 60_000)),
-                state_before=before, state_after=after, due_after=due,
+                state_before=before, state_after=after, due_after=due, due_before=due_before,
+                last_review_before=last_before,
             )
         )  # fmt: skip
     return out

@@ -109,6 +109,30 @@ def notetypes_json(ids: dict[str, int], mod: int) -> dict[str, Any]:
     return {str(t["id"]): t for t in types}
 
 
+def multi_notetype(mid: int, typed: tuple[bool, ...], mod: int) -> dict[str, Any]:
+    """A note type with one card template per card of a group: card i asks `Front i`, answers `Back i`."""
+    fields: list[str] = []
+    templates: list[tuple[str, str]] = []
+    for i, is_typed in enumerate(typed, 1):
+        fields += [f"Front {i}", f"Back {i}"]
+        if is_typed:
+            templates.append(
+                (
+                    f"{{{{Front {i}}}}}\n\n{{{{type:Back {i}}}}}",
+                    f"{{{{Front {i}}}}}\n\n<hr id=answer>\n\n{{{{type:Back {i}}}}}",
+                )
+            )
+        else:
+            templates.append(
+                (f"{{{{Front {i}}}}}", f"{{{{Front {i}}}}}\n\n<hr id=answer>\n\n{{{{Back {i}}}}}")
+            )
+    layout = ", type-in " + "".join("1" if t else "0" for t in typed) if any(typed) else ""
+    name = f"Trainer group ({len(typed)} cards{layout})"
+    kind = _notetype(mid, name, 0, fields, templates, mod)
+    kind["req"] = [[i, "any", [2 * i]] for i in range(len(typed))]
+    return kind
+
+
 def deck_json(did: int, name: str, mod: int) -> dict[str, Any]:
     """One normal deck."""
     return {

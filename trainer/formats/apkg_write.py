@@ -14,18 +14,19 @@ import sqlite3
 import tempfile
 import zipfile
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 
-from trainer.core.cards import CardKind
+from trainer.core.days import day_start, study_date
 from trainer.core.scheduling import CardState
-from trainer.formats.anki_schema import DDL, deck_config_json, deck_json, notetypes_json
+from trainer.formats.anki_notes import MULTI, shape_notes
+from trainer.formats.anki_schema import DDL, deck_config_json, deck_json, multi_notetype, notetypes_json
 from trainer.formats.csv_text import guid_for
 from trainer.formats.html_text import strip_html, text_to_anki_html
 from trainer.formats.model import CardRecord
 from trainer.formats.safety import safe_media_name
 
-DAY = 86400
 COMPRESSLEVEL = 1  # deflate: the package is a transport, speed beats the last few percent of size
 NOTETYPE_IDS = {
     "basic": 1700000000001,
@@ -33,29 +34,17 @@ NOTETYPE_IDS = {
     "typed": 1700000000003,
     "cloze": 1700000000004,
 }
+MULTI_BASE = 1700000000100  # generic group note types: one id per template layout
+FSRS5_DECAY = 0.5
 
 
-def _ordinal(record: CardRecord) -> int:
-    if record.external_id.startswith("anki/"):
-        tail = record.external_id.rsplit("/", 1)[-1]
-        if tail.isdigit():
-            return int(tail)
-    if record.content.kind is CardKind.CLOZE:
-        return max(0, record.content.cloze_ord - 1)
-    return 1 if record.external_id.endswith("#rev") else 0
+@dataclass(frozen=True)
+class Timing:
+    """The collection's clock: its zone and day start (Anki's day numbers count its study days)."""
 
-
-def _note(records: list[CardRecord]) -> tuple[str, list[str]]:
-    first = records[0] if len(records) == 1 else min(records, key=_ordinal)
-    c = first.content
-    if c.kind is CardKind.CLOZE:
-        return "cloze", [c.text, c.note]
-    if c.kind is CardKind.REVERSED:
-        front, back = (c.back, c.front) if _ordinal(first) == 1 else (c.front, c.back)
-        return "reversed", [front, back]
-    if c.kind is CardKind.TYPED:
-        return "typed", [c.front, c.correct_answer]
-    return "basic", [c.front, c.back if not c.note else f"{c.back}\n\n{c.note}"]
+    zone: tzinfo = UTC
+    day_start_hour: int = 4
+    decay: dict[str, float] = field(default_factory=dict)  # deck -> FSRS decay of its preset
 
 
 def write_package(
@@ -65,11 +54,13 @@ def write_package(
     now: datetime,
     *,
     scheduling: bool = True,
+    timing: Timing | None = None,
+    descriptions: dict[str, str] | None = None,
 ) -> None:
     """Write `records` (and the media they use) as an .apkg file."""
     with tempfile.TemporaryDirectory(prefix="trainer-export-") as folder:
         db_path = Path(folder) / "collection.anki21"
-        _write_db(db_path, records, now, scheduling)
+        _write_db(db_path, records, now, scheduling, timing or Timing(), descriptions or {})
         temp = path.with_name(path.name + ".part")
         with zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESSLEVEL) as archive:
             archive.writestr("meta", b"\x08\x02")
@@ -81,60 +72,105 @@ def write_package(
         temp.replace(path)
 
 
-def _crt(records: Sequence[CardRecord], now: datetime) -> int:
-    times = [now.timestamp()]
+def _crt(records: Sequence[CardRecord], now: datetime, timing: Timing) -> datetime:
+    """The collection's creation: the start of the study day of its earliest card or review."""
+    first = now
     for r in records:
-        if r.scheduling and r.scheduling.last_review:
-            times.append(r.scheduling.last_review.timestamp())
-        if r.reviews:
-            times.append(r.reviews[0].reviewed_at.timestamp())
-    return int(min(times) // DAY * DAY)
+        if r.created_at and r.created_at < first:
+            first = r.created_at
+        if r.scheduling and r.scheduling.last_review and r.scheduling.last_review < first:
+            first = r.scheduling.last_review
+        if r.reviews and r.reviews[0].reviewed_at < first:
+            first = r.reviews[0].reviewed_at
+    return day_start(first, timing.zone, timing.day_start_hour)
 
 
-def _write_db(db_path: Path, records: Sequence[CardRecord], now: datetime, scheduling: bool) -> None:
+def _minutes_west(moment: datetime, zone: tzinfo) -> int:
+    offset = moment.astimezone(zone).utcoffset()
+    return -int(offset.total_seconds() // 60) if offset else 0
+
+
+class _Ids:
+    """Anki ids are creation times in ms: kept where known, made unique by counting up."""
+
+    def __init__(self) -> None:
+        self.used: set[int] = set()
+
+    def take(self, wanted: int) -> int:
+        while wanted in self.used:
+            wanted += 1
+        self.used.add(wanted)
+        return wanted
+
+
+def _write_db(
+    db_path: Path,
+    records: Sequence[CardRecord],
+    now: datetime,
+    scheduling: bool,
+    timing: Timing,
+    descriptions: dict[str, str],
+) -> None:
     stamp = int(now.timestamp())
     base_id = stamp * 1000
-    crt = _crt(records, now)
-    groups: dict[str, list[CardRecord]] = {}
-    for record in records:
-        groups.setdefault(record.group or record.external_id, []).append(record)
+    created = _crt(records, now, timing)
+    crt = int(created.timestamp())
+    first_day = study_date(created, timing.zone, timing.day_start_hour)
+    shapes = shape_notes(records)
     deck_ids: dict[str, int] = {"Default": 1}
     for name in dict.fromkeys(record.deck for record in records):  # each deck once, in order
         parts = name.split("::")
         for depth in range(1, len(parts) + 1):
             deck_ids.setdefault("::".join(parts[:depth]), base_id + len(deck_ids))
+    notetype_ids = dict(NOTETYPE_IDS)
+    models = notetypes_json(NOTETYPE_IDS, stamp)
+    multi_ids: dict[tuple[bool, ...], int] = {}
+    for shape in shapes:
+        if shape.kind == MULTI and shape.typed not in multi_ids:
+            mid = multi_ids[shape.typed] = MULTI_BASE + len(multi_ids)
+            models[str(mid)] = multi_notetype(mid, shape.typed, stamp)
+    decks = {str(i): deck_json(i, n, stamp) for n, i in deck_ids.items()}
+    for name, text in descriptions.items():
+        if name in deck_ids and text:
+            decks[str(deck_ids[name])]["desc"] = text_to_anki_html(text)
+    conf = {
+        "nextPos": len(records) + 1, "schedVer": 2, "sched2021": True, "rollover": timing.day_start_hour,
+        "creationOffset": _minutes_west(created, timing.zone), "fsrs": True,
+    }  # fmt: skip
     col_row = (
-        crt, stamp * 1000, stamp * 1000, json.dumps({"nextPos": len(records) + 1, "schedVer": 2}),
-        json.dumps(notetypes_json(NOTETYPE_IDS, stamp)),
-        json.dumps({str(i): deck_json(i, n, stamp) for n, i in deck_ids.items()}),
+        crt, stamp * 1000, stamp * 1000, json.dumps(conf), json.dumps(models), json.dumps(decks),
         json.dumps({"1": deck_config_json(stamp)}),
     )  # fmt: skip
     notes: list[tuple[object, ...]] = []
     cards: list[tuple[object, ...]] = []
     revlog: list[tuple[object, ...]] = []
     used_revlog: set[int] = set()
-    card_id = base_id
+    note_ids, card_ids = _Ids(), _Ids()
     joined: dict[tuple[str, ...], str] = {}  # tags -> Anki's form (notes share tags)
     sha1 = hashlib.sha1
-    for index, (key, members) in enumerate(groups.items()):
-        kind, fields = _note(members)
-        html_fields = [text_to_anki_html(f) for f in fields]
-        nid = base_id + index
+    day = _Days(timing, first_day)
+    for shape in shapes:
+        members = [record for _, record in shape.cards]
+        html_fields = [text_to_anki_html(f) for f in shape.fields]
+        born = min((r.created_at for r in members if r.created_at), default=None)
+        nid = note_ids.take(int(born.timestamp() * 1000) if born else base_id)
+        mid = multi_ids[shape.typed] if shape.kind == MULTI else notetype_ids[shape.kind]
         tags = members[0].tags
         tag_text = joined.get(tags)
         if tag_text is None:
             tag_text = joined[tags] = f" {' '.join(tags)} " if tags else ""
         sort_field = strip_html(html_fields[0])
         csum = int.from_bytes(sha1(sort_field.encode()).digest()[:4], "big")  # first 8 hex digits
-        notes.append(
-            (nid, guid_for(key), NOTETYPE_IDS[kind], stamp, -1, tag_text, "\x1f".join(html_fields),
-             sort_field, csum, 0, "")
-        )  # fmt: skip
-        for record in members:
-            card_id += 1
-            cards.append(_card(card_id, nid, deck_ids[record.deck], record, crt, stamp, scheduling))
+        flds = "\x1f".join(html_fields)
+        notes.append((nid, guid_for(shape.key), mid, stamp, -1, tag_text, flds, sort_field, csum, 0, ""))
+        for ordinal, record in shape.cards:
+            cid = card_ids.take(int(record.created_at.timestamp() * 1000) if record.created_at else nid)
+            decay = timing.decay.get(record.deck, FSRS5_DECAY)
+            cards.append(
+                _card(cid, nid, deck_ids[record.deck], ordinal, record, day, stamp, scheduling, decay)
+            )
             if scheduling and record.reviews:
-                revlog.extend(_revlog(card_id, record, used_revlog))
+                revlog.extend(_revlog(cid, record, used_revlog, day))
     # A fresh temporary file: no journal and no syncs, one transaction.
     conn = sqlite3.connect(db_path, isolation_level=None)
     try:
@@ -157,32 +193,56 @@ def _write_db(db_path: Path, records: Sequence[CardRecord], now: datetime, sched
         conn.close()
 
 
-def _card_data(stability: float | None, difficulty: float | None, lrt: int) -> str:
-    """`cards.data` exactly as `json.dumps` writes it (s and d only when both are set), built directly."""
+class _Days:
+    """Anki's day numbers: study days since the collection's first study day, in its zone."""
+
+    def __init__(self, timing: Timing, first: date) -> None:
+        self.zone = timing.zone
+        self.hour = timing.day_start_hour
+        self.first = first
+
+    def number(self, moment: datetime) -> int:
+        return (study_date(moment, self.zone, self.hour) - self.first).days
+
+    def between(self, start: datetime, end: datetime) -> int:
+        return (study_date(end, self.zone, self.hour) - study_date(start, self.zone, self.hour)).days
+
+
+def _card_data(
+    stability: float | None, difficulty: float | None, lrt: int, decay: float = FSRS5_DECAY
+) -> str:
+    """`cards.data` exactly as `json.dumps` writes it (s, d, decay only with s and d), built directly."""
     if stability and difficulty:
         s, d = round(stability, 4), round(difficulty, 4)
         if type(s) is float and type(d) is float and math.isfinite(s) and math.isfinite(d):
-            return f'{{"s": {s!r}, "d": {d!r}, "lrt": {lrt}}}'
-        return json.dumps({"s": s, "d": d, "lrt": lrt})
+            return f'{{"s": {s!r}, "d": {d!r}, "decay": {decay!r}, "lrt": {lrt}}}'
+        return json.dumps({"s": s, "d": d, "decay": decay, "lrt": lrt})
     return f'{{"lrt": {lrt}}}'
 
 
 def _card(
-    cid: int, nid: int, did: int, record: CardRecord, crt: int, stamp: int, scheduling: bool
+    cid: int,
+    nid: int,
+    did: int,
+    ordinal: int,
+    record: CardRecord,
+    day: _Days,
+    stamp: int,
+    scheduling: bool,
+    decay: float,
 ) -> tuple[object, ...]:
-    ordinal = _ordinal(record)
     s = record.scheduling
     if not scheduling or s is None or s.state is CardState.NEW:
         queue = -1 if scheduling and record.suspended else 0
         return (cid, nid, did, ordinal, stamp, -1, 0, queue, record.position, 0, 0, 0, 0, 0, 0, 0, 0, "{}")
-    due = s.due.timestamp() if s.due else float(stamp)
-    last = s.last_review.timestamp() if s.last_review else due - DAY
-    data = _card_data(s.stability, s.difficulty, int(last))
+    due_at = s.due or datetime.fromtimestamp(stamp, UTC)
+    last_at = s.last_review or due_at - timedelta(days=1)
+    data = _card_data(s.stability, s.difficulty, int(last_at.timestamp()), decay)
     if s.state is CardState.REVIEW:
-        ctype, queue, due_value = 2, 2, int((due - crt) // DAY)
-        ivl = max(1, round((due - last) / DAY))
+        ctype, queue, due_value = 2, 2, day.number(due_at)
+        ivl = max(1, day.between(last_at, due_at))
     else:
-        ctype, queue, due_value, ivl = int(s.state), 1, int(due), 0
+        ctype, queue, due_value, ivl = int(s.state), 1, int(due_at.timestamp()), 0
     if record.suspended:
         queue = -1
     elif record.buried:
@@ -194,17 +254,28 @@ def _card(
 
 
 _REVLOG_TYPE = {CardState.NEW: 0, CardState.LEARNING: 0, CardState.REVIEW: 1, CardState.RELEARNING: 2}
+MANUAL = 4  # Anki's revlog type of a "Forget" / "Set due date" entry (ease 0)
 
 
-def _revlog(cid: int, record: CardRecord, used: set[int]) -> list[tuple[object, ...]]:
+def _revlog(cid: int, record: CardRecord, used: set[int], day: _Days) -> list[tuple[object, ...]]:
+    """The card's log rows; `lastIvl` is the interval the previous answer set, as Anki logs it."""
     rows: list[tuple[object, ...]] = []
+    last_ivl = 0
+    factor = 2500
     for r in record.reviews:
         rid = int(r.reviewed_at.timestamp() * 1000)
         while rid in used:
             rid += 1
         used.add(rid)
-        span = (r.due_after - r.reviewed_at).total_seconds() if r.due_after else 0
-        ivl = max(1, round(span / DAY)) if r.state_after is CardState.REVIEW else -int(span)
-        rtype = _REVLOG_TYPE[r.state_before]
-        rows.append((rid, cid, -1, r.rating, ivl, 0, 2500 if rtype else 0, r.duration_ms, rtype))
+        if r.state_after is CardState.REVIEW and r.due_after:
+            ivl = max(1, day.between(r.reviewed_at, r.due_after))
+        else:
+            span = (r.due_after - r.reviewed_at).total_seconds() if r.due_after else 0
+            ivl = -max(0, int(span))
+        if r.kind == "manual" or not 1 <= r.rating <= 4:
+            rows.append((rid, cid, -1, 0, ivl, last_ivl, factor, 0, MANUAL))
+        else:
+            rtype = _REVLOG_TYPE[r.state_before]
+            rows.append((rid, cid, -1, r.rating, ivl, last_ivl, factor if rtype else 0, r.duration_ms, rtype))
+        last_ivl = ivl
     return rows

@@ -49,6 +49,7 @@ class CardRecord:
     flag: int = 0
     reviews: list[ReviewRecord] = field(default_factory=list)
     where: str = ""  # "note 12" / "row 4": for messages
+    created_at: datetime | None = None  # when the card was made (Anki: its note's id, in ms)
     columns: dict[str, Any] = field(default_factory=dict)  # exact stored values (JSON restore)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -273,7 +273,7 @@ def _insert_values(
         None if state.due is None else (state.due - EPOCH) // MS,
         None if state.last_review is None else (state.last_review - EPOCH) // MS,
         state.reps, state.lapses, stamp if queue == QUEUE_BURIED else None, card.flag if scheduling else 0,
-        stamp, stamp,
+        stamp if card.created_at is None else (card.created_at - EPOCH) // MS, stamp,
     )  # fmt: skip
     if not card.columns:
         return values
@@ -348,17 +348,24 @@ def export_file(
     deck: str | None = None,
     fmt: str | None = None,
     scheduling: bool = True,
+    zone: tzinfo | None = None,
 ) -> ExportReport:
-    """Write cards (all, or one deck tree) to `path`."""
+    """Write cards (all, or one deck tree) to `path`; Anki's day numbers count study days in `zone`."""
     from trainer.formats.registry import export_format
 
     chosen = export_format(path, fmt)
     with paused_gc():
-        return _export(db, path, now, chosen, deck, scheduling)
+        return _export(db, path, now, chosen, deck, scheduling, zone)
 
 
 def _export(
-    db: Database, path: Path, now: datetime, chosen: str, deck: str | None, scheduling: bool
+    db: Database,
+    path: Path,
+    now: datetime,
+    chosen: str,
+    deck: str | None,
+    scheduling: bool,
+    zone: tzinfo | None,
 ) -> ExportReport:
     from trainer.services import io_export
 
@@ -371,10 +378,16 @@ def _export(
     report.notes = len({r.group or r.external_id for r in records})
     report.reviews = sum(len(r.reviews) for r in records)
     if chosen == "apkg":
-        from trainer.formats.apkg_write import write_package
+        from trainer.core.days import local_zone
+        from trainer.formats.apkg_write import FSRS5_DECAY, Timing, write_package
 
         media = io_export.read_media(media_dir(db), {n for r in records for n in r.content.media})
-        write_package(path, records, media, now, scheduling=scheduling)
+        descriptions, parameters, hour = io_export.deck_settings(db, deck)
+        decay = {name: p[20] if len(p) > 20 else FSRS5_DECAY for name, p in parameters.items()}
+        timing = Timing(zone=zone or local_zone(), day_start_hour=hour, decay=decay)
+        write_package(
+            path, records, media, now, scheduling=scheduling, timing=timing, descriptions=descriptions
+        )
         report.media = len(media)
     elif chosen in ("csv", "tsv"):
         from trainer.formats.csv_text import write_text

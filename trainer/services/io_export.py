@@ -86,7 +86,7 @@ def _review_rows(session: Session, card_ids: Sequence[int], everything: bool) ->
 
 _RECORD_CARD = (
     "id", "external_id", "deck_id", "content", "tags", "group_id", "source", "position", "state", "step",
-    "stability", "difficulty", "due", "last_review", "reps", "lapses", "queue", "flag",
+    "stability", "difficulty", "due", "last_review", "reps", "lapses", "queue", "flag", "created_at",
 )  # fmt: skip
 _RECORD_REVIEW = (
     "card_id", "reviewed_at", "rating", "duration_ms", "state_before", "state_after", "due_after",
@@ -190,7 +190,7 @@ def collect_cards(db: Database, deck: str | None, *, scheduling: bool) -> list[C
     records: list[CardRecord] = []
     for (
         cid, external_id, deck_id, content, tags, group, source, position, state, step, stability,
-        difficulty, due, last_review, reps, lapses, queue, flag,
+        difficulty, due, last_review, reps, lapses, queue, flag, created_at,
     ) in rows:  # fmt: skip
         records.append(
             CardRecord(
@@ -202,10 +202,33 @@ def collect_cards(db: Database, deck: str | None, *, scheduling: bool) -> list[C
                 ),
                 suspended=scheduling and queue == QUEUE_SUSPENDED,
                 buried=scheduling and queue == QUEUE_BURIED, flag=flag if scheduling else 0,
-                reviews=history.get(cid, []),
+                reviews=history.get(cid, []), created_at=_at(created_at),
             )
         )  # fmt: skip
     return records
+
+
+def deck_settings(db: Database, deck: str | None) -> tuple[dict[str, str], dict[str, list[float]], int]:
+    """Per exported deck: its description and its preset's FSRS parameters; and the day-start hour
+    most of those decks use (an Anki collection has one)."""
+    with db.read() as session:
+        names = _chosen_decks(session, deck)
+        rows = session.execute(
+            select(decks_t.c.name, decks_t.c.description, presets_t.c.parameters, presets_t.c.day_start_hour)
+            .join(presets_t, presets_t.c.id == decks_t.c.preset_id)
+            .where(decks_t.c.id.in_(list(names)))
+        ).all()
+    descriptions = {name: text for name, text, _, _ in rows if text}
+    parameters: dict[str, list[float]] = {}
+    hours: dict[int, int] = {}
+    for name, _, raw, hour in rows:
+        try:
+            values = [float(v) for v in json.loads(raw)]
+        except (ValueError, TypeError):
+            values = []
+        parameters[name] = values
+        hours[hour] = hours.get(hour, 0) + 1
+    return descriptions, parameters, max(hours, key=hours.__getitem__) if hours else 4
 
 
 def export_json(db: Database, path: Path, now: datetime, deck: str | None) -> tuple[int, int, int]:

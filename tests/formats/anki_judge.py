@@ -1,0 +1,122 @@
+"""Anki as the judge of a package: import it, render every card, run Check Database.
+
+The Anki side can run in a subprocess with its own `TZ` (and under faketime) because
+Anki reads the system clock and zone: `judge_in_zone` does that and returns JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from anki.collection import Collection as AnkiCollection
+from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+from trainer.core.cards import CardContent, cloze_answer, render
+from trainer.formats.html_text import html_to_text
+
+_STYLE_RE = re.compile(r"<style\b.*?</style\s*>", re.DOTALL | re.IGNORECASE)
+_ANSWER_HR_RE = re.compile(r"<hr id=\"?answer\"?\s*/?>", re.IGNORECASE)
+_TYPE_RE = re.compile(r"\[\[type:([^\]]*)\]\]")
+_SPACE_RE = re.compile(r"\s+")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def anki_import(package: Path, target: Path, *, scheduling: bool = True) -> AnkiCollection:
+    """A new Anki collection at `target` with `package` imported."""
+    anki = AnkiCollection(str(target))
+    anki.import_anki_package(
+        ImportAnkiPackageRequest(
+            package_path=str(package),
+            options=ImportAnkiPackageOptions(with_scheduling=scheduling, merge_notetypes=True),
+        )
+    )
+    return anki
+
+
+def plain(html: str) -> str:
+    """Rendered HTML as trainer's plain text, whitespace collapsed (for comparing)."""
+    text, _ = html_to_text(_TYPE_RE.sub("", _STYLE_RE.sub("", html)))
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+def anki_sides(question_html: str, answer_html: str, typed: dict[str, str] | None = None) -> tuple[str, str]:
+    """Anki's question, and its answer without the repeated question (after `<hr id=answer>`).
+
+    Anki's library leaves `[[type:Field]]` for its reviewer to fill: with nothing typed, the
+    reviewer shows the expected answer there, given here as `typed` (field -> answer).
+    """
+    parts = _ANSWER_HR_RE.split(answer_html, maxsplit=1)
+    answer = _TYPE_RE.sub(lambda m: (typed or {}).get(m.group(1), ""), parts[-1])
+    return plain(question_html), plain(answer)
+
+
+def _typed_answers(note: Any, ordinal: int) -> dict[str, str]:
+    out = {}
+    for name, value in note.items():
+        out[name] = value
+        out[f"cloze:{name}"] = cloze_answer(value, ordinal + 1)
+    return out
+
+
+def trainer_sides(content: CardContent) -> tuple[str, str]:
+    """What trainer shows: the question, and the answer followed by the note."""
+    shown = render(content)
+    answer = shown.answer if not content.note else f"{shown.answer}\n\n{content.note}"
+    return _SPACE_RE.sub(" ", shown.question).strip(), _SPACE_RE.sub(" ", answer).strip()
+
+
+def judge(anki: AnkiCollection) -> dict[str, Any]:
+    """Every card Anki has, rendered, and what Check Database did."""
+    cards = {}
+    for cid in anki.find_cards(""):
+        card = anki.get_card(cid)
+        note = card.note()
+        q, a = anki_sides(card.question(), card.answer(), _typed_answers(note, card.ord))
+        cards[f"{note.guid}/{card.ord}"] = {
+            "question": q, "answer": a, "nid": note.id, "type": card.type, "queue": card.queue,
+            "due": card.due, "ivl": card.ivl, "deck": anki.decks.name(card.did),
+            "stability": card.memory_state.stability if card.memory_state else None,
+            "difficulty": card.memory_state.difficulty if card.memory_state else None,
+        }  # fmt: skip
+    revlog = anki.db.all("select id, cid, ease, ivl, lastIvl, factor, time, type from revlog order by id")
+    before = anki.card_count()
+    problems = anki.fix_integrity()[0]
+    return {
+        "cards": cards,
+        "before_check": before,
+        "after_check": anki.card_count(),
+        "problems": problems,
+        "revlog": revlog,
+        "today": anki.sched.today,
+    }
+
+
+def judge_package(package: Path, folder: Path) -> dict[str, Any]:
+    """Import `package` into a fresh Anki collection in `folder` and judge it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    anki = anki_import(package, folder / "judge.anki2")
+    try:
+        return judge(anki)
+    finally:
+        anki.close()
+
+
+def judge_in_zone(package: Path, folder: Path, zone: str, when: str | None = None) -> dict[str, Any]:
+    """`judge_package` in a subprocess with `TZ=zone` (and faketime `when`, e.g. '2026-03-01 12:00:00')."""
+    folder.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, TZ=zone, PYTHONPATH=str(ROOT))
+    command = [sys.executable, "-m", "tests.formats.anki_judge", str(package), str(folder)]
+    if when:
+        command = ["faketime", "-f", f"@{when}", *command]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True, timeout=300)
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+if __name__ == "__main__":
+    print(json.dumps(judge_package(Path(sys.argv[1]), Path(sys.argv[2]))))
