@@ -14,7 +14,8 @@ from typing import Any
 
 import tomli  # the reader that became the stdlib's tomllib, compiled: 2-3x faster on big decks
 
-from trainer.core.cards import CardContent, CardKind, clean_text, cloze_numbers, slugify
+from trainer.core.cards import CardContent, CardKind, clean_text, cloze_numbers
+from trainer.core.compare import DIRECTIONS, CompareSet, expand
 from trainer.errors import TrainerError
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -22,7 +23,7 @@ CARD_KEYS = {
     "id", "kind", "front", "back", "text", "answers", "answer", "distractors",
     "hint", "note", "tags", "source", "section",
 }  # fmt: skip
-COMPARE_KEYS = {"id", "title", "items", "facets", "tags", "source", "section"}
+COMPARE_KEYS = {"id", "title", "items", "facets", "directions", "tags", "source", "section"}
 DECK_KEYS = {"id", "name", "description", "language", "preset", "sources"}
 
 
@@ -415,48 +416,45 @@ class _Validator:
                 self.error(key_line, f"facet '{facet}' has an empty value")
             else:
                 table[clean_text(facet).strip()] = [clean_text(v).strip() for v in values]
+        directions = self._directions(raw, line, [clean_text(str(f)).strip() for f in facets])
         if self.errors or not set_id:
             return []
-        return _expand_compare(f"{self._deck_id()}/{set_id}", title, items, table, tags, citation, line)
+        spec = CompareSet(f"{self._deck_id()}/{set_id}", title, items, table, directions)
+        base = spec.base
+        return [CardSpec(card_id, content, tags, citation, base, line) for card_id, content in expand(spec)]
+
+    def _directions(self, raw: dict[str, Any], line: int, facets: list[str]) -> dict[str, str]:
+        """The author's `directions`: one for the whole set (a string) or per facet (a table)."""
+        value = raw.get("directions")
+        if value is None:
+            return {}
+        choices = ", ".join(f"'{d}'" for d in DIRECTIONS)
+        if isinstance(value, str):
+            if value not in DIRECTIONS:
+                self.error(
+                    self.lines.key(line, "directions"), f"directions '{value}' must be one of {choices}"
+                )
+                return {}
+            return dict.fromkeys(facets, value)
+        if not isinstance(value, dict):
+            self.error(self.lines.key(line, "directions"), "'directions' must be a string or a table")
+            return {}
+        table_line = self.lines.subtable(line, "compare.directions", "compare")
+        chosen: dict[str, str] = {}
+        for facet, direction in value.items():
+            key_line = self.lines.key(table_line, facet)
+            if clean_text(facet).strip() not in facets:
+                self.error(key_line, f"directions name facet '{facet}', which the set does not have")
+            elif direction not in DIRECTIONS:
+                self.error(key_line, f"direction of facet '{facet}' must be one of {choices}")
+            else:
+                chosen[clean_text(facet).strip()] = direction
+        return chosen
 
 
 def _table_list(data: dict[str, Any], key: str) -> list[Any]:
     value = data.get(key, [])
     return value if isinstance(value, list) else []
-
-
-def _expand_compare(
-    base: str,
-    title: str,
-    items: list[str],
-    facets: dict[str, list[str]],
-    tags: tuple[str, ...],
-    citation: str,
-    line: int,
-) -> list[CardSpec]:
-    """Discrimination cards for a compare set: 'what is X's facet' and 'which has value V'."""
-    cards: list[CardSpec] = []
-    for facet, values in facets.items():
-        for position, item in enumerate(items):
-            value = values[position]
-            stem = f"{base}/{slugify(item)}/{slugify(facet)}"
-            what = CardContent(
-                kind=CardKind.BASIC,
-                front=f"{title} - {item}: {facet}?",
-                back=value,
-                group_title=title,
-            )
-            cards.append(CardSpec(f"{stem}/what", what, tags, citation, base, line))
-            if values.count(value) == 1:
-                which = CardContent(
-                    kind=CardKind.CHOICE,
-                    front=f"{title} - which has {facet}: {value}?",
-                    back=item,
-                    distractors=tuple(i for i in items if i != item),
-                    group_title=title,
-                )
-                cards.append(CardSpec(f"{stem}/which", which, tags, citation, base, line))
-    return cards
 
 
 def parse_paths(paths: list[Path]) -> list[DeckSpec]:
