@@ -11,8 +11,9 @@ from trainer.errors import InvalidInputError
 from .clean import capitalise, normalise, plain, short_hash, slugify, squash, strip_controls
 from .dedupe import dedupe
 from .guards import anaphoric, too_long
-from .lang import SUPPORTED, majority_language, resolve_language
+from .lang import SUPPORTED, UnsupportedLanguage, majority_language, resolve_language
 from .model import (
+    BuildInputError,
     BuildResult,
     Candidate,
     DraftCard,
@@ -113,7 +114,14 @@ class _DocBuilder:
             self.candidates.extend((card, block.path) for card in result.cards)
             if result.reason:
                 self.skip(block.path, block.lines, block.text, result.reason)
-            self.sentences(split_sentences(block.answer, block.path))
+            whole = bool(result.cards) and not result.cards[0].note
+            if not whole:  # what the card's back leaves out may still hold facts
+                for paragraph in block.paragraphs[1:] if result.cards else block.paragraphs:
+                    self.sentences(split_sentences(paragraph, block.path))
+            else:  # the answer is on the card; only the abbreviations it defines are new facts
+                for sentence in split_sentences(block.answer, block.path):
+                    acronyms = acronym_cards(sentence, self.lang).cards
+                    self.candidates.extend((card, block.path) for card in acronyms)
         elif block.kind == "para":
             self.sentences(split_sentences(block.parts, block.path))
         elif block.kind == "table":
@@ -192,7 +200,10 @@ def build_drafts(docs: Sequence[SourceDoc], *, lang: str = "auto") -> BuildResul
     languages: list[tuple[str, int]] = []
     final_sources: list[DraftSource] = []
     for doc, source in zip(docs, sources, strict=True):
-        doc_lang = resolve_language(lang, doc.text)
+        try:
+            doc_lang = resolve_language(lang, doc.text)
+        except UnsupportedLanguage as exc:
+            raise BuildInputError(f"{doc.name}: {exc}") from None
         languages.append((doc_lang, len(doc.text)))
         document = segment(doc.text, PurePath(doc.name).stem or source.id)
         source = DraftSource(source.id, plain(document.title) or source.id, source.file)

@@ -1,4 +1,4 @@
-"""Language detection by stopword counts (English and French)."""
+"""Language of a document: English or French by stopwords, anything else named by py3langid."""
 
 from __future__ import annotations
 
@@ -11,6 +11,10 @@ from .clean import words
 
 SUPPORTED = ("en", "fr")
 """Languages whose question wording the engine knows."""
+
+CLEAR_SHARE = 0.08
+"""Share of words that only English (or only French) uses often, above which a text is taken
+as English (or French) without asking py3langid; Spanish or Italian never get there."""
 
 _EN = frozenset(
     words(
@@ -26,7 +30,47 @@ _FR = frozenset(
         " où son sa ses selon chez aussi très lors après"
     )
 )
+_EN_ONLY = frozenset(words("the of and is are was were that with this which it from by be have has"))
+_FR_ONLY = frozenset(words("et est les des du qui dans pour au aux sont être avec cette ils elle pas ont"))
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_NAMES = {
+    "de": "German",
+    "es": "Spanish",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "nl": "Dutch",
+    "pl": "Polish",
+    "sv": "Swedish",
+    "da": "Danish",
+    "no": "Norwegian",
+    "fi": "Finnish",
+    "ru": "Russian",
+    "tr": "Turkish",
+    "ja": "Japanese",
+    "zh": "Chinese",
+    "ar": "Arabic",
+    "el": "Greek",
+    "cs": "Czech",
+    "ro": "Romanian",
+    "hu": "Hungarian",
+    "ca": "Catalan",
+}
+
+
+class UnsupportedLanguage(ValueError):
+    """A document in a language the rules do not cover."""
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+        super().__init__(
+            f"the document looks {language_name(code)} ({code}); the rules cover English and"
+            " French only: pass --lang en or --lang fr to build anyway"
+        )
+
+
+def language_name(code: str) -> str:
+    """An English name for a language code (the code itself when unknown)."""
+    return _NAMES.get(code, code)
 
 
 def stopword_counts(text: str) -> tuple[int, int]:
@@ -40,16 +84,38 @@ def stopword_counts(text: str) -> tuple[int, int]:
     return en, fr
 
 
+def _clear_language(text: str) -> str:
+    """ "en" or "fr" when words only that language uses often are frequent, else ""."""
+    tokens = _WORD.findall(text.lower())
+    en = sum(1 for t in tokens if t in _EN_ONLY)
+    fr = sum(1 for t in tokens if t in _FR_ONLY)
+    if len(tokens) < 8:
+        return "fr" if fr > en else "en"
+    if max(en, fr) >= CLEAR_SHARE * len(tokens):
+        return "fr" if fr > en else "en"
+    return ""
+
+
+def _langid(text: str) -> str:
+    """py3langid's guess (imported only when stopwords are not conclusive)."""
+    import py3langid  # type: ignore[import-untyped]
+
+    code, _ = py3langid.classify(text[:20_000])
+    return str(code)
+
+
 def detect_language(text: str) -> str:
-    """Return "fr" when French stopwords win, else "en" (also the default)."""
-    en, fr = stopword_counts(text)
-    return "fr" if fr > en else "en"
+    """ "en" or "fr" when the text clearly is; otherwise the code py3langid names."""
+    return _clear_language(text) or _langid(text)
 
 
 def resolve_language(requested: str, text: str) -> str:
-    """Validate the requested language; detect it for "auto"."""
+    """Validate the requested language; detect it for "auto" (UnsupportedLanguage if uncovered)."""
     if requested == "auto":
-        return detect_language(text)
+        code = detect_language(text)
+        if code not in SUPPORTED:
+            raise UnsupportedLanguage(code)
+        return code
     if requested not in SUPPORTED:
         raise InvalidInputError(f"unsupported language {requested!r} (use auto, en or fr)")
     return requested
