@@ -41,11 +41,13 @@ def test_markdown_headings_nest_and_setext_headings_count() -> None:
     assert segment(text, "fallback").title == "Guide"
 
 
-def test_a_question_heading_a_multi_paragraph_section_is_a_title_not_a_card() -> None:
-    text = "What are the causes?\n\nFirst paragraph here.\n\nSecond paragraph here.\n"
+def test_a_question_keeps_every_paragraph_of_its_answer() -> None:
+    text = "What are the causes?\n\nFirst paragraph here.\n\nSecond paragraph here.\n\n# Next\n\nMore.\n"
     document = segment(text, "fallback")
-    assert document.title == "What are the causes?"
-    assert [b.kind for b in document.blocks] == ["para", "para"]
+    assert [b.kind for b in document.blocks] == ["question", "para"]
+    question = document.blocks[0]
+    assert [line for _, _, line in question.answer] == ["First paragraph here.", "Second paragraph here."]
+    assert len(question.paragraphs) == 2 and question.lines == (1, 5)
 
 
 def test_faq_lines_pair_each_question_with_its_answer() -> None:

@@ -6,13 +6,15 @@ import re
 from dataclasses import dataclass, field
 
 from .clean import squash, strip_controls
+from .entries import glossary_entry, question_text
+from .markdown import prose_lines
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
 _RULE = re.compile(r"^ {0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BULLET = re.compile(r"^(\s*)(?:[-*+•‣◦]|\d{1,3}[.)])\s+(.*)$")
-_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _QUOTE = re.compile(r"^\s*>\s?")
 _SENTENCE_END = tuple('.!?…:"”»)')
 
@@ -46,14 +48,12 @@ def _is_plain_heading(line: str, prev: str, following: str) -> bool:
     return title_case or not prev.strip()
 
 
-def _is_question(line: str, para: list[tuple[int, int, str]]) -> bool:
-    """A stand-alone question line (not the tail of a wrapped paragraph)."""
-    text = line.strip()
-    if not text.endswith("?") or len(text) > 200 or len(text.split()) < 2:
-        return False
-    if not (text[0].isupper() or text[0] in '¿«"“'):
-        return False
-    return not para or para[-1][2].rstrip().endswith(_SENTENCE_END)
+def _is_question(line: str, para: list[tuple[int, int, str]]) -> str:
+    """A stand-alone question line (not the tail of a wrapped paragraph): its text, else ""."""
+    text = question_text(line)
+    if not text:
+        return ""
+    return text if not para or para[-1][2].rstrip().endswith(_SENTENCE_END) else ""
 
 
 def read_blocks(text: str) -> list[RawBlock]:
@@ -62,6 +62,8 @@ def read_blocks(text: str) -> list[RawBlock]:
     markdown = any(_ATX.match(line) for line in lines) or any(
         line.strip() and set(line.strip()) == {"="} for line in lines
     )
+    if markdown:
+        lines = prose_lines(lines)
     blocks: list[RawBlock] = []
     para: list[tuple[int, int, str]] = []
 
@@ -118,6 +120,11 @@ def read_blocks(text: str) -> list[RawBlock]:
             blocks.append(RawBlock("atx", number, number + 1, level, squash(line)))
             index += 1
             continue
+        question = _is_question(line, para)
+        if question:
+            flush()
+            blocks.append(RawBlock("question", number, number, text=question))
+            continue
         bullet = _BULLET.match(line)
         if bullet and not (
             para
@@ -128,15 +135,13 @@ def read_blocks(text: str) -> list[RawBlock]:
             flush()
             index = _read_bullets(lines, index - 1, blocks)
             continue
-        if _is_question(line, para):
-            flush()
-            blocks.append(RawBlock("question", number, number, text=squash(line)))
-            continue
         if not markdown and _is_plain_heading(line.strip(), prev, following):
             flush()
             blocks.append(RawBlock("plainhead", number, number, text=squash(line)))
             continue
         if para and len(para[-1][2]) > 100 and para[-1][2].rstrip().endswith(_SENTENCE_END):
+            flush()
+        if para and not line[:1].isspace() and glossary_entry(line):
             flush()
         para.append((number, number, line.strip()))
     flush()

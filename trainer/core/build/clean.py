@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 _MD_IMAGE = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)")
+_ATTR_LIST = re.compile(r"\{\s*(?:[#.][\w-]+\s*)*(?:[\w-]+\s*=\s*[^{}\n]*)?\}")
 _MD_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)")
 _MD_REF_LINK = re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]")
 _MD_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
@@ -47,6 +48,7 @@ def strip_markup(text: str) -> str:
     """Turn one line of Markdown (or light HTML) into plain text."""
     text = _WIKI_PIPE.sub("", text)
     text = _MD_IMAGE.sub(lambda m: m.group(1), text)
+    text = _ATTR_LIST.sub("", text)
     text = _MD_LINK.sub(lambda m: m.group(1), text)
     text = _MD_REF_LINK.sub(lambda m: m.group(1), text)
     text = _MD_AUTOLINK.sub(lambda m: m.group(1), text)

@@ -6,7 +6,7 @@ import re
 
 from rapidfuzz import fuzz, process
 
-from .clean import normalise
+from .clean import normalise, words
 from .model import DraftCard, Skipped
 
 SAME_QUESTION = 95.0
@@ -44,6 +44,25 @@ def _keys(card: DraftCard) -> tuple[str, str]:
     return key, f"{key} {normalise(answer_text)}"
 
 
+_STOP = frozenset(
+    words(
+        "a an the of to in on at for and or is are what which de du des la le les l d un une et ou"
+        " est sont qu que ce"
+    )
+)
+
+
+def terms(key: str) -> frozenset[str]:
+    """The content words of a normalised key, plurals folded: cards whose terms differ
+    (afferent/efferent, hypo-/hyper-) are different facts however similar they look."""
+    out = set()
+    for word in key.split():
+        if word in _STOP:
+            continue
+        out.add(word[:-1] if len(word) > 3 and word.endswith(("s", "x")) else word)
+    return frozenset(out)
+
+
 class _Index:
     """Kept cards of one family (questions or clozes) and their keys."""
 
@@ -53,6 +72,7 @@ class _Index:
         self.seconds: list[str] = []
         self.positions: list[int] = []
         self.markers: list[frozenset[str]] = []
+        self.terms: list[frozenset[str]] = []
 
     def _hits(self, query: str, keys: list[str], cutoff: float) -> list[int]:
         """Indexes of keys at least `cutoff` similar to `query`, best first."""
@@ -69,7 +89,8 @@ class _Index:
             ]
         else:
             hits = self._hits(first, self.firsts, SAME_QUESTION) + self._hits(second, self.seconds, SAME_CARD)
-        same = [i for i in hits if self.markers[i] == markers]
+        words = terms(first)
+        same = [i for i in hits if self.markers[i] == markers and self.terms[i] == words]
         return self.positions[same[0]] if same else None
 
     def add(self, keys: tuple[str, str], markers: frozenset[str], position: int) -> None:
@@ -77,6 +98,7 @@ class _Index:
         self.firsts.append(keys[0])
         self.seconds.append(keys[1])
         self.markers.append(markers)
+        self.terms.append(terms(keys[0]))
         self.positions.append(position)
 
     def replace(self, position: int, keys: tuple[str, str], markers: frozenset[str]) -> None:
@@ -84,6 +106,7 @@ class _Index:
         i = self.positions.index(position)
         self.firsts[i], self.seconds[i] = keys
         self.markers[i] = markers
+        self.terms[i] = terms(keys[0])
 
 
 def dedupe(cards: list[DraftCard]) -> tuple[list[DraftCard], list[Skipped]]:

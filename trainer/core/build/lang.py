@@ -57,7 +57,7 @@ _NAMES = {
 }
 
 
-class UnsupportedLanguage(ValueError):
+class UnsupportedLanguage(InvalidInputError):
     """A document in a language the rules do not cover."""
 
     def __init__(self, code: str) -> None:

@@ -4,15 +4,34 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from trainer.errors import InvalidInputError
 
-from .model import BuildResult, DraftCard, DraftCompare, FieldValue
+from .model import BuildResult, DraftCard, DraftCompare, DraftSource, FieldValue
 
 DECK_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 _FIELD_ORDER = ("front", "back", "text", "answers", "answer", "distractors", "hint")
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r", "\b": "\\b", "\f": "\\f"}
+
+
+DRAFTED = "# drafted: "
+_WIDTH = 100
+
+
+def drafted_lines(ids: Iterable[str]) -> list[str]:
+    """`# drafted:` comment lines listing `ids` (sorted, wrapped)."""
+    lines: list[str] = []
+    current = ""
+    for ident in sorted(set(ids)):
+        if current and len(current) + len(ident) + 1 > _WIDTH:
+            lines.append(DRAFTED + current)
+            current = ""
+        current = f"{current} {ident}".strip()
+    if current:
+        lines.append(DRAFTED + current)
+    return lines
 
 
 def toml_string(text: str) -> str:
@@ -80,8 +99,29 @@ def _compare(compare: DraftCompare) -> list[str]:
     return lines
 
 
-def render_toml(result: BuildResult, deck_id: str, deck_name: str) -> str:
-    """A complete deck file for `trainer load`; raises ValueError on a bad deck id or name."""
+def render_blocks(
+    sources: Iterable[DraftSource], cards: Iterable[DraftCard], compares: Iterable[DraftCompare]
+) -> list[str]:
+    """The lines of `[[deck.sources]]`, `[[cards]]` and `[[compare]]` tables, each after a blank line."""
+    lines: list[str] = []
+    for source in sources:
+        lines += ["", "[[deck.sources]]", f"id = {toml_string(source.id)}"]
+        lines += [f"title = {toml_string(source.title)}", f"file = {toml_string(source.file)}"]
+    for card in cards:
+        lines.append("")
+        lines.extend(_card(card))
+    for compare in compares:
+        lines.append("")
+        lines.extend(_compare(compare))
+    return lines
+
+
+def render_toml(result: BuildResult, deck_id: str, deck_name: str, rejected: Iterable[str] = ()) -> str:
+    """A complete deck file for `trainer load`; raises ValueError on a bad deck id or name.
+
+    The ids of every draft (and of `rejected` ones) are recorded in `# drafted:` comments so a
+    later `build --force` knows which drafts the learner removed.
+    """
     if not DECK_ID.match(deck_id):
         raise InvalidInputError(f"deck id {deck_id!r} must match {DECK_ID.pattern}")
     if not deck_name.strip() or any(not part.strip() for part in deck_name.split("::")):
@@ -94,13 +134,7 @@ def render_toml(result: BuildResult, deck_id: str, deck_name: str) -> str:
         f"name = {toml_string(deck_name)}",
         f"language = {toml_string(result.language)}",
     ]
-    for source in result.sources:
-        lines += ["", "[[deck.sources]]", f"id = {toml_string(source.id)}"]
-        lines += [f"title = {toml_string(source.title)}", f"file = {toml_string(source.file)}"]
-    for card in result.cards:
-        lines.append("")
-        lines.extend(_card(card))
-    for compare in result.compares:
-        lines.append("")
-        lines.extend(_compare(compare))
+    lines += render_blocks(result.sources, result.cards, result.compares)
+    ids = [*(c.id for c in result.cards), *(c.id for c in result.compares), *rejected]
+    lines += ["", *drafted_lines(ids)]
     return "\n".join(lines) + "\n"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .clean import capitalise, plain
 
-_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _LABEL = re.compile(r"^(?P<label>[^:;]{1,40}?)\s*:\s+(?P<value>\S.*)$")
 
 

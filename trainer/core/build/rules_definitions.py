@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from . import wording
-from .clean import capitalise, drop_parentheticals, end_sentence, squash, words
+from .clean import capitalise, drop_parentheticals, end_sentence, normalise, squash, words
+from .entries import glossary_entry
 from .guards import first_word, subject_problem, too_long
 from .model import Candidate, RuleResult, Sentence
 
@@ -22,7 +23,6 @@ _DESIGNE = re.compile(
 _ON_APPELLE = re.compile(
     r"^On appelle\s+(?P<subj>[^,;:]{1,60}?)\s+(?P<pred>(?:un|une|le|la|les|l['’]|des|tout|toute)\b.+)$"
 )
-_COLON = re.compile(r"^(?P<subj>[^:;,.!?()]{1,50}):\s+(?P<pred>.+)$")
 _OCCURS = re.compile(
     _SUBJ + r"\s+(?P<verb>occurs?|happens?|arises?|survient|surviennent|se produit|se produisent)"
     r"\s+(?:when|lorsqu['’]|lorsque|quand)\s*(?P<pred>.+)$"
@@ -57,6 +57,33 @@ _LIST_NOUN = re.compile(
     r"|huit|neuf|dix)\s+\w+",
     re.IGNORECASE,
 )
+
+
+_LABELS = frozenset(
+    words(
+        "note notes tip tips remember example examples eg warning important exam nb ps see source"
+        " sources date answer question reminder hint caution attention remarque exemple rappel"
+        " astuce voir important réponse conseil definition définition summary résumé"
+    )
+)
+
+
+def _is_alias(alias: str) -> bool:
+    """An alias worth showing with the term: an abbreviation or another name, not a citation."""
+    if not alias or any(ch.isdigit() for ch in alias):
+        return False
+    return alias.isupper() or alias[:1].islower()
+
+
+def _plural(term: str) -> bool:
+    """Whether a glossary term reads as an English plural ("Lysosomes", not "Osmosis")."""
+    last = term.split()[-1] if term.split() else ""
+    return (
+        len(last) > 3
+        and last.endswith("s")
+        and not last.endswith(("ss", "us", "is", "ics", "ys", "as"))
+        and not last.isupper()
+    )
 
 
 def _predicate_problem(pred: str, needs_determiner: bool, lang: str) -> str:
@@ -149,16 +176,20 @@ def definition_cards(sentence: Sentence, lang: str) -> RuleResult:
 
 def _colon_or_occurs(sentence: Sentence, text: str, lang: str, reason: str) -> RuleResult:
     """ "Term: definition" and "X occurs when Y" sentences."""
-    colon = _COLON.match(text)
-    if colon:
-        term = colon.group("subj").strip()
-        pred = colon.group("pred")
+    entry = glossary_entry(text)
+    if entry:
+        term, pred = entry.term, entry.definition
         problem = subject_problem(term, lang)
-        if len(term.split()) > 4 or _LIST_NOUN.search(term) or pred[:1].isdigit():
+        if _LIST_NOUN.search(term) or pred[:1].isdigit():
             problem = problem or "not a definition (colon introduces a list)"
-        if not problem and len(pred.split()) >= 2:
+        if normalise(term) in _LABELS:
+            problem = problem or f"'{term}:' labels a remark, it is not a term"
+        if re.search(r"[$\\]|[=^]", pred):
+            problem = problem or "a formula, not a definition"
+        if not problem:
             back, short = _back(pred)
-            front = wording.what_is(term, False, lang)
+            shown = f"{term} ({entry.alias})" if _is_alias(entry.alias) else term
+            front = wording.what_is(shown, _plural(term), lang)
             note = sentence.text if short else ""
             return RuleResult((make_card(sentence, "definition", front, back, term, 0.7, note),))
         reason = reason or problem

@@ -8,8 +8,9 @@ from .clean import capitalise, end_sentence, normalise, plain
 from .model import Candidate, RuleResult, Sentence
 from .rules_numbers import number_spans
 
-MAX_BACK = 300
-"""Answers longer than this are shortened to their first sentence or two."""
+MAX_BACK = 600
+"""Whole answers up to this length go on the back; longer ones are shortened."""
+MAX_SHORT = 300
 MAX_FIRST = 500
 
 _DEFINITION_Q = re.compile(
@@ -31,7 +32,8 @@ def _strip_term(first: str, question: str) -> str:
 
 
 def qa_card(question: str, answer: list[Sentence], lines: tuple[int, int]) -> RuleResult:
-    """A basic card: the question on the front, its (shortened) answer on the back."""
+    """A basic card: the question on the front, its whole answer on the back (a too long
+    answer is cut to its first sentences, the whole kept in the note)."""
     front = plain(question)
     texts = [plain(s.text) for s in answer if plain(s.text)]
     if not texts:
@@ -39,13 +41,13 @@ def qa_card(question: str, answer: list[Sentence], lines: tuple[int, int]) -> Ru
     texts[0] = _strip_term(texts[0], front)
     full = " ".join(texts)
     counted = [t for t in texts if number_spans(t)]
-    if _DEFINITION_Q.match(front) and len(texts) > 1 and len(texts[0].split()) >= 3:
-        back = texts[0]
+    if len(full) <= MAX_BACK:
+        back = full
     elif _QUANTITY_Q.match(front) and counted and counted[0] != texts[0]:
         back = counted[0]
-    elif len(full) <= MAX_BACK:
-        back = full
-    elif len(" ".join(texts[:2])) <= MAX_BACK:
+    elif _DEFINITION_Q.match(front) and len(texts) > 1 and len(texts[0].split()) >= 3:
+        back = texts[0]
+    elif len(" ".join(texts[:2])) <= MAX_SHORT:
         back = " ".join(texts[:2])
     elif len(texts[0]) <= MAX_FIRST:
         back = texts[0]

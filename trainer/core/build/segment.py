@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from .blocks import RawBlock, read_blocks
 from .clean import squash, strip_markup, words
+from .entries import question_text, strip_answer_mark
 from .model import Lines, Sentence
 
 _ABBREVIATIONS = frozenset(
@@ -29,6 +30,7 @@ class Block:
     text: str = ""
     parts: tuple[tuple[int, int, str], ...] = ()
     answer: tuple[tuple[int, int, str], ...] = ()
+    paragraphs: tuple[tuple[tuple[int, int, str], ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -89,28 +91,28 @@ def split_sentences(parts: tuple[tuple[int, int, str], ...], path: tuple[str, ..
     return sentences
 
 
-def _resolve_questions(raw: list[RawBlock]) -> list[tuple[RawBlock, RawBlock | None]]:
-    """Pair each question with its answer paragraph, or demote it to a heading."""
-    resolved: list[tuple[RawBlock, RawBlock | None]] = []
-    skip_next = False
-    for position, block in enumerate(raw):
-        if skip_next:
-            skip_next = False
-            continue
-        nxt = raw[position + 1] if position + 1 < len(raw) else None
-        after = raw[position + 2] if position + 2 < len(raw) else None
+def _resolve_questions(raw: list[RawBlock]) -> list[tuple[RawBlock, list[RawBlock]]]:
+    """Pair each question with its whole answer (the paragraphs and lists up to the next
+    heading or question), or demote an unanswered question to a heading."""
+    resolved: list[tuple[RawBlock, list[RawBlock]]] = []
+    position = 0
+    while position < len(raw):
+        block = raw[position]
+        position += 1
         is_md_question = block.kind == "atx" and block.text.endswith("?")
         if block.kind == "question" or is_md_question:
-            title_like = position == 0 and block.kind == "atx" and block.level == 1
-            single = after is None or after.kind != "para"
-            answered = nxt is not None and nxt.kind == "para"
-            if answered and not title_like and (single or is_md_question):
-                resolved.append((block, nxt))
-                skip_next = True
+            title_like = position == 1 and block.kind == "atx" and block.level == 1
+            answer: list[RawBlock] = []
+            while not title_like and position < len(raw) and raw[position].kind in ("para", "bullets"):
+                answer.append(raw[position])
+                position += 1
+            if answer and answer[0].kind == "para":
+                resolved.append((block, answer))
                 continue
+            position -= len(answer)
             if block.kind == "question":
                 block = RawBlock("plainhead", block.start, block.end, text=block.text)
-        resolved.append((block, None))
+        resolved.append((block, []))
     return resolved
 
 
@@ -134,14 +136,14 @@ def segment(text: str, fallback_title: str) -> Document:
                 stack.pop()
             stack.append((level, heading))
             base = level
-            if answer is not None:
+            if answer:
                 blocks.append(_question(block, answer, stack))
             continue
         if block.kind == "question":
             while stack and stack[-1][0] > base:
                 stack.pop()
             stack.append((base + 1, squash(strip_markup(block.text))))
-            if answer is not None:
+            if answer:
                 blocks.append(_question(block, answer, stack))
             continue
         path = tuple(h for _, h in stack)
@@ -149,12 +151,28 @@ def segment(text: str, fallback_title: str) -> Document:
     return Document(title or fallback_title, tuple(blocks))
 
 
-def _question(block: RawBlock, answer: RawBlock, stack: list[tuple[int, str]]) -> Block:
-    """A question block with its answer paragraph."""
+def _question(block: RawBlock, answer: list[RawBlock], stack: list[tuple[int, str]]) -> Block:
+    """A question block with its answer, one tuple of lines per paragraph or list item."""
+    paragraphs: list[tuple[tuple[int, int, str], ...]] = []
+    for part in answer:
+        if part.kind == "bullets":
+            paragraphs.extend(((start, end, end_item(text)),) for start, end, text in part.parts)
+        else:
+            paragraphs.append(tuple(part.parts))
+    first = paragraphs[0]
+    start, end, text = first[0]
+    paragraphs[0] = ((start, end, strip_answer_mark(text)), *first[1:])
     return Block(
         "question",
-        (block.start, answer.end),
+        (block.start, answer[-1].end),
         tuple(h for _, h in stack),
-        text=squash(strip_markup(block.text)),
-        answer=tuple(answer.parts),
+        text=question_text(block.text) or squash(strip_markup(block.text)),
+        answer=tuple(p for para in paragraphs for p in para),
+        paragraphs=tuple(paragraphs),
     )
+
+
+def end_item(text: str) -> str:
+    """A list item as a sentence of its own."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?", ":", ";")) else text + "."
