@@ -38,3 +38,51 @@ def test_build_refuses_binary_and_empty(tmp_path: Path) -> None:
         assert result.exit_code == 1
         assert str(doc) in str(result.exception or result.output)
     assert not (tmp_path / "o.toml").exists()
+
+
+GLOSSARY = (
+    "# Glossary\n\n"
+    "Inflation - a sustained rise in the general price level.\n\n"
+    "Deflation - a sustained fall in the general price level.\n\n"
+    "Recession - two consecutive quarters of falling real output.\n"
+)
+
+
+def test_force_merges_and_keeps_the_learners_corrections(tmp_path: Path) -> None:
+    doc = tmp_path / "econ.md"
+    doc.write_text(GLOSSARY, encoding="utf-8")
+    out = tmp_path / "econ.toml"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["build", str(doc), "-o", str(out)]).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    # The learner corrects one card and deletes another.
+    text = text.replace('"A sustained rise in the general price level."', '"A lasting rise in prices."')
+    start = text.rindex("# confidence", 0, text.index("What is deflation?"))
+    end = text.index("# confidence", start + 1)
+    text = text[:start] + text[end:]
+    out.write_text(text, encoding="utf-8")
+    doc.write_text(GLOSSARY + "\nStagflation - inflation together with stagnant output.\n", encoding="utf-8")
+    again = runner.invoke(cli, ["build", str(doc), "-o", str(out), "--force"])
+    assert again.exit_code == 0, again.output
+    assert "1 new drafts added, 2 already there kept as they are, 1 removed or rejected before left out" in (
+        again.output
+    )
+    merged = out.read_text(encoding="utf-8")
+    assert '"A lasting rise in prices."' in merged
+    assert "sustained rise" not in merged and "sustained fall" not in merged
+    assert "What is stagflation?" in merged
+    loaded = runner.invoke(cli, ["--db", str(tmp_path / "c.sqlite3"), "load", str(out)])
+    assert loaded.exit_code == 0, loaded.output
+
+
+def test_a_german_document_is_named_not_labelled_english(tmp_path: Path) -> None:
+    doc = tmp_path / "blatt.txt"
+    doc.write_text(
+        "Die Fotosynthese ist der Vorgang, bei dem Pflanzen aus Licht, Wasser und Kohlenstoffdioxid"
+        " Traubenzucker und Sauerstoff herstellen. Sie findet in den Chloroplasten statt.\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["build", str(doc), "-o", str(tmp_path / "o.toml")])
+    assert result.exit_code == 1
+    assert "looks German (de)" in str(result.exception or result.output)
+    assert not (tmp_path / "o.toml").exists()

@@ -1,15 +1,18 @@
-"""`trainer build`: documents -> a draft deck file (offline, deterministic rules)."""
+"""`trainer build`: documents -> a draft deck file (offline, deterministic rules).
+
+Only click is imported at module level: the builder, the deck-file checker and the triage
+app load when the command runs, so `trainer build --help` stays fast.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from trainer.cli.common import emit_json, safe
-from trainer.core.build import BuildResult, apply_triage, build_drafts, read_document, render_toml
-from trainer.core.cards import slugify
-from trainer.core.deckfile import DeckFileError, parse_deck_text
+if TYPE_CHECKING:
+    from trainer.core.build import BuildResult
 
 
 @click.command()
@@ -22,7 +25,12 @@ from trainer.core.deckfile import DeckFileError, parse_deck_text
 @click.option("--lang", type=click.Choice(["auto", "en", "fr"]), default="auto", show_default=True)
 @click.option("--report", is_flag=True, help="Print every skipped sentence and why.")
 @click.option("--review", is_flag=True, help="Triage the drafts in the app: only accepted cards are written.")
-@click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="OUT exists: merge into it. Its cards (edited or not) are kept, drafts removed from it"
+    " or rejected stay out, new drafts are added.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
 def build(
     docs: tuple[Path, ...],
@@ -36,34 +44,65 @@ def build(
     as_json: bool,
 ) -> None:
     """Turn plain-text or Markdown DOCS into a draft deck file OUT."""
+    from trainer.core.build import apply_triage, build_drafts, read_document, render_toml
+    from trainer.core.build.merge import merge_into
+    from trainer.core.cards import slugify
+    from trainer.core.deckfile import DeckFileError, parse_deck_text
+
     if out.exists() and not force:
-        raise click.UsageError(f"{out} exists; use --force to overwrite it")
+        raise click.UsageError(f"{out} exists; use --force to merge the new drafts into it")
+    existing = _read_existing(out) if out.exists() else None
     sources = [read_document(path) for path in docs]
     result = build_drafts(sources, lang=lang)
+    rejected: list[str] = []
     if review:
         from trainer.tui.triage import run_triage
 
-        decisions = run_triage(result, sources)
-        if decisions is None:
+        outcome = run_triage(result, sources)
+        if outcome is None:
             raise click.ClickException("triage cancelled; nothing written")
-        result = apply_triage(result, decisions)
-    if not result.cards and not result.compares:
-        raise click.ClickException(
-            f"no cards could be drafted from {', '.join(str(d) for d in docs)}; nothing written"
-        )
-    name = deck_name or f"Drafts::{out.stem}"
-    ident = deck_id or f"draft.{slugify(out.stem)}"
-    text = render_toml(result, ident, name)
+        decisions, keep_undecided = outcome
+        rejected = [ident for ident, d in decisions.items() if d.action == "reject"]
+        result = apply_triage(result, decisions, keep_undecided=keep_undecided)
+    merged = None
+    if existing is not None:
+        merged = merge_into(existing, result, rejected)
+        text = merged.text
+    else:
+        if not result.cards and not result.compares:
+            raise click.ClickException(
+                f"no cards could be drafted from {', '.join(str(d) for d in docs)}; nothing written"
+            )
+        name = deck_name or f"Drafts::{out.stem}"
+        ident = deck_id or f"draft.{slugify(out.stem)}"
+        text = render_toml(result, ident, name, rejected)
     try:
         deck = parse_deck_text(text, str(out))
     except DeckFileError as exc:  # a rule produced something the loader refuses: say so, write nothing
         raise click.ClickException(f"the draft deck did not validate, nothing written:\n{exc}") from None
     out.write_text(text, encoding="utf-8")
+    if merged is not None and not as_json:
+        click.echo(
+            f"Merged into {out}: {merged.added} new drafts added, {merged.kept} already there kept as"
+            f" they are, {merged.left_out} removed or rejected before left out."
+        )
     _print_summary(result, out, len(deck.cards), report=report, as_json=as_json)
 
 
+def _read_existing(out: Path) -> str:
+    """The text of the deck file a re-run merges into."""
+    try:
+        return out.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"{out}: cannot read the existing deck file ({exc})") from None
+
+
 def _print_summary(result: BuildResult, out: Path, study_cards: int, *, report: bool, as_json: bool) -> None:
+    from trainer.core.cards import clean_text
+
     if as_json:
+        from trainer.cli.common import emit_json
+
         emit_json(
             {
                 "output": str(out),
@@ -90,7 +129,8 @@ def _print_summary(result: BuildResult, out: Path, study_cards: int, *, report: 
     if report:
         for skipped in result.skipped:
             start, end = skipped.lines
-            click.echo(f"{safe(skipped.source)}:{start}-{end}: {skipped.reason}: {safe(skipped.text[:100])}")
+            where = f"{clean_text(skipped.source)}:{start}-{end}"
+            click.echo(f"{where}: {skipped.reason}: {clean_text(skipped.text[:100])}")
     click.echo(f"Check it, then load it with: trainer load {out}")
 
 

@@ -200,6 +200,9 @@ class TriageApp(App[dict[str, TriageDecision] | None]):
         self.exit(None)
 
 
-def run_triage(result: BuildResult, docs: Sequence[SourceDoc]) -> dict[str, TriageDecision] | None:
-    """Run the triage app; the decisions, or None when cancelled."""
-    return TriageApp(triage_items(result, docs)).run()
+def run_triage(
+    result: BuildResult, docs: Sequence[SourceDoc]
+) -> tuple[dict[str, TriageDecision], bool] | None:
+    """Run the triage app: the decisions and whether undecided drafts are kept, or None when cancelled."""
+    decisions = TriageApp(triage_items(result, docs)).run()
+    return None if decisions is None else (decisions, False)
