@@ -13,6 +13,8 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from trainer.errors import InvalidInputError
+
 from .model import BuildResult
 from .render import drafted_lines, render_blocks
 
@@ -30,11 +32,13 @@ class MergeOutcome:
 
 
 def merge_into(existing: str, result: BuildResult, rejected: Iterable[str] = ()) -> MergeOutcome:
-    """Merge a new build into the text of an existing deck file (ValueError if unreadable)."""
+    """Merge a new build into the text of an existing deck file (InvalidInputError if unreadable)."""
     try:
         data = tomllib.loads(existing)
     except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"it is not a deck file ({exc}); move it away or choose another output") from None
+        raise InvalidInputError(
+            f"it is not a deck file ({exc}); move it away or choose another output"
+        ) from None
     present = {
         str(t.get("id")) for key in ("cards", "compare") for t in data.get(key, []) if isinstance(t, dict)
     }

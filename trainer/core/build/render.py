@@ -117,7 +117,7 @@ def render_blocks(
 
 
 def render_toml(result: BuildResult, deck_id: str, deck_name: str, rejected: Iterable[str] = ()) -> str:
-    """A complete deck file for `trainer load`; raises ValueError on a bad deck id or name.
+    """A complete deck file for `trainer load`; raises InvalidInputError on a bad deck id or name.
 
     The ids of every draft (and of `rejected` ones) are recorded in `# drafted:` comments so a
     later `build --force` knows which drafts the learner removed.
