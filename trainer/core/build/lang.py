@@ -16,6 +16,9 @@ CLEAR_SHARE = 0.08
 """Share of words that only English (or only French) uses often, above which a text is taken
 as English (or French) without asking py3langid; Spanish or Italian never get there."""
 
+MIN_WORDS = 12
+"""Fewer words than this (of two letters or more) are too few to name a language."""
+
 _EN = frozenset(
     words(
         "the of and to in is are was were that it for with as by this be or from an which"
@@ -105,8 +108,15 @@ def _langid(text: str) -> str:
 
 
 def detect_language(text: str) -> str:
-    """ "en" or "fr" when the text clearly is; otherwise the code py3langid names."""
-    return _clear_language(text) or _langid(text)
+    """ "en" or "fr" when the text clearly is; otherwise the language py3langid names, when
+    the text has words enough to tell and the language is a known one; else "en"."""
+    clear = _clear_language(text)
+    if clear:
+        return clear
+    if len([w for w in _WORD.findall(text) if len(w) > 1]) < MIN_WORDS:
+        return "en"
+    code = _langid(text)
+    return code if code in SUPPORTED or code in _NAMES else "en"
 
 
 def resolve_language(requested: str, text: str) -> str:
