@@ -9,7 +9,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from trainer.core.build import BuildInputError, (
+from trainer.core.build import (
+    BuildInputError,
     SourceDoc,
     TriageDecision,
     apply_triage,
