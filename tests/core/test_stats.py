@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.stats_oracle import CardFacts, ReferenceCardPass
 from trainer.core.stats import (
     DAY_MS,
     ReviewClass,
@@ -15,7 +16,6 @@ from trainer.core.stats import (
     streaks,
     true_retention,
 )
-from trainer.core.stats.cards import CardFacts, CardPass
 
 NDS = 1_000 * DAY_MS
 
@@ -80,7 +80,7 @@ def test_card_pass_counts_and_forecast() -> None:
         card(id=4, queue=-1),
         card(id=5, state=3, queue=3, due=NDS + 60_000),
     ]
-    result = CardPass(NDS - 3600_000, NDS, 7, {1: 0.1542})
+    result = ReferenceCardPass(NDS - 3600_000, NDS, 7, {1: 0.1542})
     result.feed(cards, {1: "Deck"})
     counts = result.card_counts()
     assert (counts.new, counts.young, counts.mature, counts.suspended, counts.relearning) == (1, 1, 1, 1, 1)

@@ -17,7 +17,7 @@ from typing import Any
 from anki.collection import Collection as AnkiCollection
 from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
-from trainer.core.cards import CardContent, cloze_answer, render
+from trainer.core.cards import CLOZE_RE, CardContent, render
 from trainer.formats.html_text import html_to_text
 
 _STYLE_RE = re.compile(r"<style\b.*?</style\s*>", re.DOTALL | re.IGNORECASE)
@@ -25,6 +25,11 @@ _ANSWER_HR_RE = re.compile(r"<hr id=\"?answer\"?\s*/?>", re.IGNORECASE)
 _TYPE_RE = re.compile(r"\[\[type:([^\]]*)\]\]")
 _SPACE_RE = re.compile(r"\s+")
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def cloze_answer(text: str, ordinal: int) -> str:
+    """The hidden parts of cloze `ordinal`, joined."""
+    return ", ".join(m.group(2) for m in CLOZE_RE.finditer(text) if int(m.group(1)) == ordinal)
 
 
 def anki_import(package: Path, target: Path, *, scheduling: bool = True) -> AnkiCollection:

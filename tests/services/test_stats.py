@@ -271,12 +271,12 @@ def test_report_leaves_the_collector_and_page_cache_as_they_were(
 
 def test_report_equals_a_straightforward_computation(col: Collection, clock: Clock, tmp_path: Path) -> None:
     """The SQL-grouped report equals the definitions computed row by row in Python (every card
-    through `CardPass.feed`, every log row one at a time)."""
+    through `ReferenceCardPass.feed`, every log row one at a time)."""
     import json
 
+    from tests.stats_oracle import ReferenceCardPass
     from trainer.core import days
     from trainer.core.stats import PERIODS, RetentionCounts, streaks
-    from trainer.core.stats.cards import CardPass
     from trainer.store.models import to_millis
 
     col.import_review_log(write_log(tmp_path / "log.csv", clock.now, cards=60, repeat_any=True))
@@ -303,7 +303,7 @@ def test_report_equals_a_straightforward_computation(col: Collection, clock: Clo
         }  # fmt: skip
         names = dict(session.execute(text("SELECT id, name FROM decks")).all())
     assert report.today_date == days.study_date(now, TEST_ZONE, 4)
-    reference = CardPass(to_millis(now), nds, period, decay)
+    reference = ReferenceCardPass(to_millis(now), nds, period, decay)
     reference.feed(cards, names)
     hists = reference.histograms()
     assert report.card_counts == reference.card_counts()

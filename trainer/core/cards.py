@@ -130,11 +130,6 @@ def render_cloze(text: str, ordinal: int, *, reveal: bool) -> str:
     return CLOZE_RE.sub(replace, text)
 
 
-def cloze_answer(text: str, ordinal: int) -> str:
-    """The hidden parts of cloze `ordinal`, joined."""
-    return ", ".join(m.group(2) for m in CLOZE_RE.finditer(text) if int(m.group(1)) == ordinal)
-
-
 @dataclass(frozen=True)
 class Rendered:
     """A card's question and answer as plain text."""

@@ -70,14 +70,3 @@ def floats(data: bytes, number: int) -> list[float]:
 def first(data: bytes, number: int) -> int | bytes | None:
     """The first value of field `number`."""
     return next((v for n, v in fields(data) if n == number), None)
-
-
-def encode_varint(value: int) -> bytes:
-    """A varint."""
-    out = bytearray()
-    while True:
-        byte = value & 0x7F
-        value >>= 7
-        out.append(byte | (0x80 if value else 0))
-        if not value:
-            return bytes(out)

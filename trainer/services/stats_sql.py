@@ -82,21 +82,6 @@ class StatsQueries:
             statement.bindparams(*self.expanding()), {"nds": self.nds, **self.scope.params(), **params}
         )
 
-    def scan(self, since: int, offset_ms: int) -> dict[int, tuple[list[int], list[int], int]]:
-        """One pass over the log, grouped by one packed integer key.
-
-        The key packs the time bucket (hours since the epoch, or quarter hours or minutes when
-        the day start or zone offset needs them), the state before, maturity and the rating. In
-        hours it is `HOURLY_KEY`, which `ix_reviews_hourly` holds: the database then groups
-        while it reads that index, with no sort. Buckets are folded into study days and local
-        hours here. A bucket holds a possible same-day repeat when one of its review-card
-        answers came after an answer of the same study day (the latest previous answer of the
-        group is on or after the bucket's day start: a bucket never straddles a day start).
-        Returns day -> (counts by class, ms by class, Again count); keeps answers by (day,
-        class, rating) and by local hour for the answer buttons, the hours and true retention.
-        """
-        return self.fold(self.scan_rows(offset_ms), since, offset_ms)
-
     def bucket_ms(self, offset_ms: int) -> int:
         """The scan's time bucket: an hour, unless the day start or zone offset needs less."""
         return next(u for u in (3_600_000, 900_000, 60_000, 1) if self.nds % u == 0 and offset_ms % u == 0)

@@ -2,7 +2,7 @@
 
 Definitions follow Anki's so that the numbers can be checked against it:
 - a study day is a fixed 86,400 s span counted back from the next day start
-  (`day_index`: 0 is today, -1 yesterday), as Anki's graphs count them;
+  (0 is today, -1 yesterday), as Anki's graphs count them;
 - a review card is *mature* when its interval is 21 days or more;
 - true retention counts the first review of each card on each day among reviews of
   cards with an interval of at least a day; Again is a fail, every other button a pass.
@@ -15,8 +15,7 @@ import functools
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass
 from enum import IntEnum
 
 MATURE_DAYS = 21
@@ -47,11 +46,6 @@ def review_class(state_before: int, interval_days: float | None) -> ReviewClass:
         mature = interval_days is not None and interval_days >= MATURE_DAYS
         return ReviewClass.MATURE if mature else ReviewClass.YOUNG
     return ReviewClass.LEARN
-
-
-def day_index(at_ms: int, next_day_start_ms: int) -> int:
-    """0 for today, -1 for yesterday, 1 for tomorrow (fixed 86,400 s days, like Anki)."""
-    return (at_ms - next_day_start_ms) // DAY_MS + 1
 
 
 @dataclass
@@ -177,20 +171,6 @@ DIFFICULTY_EDGES = tuple(float(x) for x in range(1, 11))
 RETRIEVABILITY_EDGES = tuple(round(0.05 * i, 2) for i in range(20))
 
 
-@dataclass
-class DayCounts:
-    """Reviews of one day, by class: counts, seconds and Again count."""
-
-    counts: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
-    ms: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
-    again: int = 0
-
-    @property
-    def total(self) -> int:
-        """All reviews of the day."""
-        return sum(self.counts)
-
-
 def sparkline(values: Sequence[float]) -> str:
     """A one-line chart of block characters."""
     blocks = " ▁▂▃▄▅▆▇█"
@@ -206,8 +186,3 @@ def bar(value: float, top: float, width: int = 30) -> str:
         return ""
     cells = max(1, round(value / top * width))
     return "█" * cells
-
-
-def day_date(today: date, index: int) -> date:
-    """The calendar date of a day index."""
-    return today + timedelta(days=index)
