@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 
 from trainer.core.days import day_start, study_date
+from trainer.core.millis import to_millis
 from trainer.core.scheduling import CardState
 from trainer.formats.anki_notes import MULTI, shape_notes
 from trainer.formats.anki_schema import DDL, deck_config_json, deck_json, multi_notetype, notetypes_json
@@ -153,7 +154,7 @@ def _write_db(
         members = [record for _, record in shape.cards]
         html_fields = [text_to_anki_html(f) for f in shape.fields]
         born = min((r.created_at for r in members if r.created_at), default=None)
-        nid = note_ids.take(int(born.timestamp() * 1000) if born else base_id)
+        nid = note_ids.take(to_millis(born) if born else base_id)
         mid = multi_ids[shape.typed] if shape.kind == MULTI else notetype_ids[shape.kind]
         tags = members[0].tags
         tag_text = joined.get(tags)
@@ -164,7 +165,7 @@ def _write_db(
         flds = "\x1f".join(html_fields)
         notes.append((nid, guid_for(shape.key), mid, stamp, -1, tag_text, flds, sort_field, csum, 0, ""))
         for ordinal, record in shape.cards:
-            cid = card_ids.take(int(record.created_at.timestamp() * 1000) if record.created_at else nid)
+            cid = card_ids.take(to_millis(record.created_at) if record.created_at else nid)
             decay = timing.decay.get(record.deck, FSRS5_DECAY)
             cards.append(
                 _card(cid, nid, deck_ids[record.deck], ordinal, record, day, stamp, scheduling, decay)
@@ -263,7 +264,7 @@ def _revlog(cid: int, record: CardRecord, used: set[int], day: _Days) -> list[tu
     last_ivl = 0
     factor = 2500
     for r in record.reviews:
-        rid = int(r.reviewed_at.timestamp() * 1000)
+        rid = to_millis(r.reviewed_at)
         while rid in used:
             rid += 1
         used.add(rid)

@@ -6,20 +6,10 @@ two inactive markers below.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from trainer.core.millis import from_millis, to_millis
 
 HEAD_REVISION = "0004"  # the schema this code writes: the newest revision in db/versions (a test checks)
 QUEUE_SUSPENDED = -1
 QUEUE_BURIED = -2
 
-
-def to_millis(value: datetime) -> int:
-    """Aware datetime -> epoch milliseconds."""
-    if value.tzinfo is None:
-        raise ValueError("naive datetime given where UTC is required")
-    return int(value.timestamp() * 1000)
-
-
-def from_millis(value: int) -> datetime:
-    """Epoch milliseconds -> aware UTC datetime."""
-    return datetime.fromtimestamp(value / 1000, tz=UTC)
+__all__ = ["HEAD_REVISION", "QUEUE_BURIED", "QUEUE_SUSPENDED", "from_millis", "to_millis"]
