@@ -61,9 +61,9 @@ def build(
         outcome = run_triage(result, sources)
         if outcome is None:
             raise click.ClickException("triage cancelled; nothing written")
-        decisions, keep_undecided = outcome
-        rejected = [ident for ident, d in decisions.items() if d.action == "reject"]
-        result = apply_triage(result, decisions, keep_undecided=keep_undecided)
+        rejected = [ident for ident, d in outcome.decisions.items() if d.action == "reject"]
+        result = apply_triage(result, outcome.decisions, keep_undecided=outcome.keep_undecided)
+        result.cards.extend(outcome.created)
     merged = None
     if existing is not None:
         merged = merge_into(existing, result, rejected)

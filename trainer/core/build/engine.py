@@ -10,6 +10,7 @@ from trainer.errors import InvalidInputError
 
 from .clean import capitalise, normalise, plain, short_hash, slugify, squash, strip_controls
 from .dedupe import dedupe
+from .entries import glossary_entry
 from .guards import anaphoric, too_long
 from .lang import SUPPORTED, UnsupportedLanguage, majority_language, resolve_language
 from .model import (
@@ -63,6 +64,8 @@ def sentence_rules(sentence: Sentence, lang: str) -> tuple[list[Candidate], str]
     results: list[RuleResult] = [acronym_cards(sentence, lang)]
     definition = definition_cards(sentence, lang)
     results.append(definition)
+    if definition.cards and glossary_entry(sentence.text):  # a glossary line is one fact
+        return [card for result in results for card in result.cards], ""
     if not definition.cards:
         names = name_cards(sentence, lang)
         results.append(names)
