@@ -22,3 +22,8 @@ def to_millis(value: datetime) -> int:
 def from_millis(value: int) -> datetime:
     """Epoch milliseconds -> aware UTC datetime."""
     return EPOCH + timedelta(milliseconds=value)
+
+
+def optional_millis(value: datetime | None) -> int | None:
+    """`to_millis`, with None kept as None (an unset time)."""
+    return None if value is None else to_millis(value)

@@ -17,10 +17,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from trainer.core.millis import optional_millis as millis
+from trainer.core.millis import to_millis
 from trainer.core.scheduling import SchedulingState
 from trainer.formats.model import CardRecord, Package, ReviewRecord
 from trainer.formats.safety import inside, safe_media_name
-from trainer.services.io_bulk import EPOCH, KIND_VALUE, MS, bulk_insert, content_json, millis, paused_gc
+from trainer.services.io_bulk import KIND_VALUE, bulk_insert, content_json, paused_gc
 from trainer.store import repo
 from trainer.store.backup import backup_sqlite
 from trainer.store.engine import Database
@@ -270,10 +272,10 @@ def _insert_values(
     values = (
         card.external_id, deck_id, KIND_VALUE[card.content.kind], raw_json, digest, tags, card.source,
         card.group, position, int(state.state), queue, state.step, state.stability, state.difficulty,
-        None if state.due is None else (state.due - EPOCH) // MS,
-        None if state.last_review is None else (state.last_review - EPOCH) // MS,
+        millis(state.due),
+        millis(state.last_review),
         state.reps, state.lapses, stamp if queue == QUEUE_BURIED else None, card.flag if scheduling else 0,
-        stamp if card.created_at is None else (card.created_at - EPOCH) // MS, stamp,
+        stamp if card.created_at is None else to_millis(card.created_at), stamp,
     )  # fmt: skip
     if not card.columns:
         return values

@@ -7,7 +7,6 @@ import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Table, func, select
@@ -16,19 +15,12 @@ from sqlalchemy.schema import CreateIndex, DropIndex
 
 from trainer.core.cards import CardContent, CardKind
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-MS = timedelta(milliseconds=1)
 _ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 _STR = json.encoder.encode_basestring  # the C string encoder `json.dumps(ensure_ascii=False)` uses
 _SHA256 = hashlib.sha256
 _KIND_JSON = {kind: f'"kind": {_STR(kind.value)}' for kind in CardKind}
 REBUILD_MIN = 1000  # rows: fewer are inserted into the indexes as they are
 KIND_VALUE = {kind: kind.value for kind in CardKind}  # `kind.value` is a Python-level property
-
-
-def millis(value: datetime | None) -> int | None:
-    """An aware datetime as exact epoch milliseconds (None stays None)."""
-    return None if value is None else (value - EPOCH) // MS
 
 
 def bulk_insert(session: Session, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
