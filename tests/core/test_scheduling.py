@@ -5,28 +5,43 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
-import fsrs
+import fsrs_rs_python as rs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from trainer.core.intervals import fuzz_bounds, hard_step, minimum_after_review, review_fuzz
 from trainer.core.scheduling import (
     CardState,
+    Outcome,
     Preset,
+    Preview,
     Rating,
     SchedulingState,
     cap_duration,
+    fill_parameters,
     format_interval,
     fuzz_draw,
-    fuzzed_days,
     is_leech,
-    outcome,
-    preview,
     retrievability,
 )
+from trainer.core.scheduling import outcome as _outcome
+from trainer.core.scheduling import preview as _preview
 
-NOW = datetime(2026, 1, 10, 9, 30, tzinfo=timezone.utc)
+UTC = timezone.utc
+NOW = datetime(2026, 1, 10, 9, 30, tzinfo=UTC)
 PRESET = Preset()
+DAY_START = datetime(2026, 1, 10, 4, tzinfo=UTC)  # NOW's study day began at 04:00 UTC
+
+
+def preview(state: SchedulingState, preset: Preset, now: datetime, *, draw: float | None = None) -> Preview:
+    return _preview(state, preset, now, zone=UTC, draw=draw)
+
+
+def outcome(
+    state: SchedulingState, preset: Preset, now: datetime, rating: Rating, *, draw: float | None = None
+) -> Outcome:
+    return _outcome(state, preset, now, rating, zone=UTC, draw=draw)
 
 
 def test_new_card_outcomes_follow_learning_steps() -> None:
@@ -44,21 +59,96 @@ def test_new_card_outcomes_follow_learning_steps() -> None:
     assert all(o.state.reps == 1 and o.state.last_review == NOW for o in p.outcomes.values())
 
 
-def test_matches_py_fsrs_for_a_review_sequence() -> None:
-    scheduler = fsrs.Scheduler(enable_fuzzing=False)
-    card = fsrs.Card()
-    state = SchedulingState()
-    now = NOW
-    for rating in (Rating.GOOD, Rating.GOOD, Rating.AGAIN, Rating.GOOD, Rating.HARD, Rating.EASY):
-        card, _ = scheduler.review_card(card, fsrs.Rating(int(rating)), now)
-        state = preview(state, PRESET, now)[rating].state
-        assert state.stability == pytest.approx(card.stability)
-        assert state.difficulty == pytest.approx(card.difficulty)
-        assert int(state.state) == int(card.state)
-        assert state.due is not None
-        # Review intervals are whole days from the answer; learning steps are exact.
-        assert abs((state.due - card.due).total_seconds()) < 86400
-        now = state.due
+def test_memory_states_are_fsrs_rs_fed_study_days() -> None:
+    """Each answer's memory state is fsrs-rs's (the engine inside Anki) with elapsed = study days."""
+    model = rs.FSRS(list(PRESET.parameters))
+    state, memory = SchedulingState(), None
+    times = [NOW, NOW + timedelta(minutes=5), NOW + timedelta(hours=11), NOW + timedelta(hours=19),
+             NOW + timedelta(days=3, hours=20), NOW + timedelta(days=4, hours=1)]  # fmt: skip
+    ratings = [Rating.GOOD, Rating.GOOD, Rating.AGAIN, Rating.GOOD, Rating.HARD, Rating.EASY]
+    previous = None
+    for at, rating in zip(times, ratings, strict=True):
+        # study days start at 04:00 UTC: 09:30 -> 20:30 is the same day, 04:30 the next is 1 later
+        elapsed = 0 if previous is None else ((at - timedelta(hours=4)).date() - previous).days
+        nexts = model.next_states(memory, PRESET.desired_retention, elapsed)
+        memory = [nexts.again, nexts.hard, nexts.good, nexts.easy][int(rating) - 1].memory
+        state = preview(state, PRESET, at)[rating].state
+        assert (state.stability, state.difficulty) == (memory.stability, memory.difficulty)
+        previous = (at - timedelta(hours=4)).date()
+
+
+def test_evening_then_next_afternoon_is_one_day_not_the_same_day() -> None:
+    evening = datetime(2026, 1, 10, 21, 0, tzinfo=UTC)
+    state = SchedulingState(
+        state=CardState.REVIEW, stability=2.0, difficulty=5.0,
+        due=datetime(2026, 1, 11, 4, tzinfo=UTC), last_review=evening, reps=3,
+    )  # fmt: skip
+    nexts = rs.FSRS(list(PRESET.parameters)).next_states(rs.MemoryState(2.0, 5.0), 0.9, 1)
+    after = preview(state, PRESET, evening + timedelta(hours=18))[Rating.GOOD].state
+    assert after.stability == nexts.good.memory.stability
+
+
+def test_review_due_dates_are_study_day_starts() -> None:
+    p = preview(SchedulingState(), PRESET, NOW)
+    easy = p[Rating.EASY]
+    assert easy.state.due == DAY_START + easy.interval  # from 04:00 of day (today + N)
+    assert easy.interval.days * 86400 == easy.interval.total_seconds()
+
+
+def test_learning_step_past_the_day_end_is_due_at_a_day_start() -> None:
+    late = datetime(2026, 1, 11, 3, 55, tzinfo=UTC)  # 5 minutes before the next day starts
+    p = preview(SchedulingState(), PRESET, late)
+    assert p[Rating.AGAIN].state.due == late + timedelta(minutes=1)
+    assert p[Rating.GOOD].state.due == datetime(2026, 1, 11, 4, tzinfo=UTC)  # the 10-minute step
+    assert p[Rating.GOOD].interval == timedelta(minutes=10)
+
+
+def test_easy_on_a_learning_card_stays_above_good() -> None:
+    """Again, then Easy: Good would graduate at round(S) days, Easy at least one more (Anki: 2d)."""
+    again = preview(SchedulingState(), PRESET, NOW)[Rating.AGAIN].state
+    p = preview(again, PRESET, NOW + timedelta(minutes=1))
+    nexts = rs.FSRS(list(PRESET.parameters)).next_states(
+        rs.MemoryState(again.stability, again.difficulty), 0.9, 0
+    )
+    good_days = max(1, round(nexts.good.interval))
+    assert p[Rating.EASY].interval.days >= good_days + 1
+    assert p[Rating.EASY].interval.days == 2
+
+
+def test_early_review_never_shrinks_the_interval() -> None:
+    """A card given 40 days, reviewed the next day: FSRS offers 38-41 days, Anki keeps 40/41/42."""
+    last = NOW - timedelta(days=1)
+    state = SchedulingState(
+        state=CardState.REVIEW, stability=36.0, difficulty=5.0,
+        due=DAY_START + timedelta(days=39), last_review=last, reps=5,
+    )  # fmt: skip
+    days = [preview(state, PRESET, NOW)[r].interval.days for r in (Rating.HARD, Rating.GOOD, Rating.EASY)]
+    assert days == [40, 41, 42]
+
+
+def test_interval_rules() -> None:
+    assert review_fuzz(2.4, 1, 100, 0.99) == 2  # no fuzz under 2.5 days
+    assert review_fuzz(100, 1, 36500, 0.0) < 100 < review_fuzz(100, 1, 36500, 0.999)
+    assert review_fuzz(100, 1, 101, 0.999) == 101  # never beyond the maximum
+    assert review_fuzz(2.5, 1, 100, None) == 3  # halves round up, as Anki's f32::round
+    assert fuzz_bounds(3.0, 1, 100) == (2, 4)
+    assert minimum_after_review(36.0, 40, 36500) == 40  # barely shrank: keep the previous
+    assert minimum_after_review(45.0, 40, 36500) == 41  # grew: above the previous
+    assert minimum_after_review(10.0, 40, 36500) == 0  # truly shrank: no floor
+    assert hard_step((60, 600), 0) == 330
+    assert hard_step((600,), 0) == 900
+    assert hard_step((86400 * 3,), 0) == 86400 * 4  # at most a day more than the step
+    assert hard_step((60, 600), 1) == 600
+
+
+def test_old_parameter_sets_are_filled_to_fsrs6() -> None:
+    assert fill_parameters(PRESET.parameters) == pytest.approx(PRESET.parameters, abs=1e-6)
+    five = fill_parameters(PRESET.parameters[:19])
+    assert len(five) == 21 and five[19:] == pytest.approx((0.0, 0.5))
+    four = fill_parameters(PRESET.parameters[:17])
+    assert len(four) == 21
+    with pytest.raises(ValueError, match="18 FSRS parameters"):
+        fill_parameters(PRESET.parameters[:18])
 
 
 def test_golden_review_after_graduation() -> None:
@@ -89,12 +179,6 @@ def test_fuzz_is_reproducible_and_bounded() -> None:
     assert all(abs(d - plain) <= round(delta) + 1 for d in spread)
 
 
-def test_fuzzed_days_ranges() -> None:
-    assert fuzzed_days(2, 0.99, 36500) == 2  # no fuzz under 2.5 days
-    assert fuzzed_days(100, 0.0, 36500) < 100 < fuzzed_days(100, 0.999, 36500)
-    assert fuzzed_days(100, 0.999, 101) == 101  # never beyond the maximum
-
-
 def test_hard_good_easy_stay_ordered_with_fuzz() -> None:
     state = SchedulingState(
         state=CardState.REVIEW, stability=3.0, difficulty=9.0,
@@ -110,6 +194,7 @@ def test_leech_rule() -> None:
     assert is_leech(8, 8)
     assert not is_leech(9, 8)
     assert is_leech(12, 8)
+    assert is_leech(8, 5) and not is_leech(7, 5) and is_leech(11, 5)  # every ceil(5 / 2) = 3, not 2
 
 
 def test_lapse_reaching_threshold_is_a_leech() -> None:
@@ -125,9 +210,12 @@ def test_retrievability_decays() -> None:
     state = SchedulingState(
         state=CardState.REVIEW, stability=10.0, difficulty=5.0, due=NOW, last_review=NOW, reps=1
     )
-    assert retrievability(SchedulingState(), PRESET, NOW) is None
-    assert retrievability(state, PRESET, NOW) == pytest.approx(1.0)
-    assert retrievability(state, PRESET, NOW + timedelta(days=10)) == pytest.approx(0.9, abs=0.005)
+    assert retrievability(SchedulingState(), PRESET, NOW, zone=UTC) is None
+    assert retrievability(state, PRESET, NOW, zone=UTC) == pytest.approx(1.0)
+    assert retrievability(state, PRESET, NOW + timedelta(days=10), zone=UTC) == pytest.approx(0.9, abs=0.005)
+    # elapsed time is in study days: 19 hours later, across 04:00, is a whole day
+    later = retrievability(state, PRESET, NOW + timedelta(hours=19), zone=UTC)
+    assert later == retrievability(state, PRESET, NOW + timedelta(days=1), zone=UTC)
 
 
 def test_rating_parse() -> None:

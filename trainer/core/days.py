@@ -52,6 +52,21 @@ def next_day_start(now: datetime, zone: tzinfo, start_hour: int) -> datetime:
     return _at_hour(study_date(now, zone, start_hour) + timedelta(days=1), zone, start_hour)
 
 
+def study_days_between(earlier: datetime, later: datetime, zone: tzinfo, start_hour: int) -> int:
+    """How many study days were crossed from `earlier` to `later` (0 on the same study day).
+
+    This is FSRS's elapsed time, as Anki counts it: whole study days in the learner's zone with
+    the preset's day start, not 24-hour periods. Never negative.
+    """
+    return max(0, (study_date(later, zone, start_hour) - study_date(earlier, zone, start_hour)).days)
+
+
+def start_of_day_after(now: datetime, count: int, zone: tzinfo, start_hour: int) -> datetime:
+    """When study day (the day of `now` + `count`) begins, in UTC: where a review due in
+    `count` days becomes due, whatever DST does in between."""
+    return _at_hour(study_date(now, zone, start_hour) + timedelta(days=count), zone, start_hour)
+
+
 def _at_hour(day: date, zone: tzinfo, hour: int) -> datetime:
     local = datetime.combine(day, time(hour), tzinfo=zone)
     # Round-trip through UTC so a non-existent local time (in a DST gap) is normalised.

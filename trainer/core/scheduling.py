@@ -6,21 +6,29 @@ Everything here is pure: `now` is always an argument and must be an aware dateti
 from __future__ import annotations
 
 import hashlib
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from enum import IntEnum
 from functools import lru_cache
 
 import fsrs
+import fsrs_rs_python as rs
+
+from trainer.core import days
+from trainer.core.intervals import (
+    hard_step,
+    minimum_after_review,
+    review_fuzz,
+    round_half_up,
+)
 
 from trainer.errors import InvalidInputError
 
 DEFAULT_PARAMETERS: tuple[float, ...] = tuple(fsrs.Scheduler().parameters)
 MAX_DURATION_MS = 60_000
 LEARN_AHEAD = timedelta(minutes=20)
-
-# Anki's fuzz ranges: (start day, end day, factor)
-_FUZZ_RANGES = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.1), (20.0, float("inf"), 0.05))
 
 
 class Rating(IntEnum):
@@ -113,7 +121,7 @@ class Outcome:
 
     rating: Rating
     state: SchedulingState
-    interval: timedelta
+    interval: timedelta  # as the answer button shows it: whole days for a review, else the step
     is_leech: bool = False
 
 
@@ -129,15 +137,23 @@ class Preview:
 
 
 @lru_cache(maxsize=64)
-def _scheduler(preset: Preset) -> fsrs.Scheduler:
-    return fsrs.Scheduler(
-        parameters=preset.parameters,
-        desired_retention=preset.desired_retention,
-        learning_steps=tuple(timedelta(seconds=s) for s in preset.learning_steps),
-        relearning_steps=tuple(timedelta(seconds=s) for s in preset.relearning_steps),
-        maximum_interval=preset.maximum_interval,
-        enable_fuzzing=False,
-    )
+def _model(parameters: tuple[float, ...]) -> rs.FSRS:
+    return rs.FSRS(list(parameters))
+
+
+@lru_cache(maxsize=64)
+def _py_scheduler(parameters: tuple[float, ...], desired_retention: float) -> fsrs.Scheduler:
+    return fsrs.Scheduler(parameters=parameters, desired_retention=desired_retention, enable_fuzzing=False)
+
+
+def fill_parameters(values: Sequence[float]) -> tuple[float, ...]:
+    """FSRS-6 parameters from FSRS-4.5/5 (17), FSRS-5 (19) or FSRS-6 (21) weights, converted as
+    Anki does (fsrs-rs `check_and_fill_parameters`). Raises ValueError for any other count."""
+    try:
+        filled = rs.check_and_fill_parameters([float(v) for v in values])
+    except BaseException as exc:  # the Rust side raises a ValueError-like error or panics
+        raise ValueError(f"{len(values)} FSRS parameters cannot be used (17, 19 or 21 are)") from exc
+    return tuple(float(v) for v in filled)
 
 
 def fuzz_draw(card_id: int, reps: int) -> float:
@@ -146,155 +162,221 @@ def fuzz_draw(card_id: int, reps: int) -> float:
     return int.from_bytes(digest, "big") / 2**64
 
 
-def fuzzed_days(days: int, draw: float, maximum: int) -> int:
-    """Anki's fuzz: spread an interval of `days` over a range that grows with it."""
-    if days < 2.5:
-        return days
-    delta = 1.0
-    for start, end, factor in _FUZZ_RANGES:
-        delta += factor * max(min(float(days), end) - start, 0.0)
-    low = max(2, round(days - delta))
-    high = min(round(days + delta), maximum)
-    low = min(low, high)
-    return min(int(draw * (high - low + 1)) + low, maximum)
+def preview(
+    state: SchedulingState, preset: Preset, now: datetime, *, zone: tzinfo, draw: float | None = None
+) -> Preview:
+    """All four outcomes of answering now, as Anki's FSRS scheduler computes them.
 
-
-class _Card(fsrs.Card):
-    """`fsrs.Card` with a plain attribute copy: `review_card` copies its input, and the generic
-    `copy.copy` (via `__reduce_ex__`) was a fifth of a preview's time."""
-
-    def __copy__(self) -> _Card:
-        twin = object.__new__(_Card)
-        twin.__dict__.update(self.__dict__)
-        return twin
-
-
-def _to_fsrs(s: SchedulingState, now: datetime) -> fsrs.Card:
-    # An explicit card_id: without one, fsrs.Card reads the clock and sleeps 1 ms.
-    if s.state is CardState.NEW:
-        return _Card(card_id=0, state=fsrs.State.Learning, step=0, due=now)
-    return _Card(
-        card_id=0,
-        state=fsrs.State(int(s.state)),
-        step=s.step if s.state is not CardState.REVIEW else None,
-        stability=s.stability,
-        difficulty=s.difficulty,
-        due=s.due or now,
-        last_review=s.last_review,
-    )
-
-
-def preview(state: SchedulingState, preset: Preset, now: datetime, *, draw: float | None = None) -> Preview:
-    """All four outcomes of answering now. `draw` is the fuzz draw (None: no fuzz).
-
-    Review intervals are whole days, fuzzed with `draw`, and kept Hard < Good < Easy
-    where they all graduate to review (as Anki does).
+    `zone` and the preset's day start define the study day: elapsed time for the memory
+    state is the number of study days crossed, and a review due in N days is due from the
+    start of study day (today + N). `draw` is the fuzz draw (None: no fuzz).
     """
-    return _outcomes(state, preset, now, draw, _RATINGS)
+    return Preview(now=now.astimezone(UTC), outcomes=_outcomes(state, preset, now, zone, draw))
 
 
 def outcome(
-    state: SchedulingState, preset: Preset, now: datetime, rating: Rating, *, draw: float | None = None
+    state: SchedulingState,
+    preset: Preset,
+    now: datetime,
+    rating: Rating,
+    *,
+    zone: tzinfo,
+    draw: float | None = None,
 ) -> Outcome:
-    """What answering `rating` now stores: exactly `preview(...)[rating]`, computing only the
-    buttons it depends on (Hard < Good < Easy spacing needs the ones below it)."""
-    needed = (rating,) if rating is Rating.AGAIN else _RATINGS[1 : int(rating)]
-    return _outcomes(state, preset, now, draw, needed)[rating]
+    """What answering `rating` now stores: exactly `preview(...)[rating]` (the same code path)."""
+    return _outcomes(state, preset, now, zone, draw)[rating]
+
+
+def replay_outcome(
+    state: SchedulingState, preset: Preset, now: datetime, rating: Rating, *, zone: tzinfo
+) -> Outcome:
+    """The outcome of one past answer without fuzz (for replaying an imported history)."""
+    return outcome(state, preset, now, rating, zone=zone)
 
 
 def _outcomes(
-    state: SchedulingState, preset: Preset, now: datetime, draw: float | None, ratings: tuple[Rating, ...]
-) -> Preview:
+    state: SchedulingState, preset: Preset, now: datetime, zone: tzinfo, draw: float | None
+) -> dict[Rating, Outcome]:
+    """The one code path for previews, answers, replays and checks."""
     now = now.astimezone(UTC)
-    scheduler = _scheduler(preset)
-    base = _to_fsrs(state, now)
-    maximum = preset.maximum_interval
-    reps = state.reps + 1
-    outcomes: dict[Rating, Outcome] = {}
-    previous: int | None = None  # the last of Hard, Good, Easy that graduated, in days
-    for rating in ratings:
-        card, _ = scheduler.review_card(base, _FSRS_RATING[rating], now)
-        due = card.due
-        if card.state is fsrs.State.Review:
-            days = max(1, round((due - now).total_seconds() / 86400))
-            if draw is not None:
-                days = fuzzed_days(days, draw, maximum)
-            if rating is not Rating.AGAIN:
-                if previous is not None and days <= previous:
-                    days = min(previous + 1, maximum)
-                previous = days
-            due = now + timedelta(days=days)
-        lapse = rating is Rating.AGAIN and state.state is CardState.REVIEW
-        lapses = state.lapses + 1 if lapse else state.lapses
-        after = SchedulingState(
-            _STATE[card.state], card.step, card.stability, card.difficulty, due, now, reps, lapses
+    hour = preset.day_start_hour
+    memory = None
+    elapsed = 0
+    if state.state is not CardState.NEW and state.stability is not None and state.difficulty is not None:
+        memory = rs.MemoryState(state.stability, state.difficulty)
+    if state.state is not CardState.NEW and state.last_review is not None:
+        elapsed = days.study_days_between(state.last_review, now, zone, hour)
+    nexts = _model(preset.parameters).next_states(memory, preset.desired_retention, elapsed)
+    items = {
+        Rating.AGAIN: nexts.again,
+        Rating.HARD: nexts.hard,
+        Rating.GOOD: nexts.good,
+        Rating.EASY: nexts.easy,
+    }
+    ctx = _Context(state, preset, now, zone, draw, items)
+    if state.state is CardState.REVIEW:
+        return ctx.from_review()
+    return ctx.from_learning(relearning=state.state is CardState.RELEARNING)
+
+
+class _Context:
+    """One answer's inputs: the card, its preset, the clock and FSRS's four next states."""
+
+    def __init__(
+        self,
+        state: SchedulingState,
+        preset: Preset,
+        now: datetime,
+        zone: tzinfo,
+        draw: float | None,
+        items: dict[Rating, rs.ItemState],
+    ) -> None:
+        self.state, self.preset, self.now, self.zone, self.draw = state, preset, now, zone, draw
+        self.items = items
+        self.maximum = max(1, preset.maximum_interval)
+        params = preset.parameters
+        # Anki lets FSRS schedule within the day only when the short-term parameters are set,
+        # and (with its default options) only where no (re)learning steps are configured.
+        self.short_term = len(params) >= 19 and params[17] > 0 and params[18] > 0
+        self.until_rollover = (days.next_day_start(now, zone, preset.day_start_hour) - now).total_seconds()
+
+    def interval(self, rating: Rating) -> float:
+        return float(self.items[rating].interval)
+
+    def fuzzed(self, interval: float, minimum: int) -> int:
+        return review_fuzz(interval, minimum, self.maximum, self.draw)
+
+    # -- the four answers by state -------------------------------------------------------
+
+    def from_review(self) -> dict[Rating, Outcome]:
+        previous = self._scheduled_days()
+        hard = self.fuzzed(
+            self.interval(Rating.HARD),
+            max(1, minimum_after_review(self.interval(Rating.HARD), previous, self.maximum)),
         )
-        leech = lapse and is_leech(lapses, preset.leech_threshold)
-        outcomes[rating] = Outcome(rating, after, due - now, leech)
-    return Preview(now=now, outcomes=outcomes)
+        good = self.fuzzed(
+            self.interval(Rating.GOOD),
+            max(hard + 1, minimum_after_review(self.interval(Rating.GOOD), previous, self.maximum)),
+        )
+        easy = self.fuzzed(self.interval(Rating.EASY), max(good + 1, minimum_after_review(
+            self.interval(Rating.EASY), previous, self.maximum)))  # fmt: skip
+        steps = self.preset.relearning_steps
+        again_interval = self.interval(Rating.AGAIN)
+        if steps:
+            again = self._step(Rating.AGAIN, CardState.RELEARNING, 0, steps[0])
+        elif self.short_term and again_interval < 0.5:
+            again = self._step(Rating.AGAIN, CardState.RELEARNING, 0, int(again_interval * 86400))
+        else:  # no steps: back to review at once, unfuzzed (fuzz comes when relearning ends)
+            again = self._review(Rating.AGAIN, max(1, round_half_up(again_interval)))
+        return {
+            Rating.AGAIN: again,
+            Rating.HARD: self._review(Rating.HARD, hard),
+            Rating.GOOD: self._review(Rating.GOOD, good),
+            Rating.EASY: self._review(Rating.EASY, easy),
+        }
 
+    def from_learning(self, *, relearning: bool) -> dict[Rating, Outcome]:
+        steps = self.preset.relearning_steps if relearning else self.preset.learning_steps
+        kind = CardState.RELEARNING if relearning else CardState.LEARNING
+        index = 0
+        if steps and self.state.state is not CardState.NEW:
+            index = min(max(self.state.step or 0, 0), len(steps) - 1)
+        out: dict[Rating, Outcome] = {}
+        if steps:
+            out[Rating.AGAIN] = self._step(Rating.AGAIN, kind, 0, steps[0])
+            out[Rating.HARD] = self._step(Rating.HARD, kind, index, hard_step(steps, index))
+            if index + 1 < len(steps):
+                out[Rating.GOOD] = self._step(Rating.GOOD, kind, index + 1, steps[index + 1])
+        for rating in (Rating.AGAIN, Rating.HARD, Rating.GOOD):
+            if rating not in out:
+                out[rating] = self._graduate(rating, kind, 0 if rating is Rating.AGAIN else index)
+        # Easy graduates, at least a day beyond what Good would give on graduating.
+        good = self.fuzzed(self.interval(Rating.GOOD), 1)
+        easy = self.fuzzed(max(1, round_half_up(self.interval(Rating.EASY))), good + 1)
+        out[Rating.EASY] = self._review(Rating.EASY, easy)
+        return out
 
-_RATINGS = tuple(Rating)
-_FSRS_RATING = {rating: fsrs.Rating(int(rating)) for rating in Rating}
-_STATE = {state: CardState(int(state)) for state in fsrs.State}
+    def _graduate(self, rating: Rating, kind: CardState, step: int) -> Outcome:
+        """Leaving the steps (or having none): a review in days, or FSRS's own short delay."""
+        interval = self.interval(rating)
+        if self.short_term and not self._steps(kind) and interval < 0.5:
+            return self._step(rating, kind, step, int(interval * 86400))
+        return self._review(rating, self.fuzzed(max(1, round_half_up(interval)), 1))
 
+    def _steps(self, kind: CardState) -> tuple[int, ...]:
+        return self.preset.relearning_steps if kind is CardState.RELEARNING else self.preset.learning_steps
 
-def replay_outcome(state: SchedulingState, preset: Preset, now: datetime, rating: Rating) -> Outcome:
-    """The outcome of one past answer, without fuzz (for replaying an imported history).
+    def _scheduled_days(self) -> int:
+        """The interval the card was last given, in study days."""
+        state, hour = self.state, self.preset.day_start_hour
+        if state.due is None or state.last_review is None:
+            return 0
+        return days.study_days_between(state.last_review, state.due, self.zone, hour)
 
-    One scheduler call for the chosen rating: review intervals are whole days as in a
-    preview, but Anki's spacing of Hard < Good < Easy (which needs the other buttons) is
-    not applied.
-    """
-    now = now.astimezone(UTC)
-    card, _ = _scheduler(preset).review_card(_to_fsrs(state, now), fsrs.Rating(int(rating)), now)
-    due = card.due
-    if card.state is fsrs.State.Review:
-        due = now + timedelta(days=max(1, round((due - now).total_seconds() / 86400)))
-    return _outcome(state, rating, card, due, now, preset)
+    # -- building an outcome -------------------------------------------------------------
 
+    def _step(self, rating: Rating, kind: CardState, step: int, seconds: int) -> Outcome:
+        """A (re)learning step: due in `seconds`, or from the start of a later study day when the
+        step reaches past the day's end (as Anki does)."""
+        if seconds >= self.until_rollover:
+            extra = int((seconds - self.until_rollover) // 86400) + 1
+            due = days.start_of_day_after(self.now, extra, self.zone, self.preset.day_start_hour)
+        else:
+            due = self.now + timedelta(seconds=seconds)
+        return self._outcome(rating, kind, step, due, timedelta(seconds=seconds))
 
-def _outcome(
-    before: SchedulingState,
-    rating: Rating,
-    card: fsrs.Card,
-    due: datetime,
-    now: datetime,
-    preset: Preset,
-) -> Outcome:
-    lapse = before.state is CardState.REVIEW and rating is Rating.AGAIN
-    lapses = before.lapses + (1 if lapse else 0)
-    after = SchedulingState(
-        state=CardState(int(card.state)),
-        step=card.step,
-        stability=card.stability,
-        difficulty=card.difficulty,
-        due=due,
-        last_review=now,
-        reps=before.reps + 1,
-        lapses=lapses,
-    )
-    return Outcome(
-        rating=rating,
-        state=after,
-        interval=due - now,
-        is_leech=lapse and is_leech(lapses, preset.leech_threshold),
-    )
+    def _review(self, rating: Rating, count: int) -> Outcome:
+        """A review due from the start of study day (today + `count`)."""
+        due = days.start_of_day_after(self.now, count, self.zone, self.preset.day_start_hour)
+        return self._outcome(rating, CardState.REVIEW, None, due, timedelta(days=count))
+
+    def _outcome(
+        self, rating: Rating, kind: CardState, step: int | None, due: datetime, shown: timedelta
+    ) -> Outcome:
+        before = self.state
+        memory = self.items[rating].memory
+        lapse = rating is Rating.AGAIN and before.state is CardState.REVIEW
+        lapses = before.lapses + 1 if lapse else before.lapses
+        after = SchedulingState(
+            kind,
+            step,
+            float(memory.stability),
+            float(memory.difficulty),
+            due,
+            self.now,
+            before.reps + 1,
+            lapses,
+        )
+        return Outcome(rating, after, shown, lapse and is_leech(lapses, self.preset.leech_threshold))
 
 
 def is_leech(lapses: int, threshold: int) -> bool:
-    """Anki's rule: a leech at the threshold, then again every half threshold."""
-    if lapses < threshold:
+    """Anki's rule: a leech at the threshold, then again every half threshold, rounded up."""
+    if threshold < 1 or lapses < threshold:
         return False
-    return (lapses - threshold) % max(1, threshold // 2) == 0
+    return (lapses - threshold) % max(1, math.ceil(threshold / 2)) == 0
 
 
-def retrievability(state: SchedulingState, preset: Preset, now: datetime) -> float | None:
-    """Probability of recall now, or None for a card never reviewed."""
+def retrievability(
+    state: SchedulingState, preset: Preset, now: datetime, *, zone: tzinfo | None = None
+) -> float | None:
+    """Probability of recall now (elapsed time in study days), or None for a card never reviewed.
+
+    `zone` defaults to the learner's local zone.
+    """
     if state.stability is None or state.last_review is None:
         return None
-    card = _to_fsrs(state, now)
-    return float(_scheduler(preset).get_card_retrievability(card, now.astimezone(UTC)))
+    elapsed = days.study_days_between(
+        state.last_review, now, zone or days.local_zone(), preset.day_start_hour
+    )
+    # py-fsrs counts whole 24-hour days between the two times: give it exactly `elapsed`.
+    card = fsrs.Card(card_id=0, state=fsrs.State.Review, stability=state.stability,
+                     difficulty=state.difficulty, due=_REFERENCE, last_review=_REFERENCE)  # fmt: skip
+    scheduler = _py_scheduler(preset.parameters, preset.desired_retention)
+    return float(scheduler.get_card_retrievability(card, _REFERENCE + timedelta(days=elapsed)))
+
+
+_REFERENCE = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def cap_duration(duration_ms: int | None) -> int:

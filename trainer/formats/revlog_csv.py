@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from trainer.core.scheduling import Preset, Rating, SchedulingState, cap_duration, replay_outcome
@@ -87,17 +87,18 @@ def _rows(path: Path) -> Iterator[LoggedReview]:
                 raise RevlogError(f"{path}:{line}: {exc}") from None
 
 
-def replay(reviews: list[LoggedReview], preset: Preset) -> list[ReplayedReview]:
+def replay(reviews: list[LoggedReview], preset: Preset, zone: tzinfo) -> list[ReplayedReview]:
     """Run a card's reviews through the scheduler (no fuzz) to get every state.
 
-    One scheduler call per answer, for the rating chosen (`replay_outcome`).
+    Each answer goes through the scheduler's one code path (`replay_outcome`): elapsed
+    time in study days of `zone` with the preset's day start.
     """
     state = SchedulingState()
     result: list[ReplayedReview] = []
     for index, review in enumerate(reviews):
         if index and review.state == 0:
             state = SchedulingState()
-        after = replay_outcome(state, preset, review.at, Rating(review.rating)).state
+        after = replay_outcome(state, preset, review.at, Rating(review.rating), zone=zone).state
         result.append(ReplayedReview(review, state, after))
         state = after
     return result

@@ -312,7 +312,7 @@ class OptimizeService:
                 ).scalars()
             )
             fresh = [(sid, f"{prefix}{sid}") for sid in sorted(by_card) if f"{prefix}{sid}" not in existing]
-            replayed = {sid: replay(by_card[sid], preset) for sid, _ in fresh}
+            replayed = {sid: replay(by_card[sid], preset, self.zone) for sid, _ in fresh}
             if fresh:  # one executemany for the cards, one for every review
                 session.execute(
                     repo.cards_t.insert(),

@@ -183,7 +183,11 @@ class StudyService:
         return StudyCard(
             card=card,
             preview=preview(
-                state, snap.preset_of_deck.get(row.deck_id, Preset()), now, draw=fuzz_draw(row.id, state.reps)
+                state,
+                snap.preset_of_deck.get(row.deck_id, Preset()),
+                now,
+                zone=self.zone,
+                draw=fuzz_draw(row.id, state.reps),
             ),
             counts=QueueCounts(new=new, learning=learning, review=review),
         )
@@ -257,7 +261,9 @@ class StudyService:
         if row is None:
             raise NotFoundError(f"no card with id {card_id}")
         state = scheduling_state(row)
-        return preview(state, self.preset_for_deck(row.deck_id), now, draw=fuzz_draw(row.id, state.reps))
+        return preview(
+            state, self.preset_for_deck(row.deck_id), now, zone=self.zone, draw=fuzz_draw(row.id, state.reps)
+        )
 
     def answer(
         self, card_id: int, rating: Rating, now: datetime, duration_ms: int | None = None
@@ -273,7 +279,9 @@ class StudyService:
                 raise InvalidInputError(f"card {card_id} is suspended")
             before = scheduling_state(row)
             preset = snap.preset_of_deck.get(row.deck_id, Preset())
-            outcome = answer_outcome(before, preset, now, rating, draw=fuzz_draw(row.id, before.reps))
+            outcome = answer_outcome(
+                before, preset, now, rating, zone=self.zone, draw=fuzz_draw(row.id, before.reps)
+            )
             after = outcome.state
             undo: dict[str, Any] = {}
             values: dict[str, Any] = state_values(after)

@@ -1,0 +1,82 @@
+"""Anki's rules for turning FSRS's intervals into the days and steps a card is given.
+
+Pure arithmetic on numbers, written from the behaviour of Anki's scheduler (rslib
+`scheduler/states`): the fuzz range and how bounds narrow it, the floor that keeps a
+passing review from shrinking below the interval the card already had, and the Hard
+delay of a first learning step. Intervals are in days (floats, as FSRS returns them),
+steps in seconds.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+DAY = 86400
+
+# (from day, to day, share of the days in that range added to the fuzz on each side)
+_FUZZ_RANGES = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.1), (20.0, math.inf, 0.05))
+
+
+def round_half_up(value: float) -> int:
+    """Round as Rust's `f32::round` does for the non-negative values used here (2.5 -> 3)."""
+    return max(0, math.floor(value + 0.5))
+
+
+def fuzz_delta(interval: float) -> float:
+    """How many days the fuzz may move an interval either way (none below 2.5 days)."""
+    if interval < 2.5:
+        return 0.0
+    return 1.0 + sum(share * max(min(interval, end) - start, 0.0) for start, end, share in _FUZZ_RANGES)
+
+
+def fuzz_bounds(interval: float, minimum: int, maximum: int) -> tuple[int, int]:
+    """The lowest and highest fuzzed interval, kept within [minimum, maximum]; a range of one
+    day is widened to two where the bounds allow it (so fuzz still spreads short intervals)."""
+    minimum = min(minimum, maximum)
+    interval = min(max(interval, float(minimum)), float(maximum))
+    delta = fuzz_delta(interval)
+    lower = min(max(round_half_up(interval - delta), minimum), maximum)
+    upper = min(max(round_half_up(interval + delta), minimum), maximum)
+    if upper == lower and 2 < upper < maximum:
+        upper = lower + 1
+    return lower, upper
+
+
+def review_fuzz(interval: float, minimum: int, maximum: int, draw: float | None) -> int:
+    """The days a review is given: `interval` fuzzed by `draw` in [0, 1) (None: no fuzz), within
+    [minimum, maximum] where the minimum is at least 1 and at most the maximum."""
+    maximum = max(1, maximum)
+    minimum = min(max(1, minimum), maximum)
+    if draw is None:
+        return min(max(round_half_up(interval), minimum), maximum)
+    lower, upper = fuzz_bounds(interval, minimum, maximum)
+    return math.floor(lower + draw * (1 + upper - lower))
+
+
+def minimum_after_review(interval: float, previous: int, maximum: int) -> int:
+    """The least a passing review may give a card last given `previous` days.
+
+    A grown interval stays above the previous one; one that barely moved (the previous
+    interval still in its fuzz range) keeps at least the previous; one that truly shrank
+    (new parameters or retention) has no floor. So an early review never shrinks it.
+    """
+    if round_half_up(interval) > previous:
+        return previous + 1
+    _, upper = fuzz_bounds(interval, 1, maximum)
+    return previous if previous <= upper else 0
+
+
+def hard_step(steps: Sequence[int], index: int) -> int:
+    """Seconds until a (re)learning card answered Hard on step `index` comes back.
+
+    On the first step: halfway to the second step, or with a single step 1.5 times it but
+    at most a day longer; beyond a day, rounded to whole days. Later steps repeat.
+    """
+    if index > 0:
+        return steps[index]
+    first = steps[0]
+    seconds = (first + steps[1]) // 2 if len(steps) > 1 else min(first * 3 // 2, first + DAY)
+    if seconds > DAY:
+        return round_half_up(seconds / DAY) * DAY
+    return seconds
