@@ -23,7 +23,6 @@ from trainer.core.intervals import (
     review_fuzz,
     round_half_up,
 )
-
 from trainer.errors import InvalidInputError
 
 DEFAULT_PARAMETERS: tuple[float, ...] = tuple(fsrs.Scheduler().parameters)
@@ -152,7 +151,7 @@ def fill_parameters(values: Sequence[float]) -> tuple[float, ...]:
     try:
         filled = rs.check_and_fill_parameters([float(v) for v in values])
     except BaseException as exc:  # the Rust side raises a ValueError-like error or panics
-        raise ValueError(f"{len(values)} FSRS parameters cannot be used (17, 19 or 21 are)") from exc
+        raise InvalidInputError(f"{len(values)} FSRS parameters cannot be used (17, 19 or 21 are)") from exc
     return tuple(float(v) for v in filled)
 
 
