@@ -2,9 +2,11 @@
 
 Independent of the trainer code: the deck files are parsed with tomllib and checked
 against docs/deck-format.md (structure, ids, citations), the coverage targets of the
-bundled Denervation decks (card counts by kind), and originality (no card shares a run
-of 8 or more consecutive words with a seed document). When trainer.core.deckfile is
-available, every deck must also load with it.
+bundled Denervation decks (card counts by kind), originality (no card shares a run of 8 or
+more consecutive words with a seed document, compared without case or accents), cited
+sections (each a heading line of its document) and the compare-set rule (no generated
+"which" card answers itself; none from a two-item set unless asked). When
+trainer.core.deckfile is available, every deck must also load with it.
 """
 
 from __future__ import annotations
@@ -501,6 +503,16 @@ def test_compare_give_away_examples() -> None:
     assert gives_away("Dénervation rénale", "Nerfs sympathiques RENAUX, denervation")
     assert not gives_away("Renal denervation", "Resistant hypertension")
     assert not gives_away("Neurapraxia", "Myelin at one spot")
+
+
+def test_originality_check_ignores_accents(seeds: dict[str, str]) -> None:
+    """The first edition's French card passed only because seed 000 writes "axonotmesis"."""
+    first_edition = (
+        "Les trois grands types de lésions nerveuses, de la moins grave à la plus grave, "
+        "sont la neurapraxie, l'axonotmésis et la neurotmésis."
+    )
+    assert ngrams(words(first_edition)) & ngrams(words(seeds["000_75c04f8c06c9d246.txt"]))
+    assert words("Dénervation RÉNALE") == ["denervation", "renale"]
 
 
 # --- the trainer's own loader --------------------------------------------------------------------
