@@ -48,6 +48,7 @@ if TYPE_CHECKING:  # the ORM store: imported when first needed (listing decks an
 if TYPE_CHECKING:  # quiz and browse (TUI issue)
     from trainer.core.quiz import Question as QuizQuestion
     from trainer.services.maintenance import CheckReport  # maintenance (issue 8)
+    from trainer.services.undo_actions import UndoneAction
     from trainer.store.backup import BackupInfo  # maintenance (issue 8)
 
 if TYPE_CHECKING:  # import / export (area: io)
@@ -164,9 +165,47 @@ class Collection:
             self._auto_backup(now)
         return result
 
-    def undo(self, *, now: datetime | None = None) -> UndoResult | None:
-        """Take back the last answer (works across restarts); None when there is none."""
-        return self.study.undo(self._now(now))
+    def undo(self, *, now: datetime | None = None) -> UndoResult | UndoneAction | None:
+        """Take back the last answer or card action (suspend, bury, flag, edit), newest first,
+        as one stack (works across restarts); None when there is nothing to undo."""
+        moment = self._now(now)
+        taken = self._undo_action(moment)
+        if taken is not None:
+            return taken
+        return self.study.undo(moment)
+
+    # -- the undo journal of card actions (see trainer.services.undo_actions) ----------
+
+    def _newest_answer_id(self) -> int:
+        row = self._raw.one_alone("SELECT max(id) FROM reviews WHERE kind = 'review'")
+        return int(row[0]) if row is not None and row[0] is not None else 0
+
+    def _journal(self, action: str, card_ids: Sequence[int]) -> dict[str, object] | None:
+        """The journal entry for `action` on `card_ids` as they are now (call before acting)."""
+        from trainer.services import undo_actions
+
+        cards = undo_actions.read_cards(self.db, list(card_ids))
+        return undo_actions.entry(action, self._newest_answer_id(), cards) if cards else None
+
+    def _journal_push(self, entry: dict[str, object] | None) -> None:
+        from trainer.services import undo_actions
+
+        if entry is None:
+            return
+        entries = undo_actions.decode(self.meta(undo_actions.META_KEY))
+        entries.append(entry)
+        self.set_meta(undo_actions.META_KEY, undo_actions.encode(entries))
+
+    def _undo_action(self, now: datetime) -> UndoneAction | None:
+        from trainer.services import undo_actions
+
+        entries = undo_actions.decode(self.meta(undo_actions.META_KEY))
+        if not entries or self._newest_answer_id() > int(entries[-1].get("after_review", 0)):
+            return None  # an answer is newer: the review log's undo takes it back
+        top = entries.pop()
+        restored = undo_actions.restore(self.db, top, now)
+        self.set_meta(undo_actions.META_KEY, undo_actions.encode(entries))
+        return undo_actions.UndoneAction(str(top.get("action", "")), tuple(restored))
 
     def next_due(self, deck: str | None = None) -> datetime | None:
         """When the next learning or review card is due."""
@@ -204,12 +243,16 @@ class Collection:
             from trainer.store.rows import join_tags
 
             values["tags"] = join_tags(tags)
+        entry = self._journal("edit", [card_id])
         self._update_card(card_id, values)
+        self._journal_push(entry)
         return self.card(card_id)
 
     def set_suspended(self, card_ids: Sequence[int], suspended: bool, *, now: datetime | None = None) -> None:
-        """Suspend or unsuspend cards."""
+        """Suspend or unsuspend cards (undoable)."""
+        entry = self._journal("suspend" if suspended else "unsuspend", card_ids)
         self._cards.set_suspended(card_ids, suspended, self._now(now))
+        self._journal_push(entry)
 
     def bury(self, card_id: int, *, now: datetime | None = None) -> None:
         """Hide a card until the next study day."""
@@ -219,14 +262,18 @@ class Collection:
             raise NotFoundError(f"no card with id {card_id}")
         preset = self.study.preset_for_deck(found.deck_id)
         until = days.next_day_start(now, self.zone, preset.day_start_hour)
+        entry = self._journal("bury", [card_id])
         if not self._cards.bury(card_id, until, now):
             raise NotFoundError(f"no card with id {card_id}")
+        self._journal_push(entry)
 
     def set_flag(self, card_id: int, flag: int) -> None:
         """Set a card's flag (0 = none, 1-7 = colours as in Anki)."""
         if not 0 <= flag <= 7:
             raise InvalidInputError("flag must be 0-7")
+        entry = self._journal("flag", [card_id])
         self._update_card(card_id, {"flag": flag})
+        self._journal_push(entry)
 
     def _update_card(self, card_id: int, values: dict[str, object]) -> None:
         if not self._cards.update_card(card_id, values):

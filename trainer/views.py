@@ -247,3 +247,8 @@ class ReviewEntry:
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """`1 card`, `2 cards` (`words` for irregular plurals: `plural(2, "entry", "entries")`)."""
+    return f"{count} {word if count == 1 else (words or word + 's')}"

@@ -96,7 +96,11 @@ COMMAND_TABLE: dict[str, tuple[str, str, str]] = {
         "Progress statistics by Anki's definitions, with small text charts.",
     ),
     "study": ("trainer.cli.tui", "study", "Study DECK (all decks if omitted) in the app."),
-    "undo": ("trainer.cli.study", "undo", "Take back the last answer."),
+    "undo": (
+        "trainer.cli.study",
+        "undo",
+        "Take back the last answer or card action (suspend, bury, flag, edit).",
+    ),
 }
 
 

@@ -9,7 +9,7 @@ import click
 from trainer.cli.common import clock, emit_json, local, relative, safe
 from trainer.cli.context import Context, pass_context
 from trainer.core.scheduling import Rating, format_interval
-from trainer.views import SyncReport
+from trainer.views import SyncReport, UndoResult, plural
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
 
@@ -108,15 +108,18 @@ def answer(obj: Context, card_id: int, rating: str, duration_ms: int | None, as_
 @json_option
 @pass_context
 def undo(obj: Context, as_json: bool) -> None:
-    """Take back the last answer."""
+    """Take back the last answer or card action (suspend, bury, flag, edit)."""
     result = obj.collection.undo(now=clock())
     if as_json:
         emit_json({"undone": result.to_dict() if result else None})
         return
     if result is None:
         click.echo("Nothing to undo.")
-    else:
+    elif isinstance(result, UndoResult):
         click.echo(f"Undid {result.rating.label} on card {result.card_id}.")
+    else:
+        cards = ", ".join(str(i) for i in result.card_ids)
+        click.echo(f"Undid {result.label} on {plural(len(result.card_ids), 'card')} {cards}.")
 
 
 @click.command()

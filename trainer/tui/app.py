@@ -160,6 +160,15 @@ class TrainerApp(App[None]):
 
         self._push(StatsScreen)
 
+    def action_help(self) -> None:
+        """Open the help of the current screen (or close it when it is open)."""
+        from trainer.tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+            return
+        self.push_screen(HelpScreen(self.screen))
+
     def action_import(self) -> None:
         """Open the import dialog."""
         from trainer.tui.screens.importer import ImportScreen
@@ -178,7 +187,7 @@ class TrainerApp(App[None]):
         yield SystemCommand("Browse", "Search, edit, suspend and reset cards", self.action_browse)
         yield SystemCommand("Statistics", "Counts and charts", self.action_stats)
         yield SystemCommand("Import", "Import a deck file", self.action_import)
-        yield SystemCommand("Help", "Show the keys of this screen", self.action_show_help_panel)
+        yield SystemCommand("Help", "Show the keys of this screen", self.action_help)
 
 
 def run_app(target: str | None, start: Start | None = None) -> None:

@@ -39,6 +39,7 @@ class BrowseScreen(Screen[None]):
         Binding("r", "reset", "Reset"),
         Binding("i", "info", "Info"),
         Binding("escape", "leave", "Back"),
+        Binding("question_mark", "app.help", "Help"),
     ]
 
     def __init__(self, query: str = "") -> None:

@@ -65,6 +65,12 @@ class EditDialog(ModalScreen[EditResult | None]):
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
         yield Footer(compact=True)
 
+    def on_mount(self) -> None:
+        # The first field has the keyboard: typing goes into the card at once.
+        first = self.query(TextArea).first()
+        first.focus()
+        first.move_cursor(first.document.end)
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":
             self.action_save()

@@ -22,17 +22,25 @@ EMPTY_MESSAGE = (
 )
 
 
+class DeckTable(DataTable[Any]):
+    """The deck table: Enter studies the highlighted deck (shown in the footer)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select_cursor", "Study")]
+
+
 class HomeScreen(Screen[None]):
     """The deck list."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "study", "Study", priority=True),
+        # Not a priority binding: the table handles Enter after the arrow keys queued before it
+        # (a priority binding would run first and open the deck highlighted before them).
+        Binding("enter", "study", "Study"),
         Binding("z", "quiz", "Quiz"),
         Binding("b", "browse", "Browse"),
         Binding("t", "stats", "Stats"),
         Binding("i", "import", "Import"),
         Binding("r", "refresh", "Refresh"),
-        Binding("question_mark", "app.show_help_panel", "Help"),
+        Binding("question_mark", "app.help", "Help"),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -41,7 +49,7 @@ class HomeScreen(Screen[None]):
         if not self.trainer.ready:  # opened already: no indicator to mount, animate and hide
             yield LoadingIndicator(id="loading")
         yield Static("", id="home-message", classes="message hidden", markup=False)
-        table: DataTable[Any] = DataTable(id="decks", cursor_type="row", zebra_stripes=True)
+        table = DeckTable(id="decks", cursor_type="row", zebra_stripes=True)
         table.add_column("Deck", key="deck")
         for label in ("New", "Learn", "Due", "Total"):
             table.add_column(label, key=label.lower())
@@ -124,6 +132,12 @@ class HomeScreen(Screen[None]):
     def action_study(self) -> None:
         """Study the highlighted deck."""
         self.trainer.action_study(self.selected_deck())
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter (or a click) on a row: study that deck."""
+        event.stop()
+        key = event.row_key.value
+        self.trainer.action_study(None if key in (None, ALL_DECKS) else key)
 
     def action_quiz(self) -> None:
         """Quiz on the highlighted deck."""

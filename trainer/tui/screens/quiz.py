@@ -32,6 +32,7 @@ class QuizScreen(Screen[None]):
         *[Binding(str(n), f"pick({n})", show=False) for n in range(2, 10)],
         Binding("space,enter", "next", "Next"),
         Binding("escape,q", "leave", "End"),
+        Binding("question_mark", "app.help", "Help"),
     ]
 
     def __init__(

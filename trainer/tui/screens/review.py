@@ -73,6 +73,11 @@ class ReviewScreen(Screen[None]):
         Binding("b", "bury", "Bury"),
         Binding("f", "flag", "Flag"),
         Binding("escape,q", "finish", "End"),
+        Binding("question_mark", "app.help", "Help"),
+        Binding("up", "scroll(-1)", "Scroll up", show=False),
+        Binding("down", "scroll(1)", "Scroll down", show=False),
+        Binding("pageup", "scroll(-10)", "Page up", show=False),
+        Binding("pagedown", "scroll(10)", "Page down", show=False),
     ]
 
     def __init__(self, deck: str | None) -> None:
@@ -273,25 +278,33 @@ class ReviewScreen(Screen[None]):
             self.action_rate(int(event.button.id.removeprefix("rate-")))
 
     def action_undo(self) -> None:
-        """Take back the last answer and show that card again."""
+        """Take back the last answer, suspension, burial, flag or edit, and show that card."""
+        from trainer.views import QueueCounts, StudyCard, UndoResult
+
         undone = self.col.undo()
         if undone is None:
             self.notify("Nothing to undo.")
             return
-        if self.session.answers and self.session.answers[-1].review_id:
-            self.session.answers.pop()
-            self.session.durations.pop()
-        from trainer.views import StudyCard
-
-        nxt = self.col.next_card(self.deck)
-        counts = nxt.counts if nxt is not None else self.study.counts if self.study else None
+        if isinstance(undone, UndoResult):
+            if self.session.answers and self.session.answers[-1].review_id:
+                self.session.answers.pop()
+                self.session.durations.pop()
+            label = undone.rating.label
+        else:
+            label = undone.label
+            if not undone.card_ids:
+                self.notify(f"Undid {label}; the card is gone.")
+                self.load_next()
+                return
         card = self.col.card(undone.card_id)
-        if counts is None:
-            from trainer.views import QueueCounts
-
-            counts = QueueCounts(0, 0, 0)
+        if card.suspended or card.buried:  # an undone unsuspend: the card is not studied now
+            self.notify(f"Undid {label}.")
+            self.load_next()
+            return
+        nxt = self.col.next_card(self.deck)
+        counts = nxt.counts if nxt is not None else self.study.counts if self.study else QueueCounts(0, 0, 0)
         self.show(StudyCard(card=card, preview=self.col.preview(card.id), counts=counts))
-        self.notify(f"Undid {undone.rating.label}.")
+        self.notify(f"Undid {label}.")
 
     def action_edit(self) -> None:
         """Edit the current card (its memory state is kept)."""
@@ -306,6 +319,9 @@ class ReviewScreen(Screen[None]):
 
             content, tags = result
             assert isinstance(content, CardContent)
+            if content == card.content and tuple(tags) == card.tags:
+                self.notify("No change to save.")
+                return
             edited = self.col.edit_card(card.id, content, tags=tags)
             was_revealed = self.revealed
             self.show(type(self.study)(card=edited, preview=self.study.preview, counts=self.study.counts))
@@ -350,6 +366,11 @@ class ReviewScreen(Screen[None]):
             f"  ·  set: {flagged.content.group_title}" if flagged.content.group_title else ""
         )
         self._update("#context", literal(context + f"  ·  flag: {FLAG_COLOURS[flag]}"))
+
+    def action_scroll(self, lines: int) -> None:
+        """Scroll a long card (arrows, PgUp/PgDn) without the mouse."""
+        card = self.query_one("#card", VerticalScroll)
+        card.scroll_relative(y=lines, animate=False)
 
     def action_finish(self) -> None:
         """End the session and show the summary."""

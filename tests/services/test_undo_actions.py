@@ -1,0 +1,68 @@
+"""One undo stack for answers and card actions (suspend, unsuspend, bury, flag, edit)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from tests.conftest import TEST_ZONE, write_deck
+from trainer.collection import Collection, open_collection
+from trainer.core.scheduling import Rating
+from trainer.services.undo_actions import UndoneAction
+from trainer.views import UndoResult
+
+DECK = """
+[deck]
+id = "u"
+name = "Undo"
+
+[[cards]]
+id = "one"
+front = "One?"
+back = "1"
+
+[[cards]]
+id = "two"
+front = "Two?"
+back = "2"
+"""
+
+
+def test_actions_and_answers_are_undone_newest_first(col: Collection, tmp_path: Path) -> None:
+    col.load([write_deck(tmp_path / "u.toml", DECK)])
+    one, two = sorted(c.id for c in col.search(""))
+    col.answer(one, Rating.GOOD)
+    col.set_flag(one, 3)
+    col.edit_card(two, replace(col.card(two).content, front="Two, edited?"), tags=["x"])
+    col.answer(two, Rating.EASY)
+    col.bury(one)
+    col.set_suspended([two], True)
+
+    steps = []
+    while (undone := col.undo()) is not None:
+        if isinstance(undone, UndoResult):
+            steps.append(("answer", undone.card_id))
+        else:
+            assert isinstance(undone, UndoneAction)
+            steps.append((undone.action, undone.card_id))
+    assert steps == [
+        ("suspend", two), ("bury", one), ("answer", two), ("edit", two), ("flag", one), ("answer", one),
+    ]  # fmt: skip
+    first, second = col.card(one), col.card(two)
+    assert (first.flag, first.buried, first.suspended, first.state.reps) == (0, False, False, 0)
+    assert (second.content.front, second.tags, second.suspended, second.state.reps) == ("Two?", (), False, 0)
+
+
+def test_the_stack_survives_a_restart(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite3"
+    with open_collection(path, zone=TEST_ZONE, install_bundled=False) as col:
+        col.load([write_deck(tmp_path / "u.toml", DECK)])
+        card = col.search("")[0].id
+        col.answer(card, Rating.GOOD)
+        col.set_suspended([card], True)
+    with open_collection(path, zone=TEST_ZONE, install_bundled=False) as col:
+        undone = col.undo()
+        assert isinstance(undone, UndoneAction) and undone.action == "suspend"
+        assert not col.card(card).suspended
+        assert isinstance(col.undo(), UndoResult)
+        assert col.undo() is None

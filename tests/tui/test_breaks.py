@@ -1,0 +1,159 @@
+"""Pilot tests for what a demanding learner broke (issue 14): each failed before its fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import events
+from textual.pilot import Pilot
+
+from tests.conftest import write_deck
+from tests.tui.conftest import drive, screen_text
+from trainer.collection import Collection
+from trainer.tui.app import Start, TrainerApp
+from trainer.tui.screens.dialogs import EditDialog
+from trainer.tui.screens.home import HomeScreen
+from trainer.tui.screens.review import ReviewScreen
+
+THREE_DECKS = """
+[deck]
+id = "{id}"
+name = "{name}"
+
+[[cards]]
+id = "c"
+front = "Question of {name}?"
+back = "Answer of {name}"
+"""
+
+
+def load_three(col: Collection, tmp_path: Path) -> None:
+    for name in ("Alpha", "Beta", "Gamma"):
+        col.load([write_deck(tmp_path / f"{name}.toml", THREE_DECKS.format(id=name.lower(), name=name))])
+
+
+def test_quick_down_down_enter_opens_the_deck_highlighted_last(col: Collection, tmp_path: Path) -> None:
+    load_three(col, tmp_path)
+    app = TrainerApp(col)
+
+    async def script(pilot: Pilot[None]) -> None:
+        # as typed quickly in a terminal: all three keys queued before any is handled
+        for key in ("down", "down", "enter"):
+            app.post_message(events.Key(key, None))
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert app.screen.deck == "Gamma"
+        assert "Question of Gamma?" in screen_text(app)
+
+    drive(app, script)
+
+
+def test_u_after_suspend_undoes_the_suspension_not_the_answer(col: Collection, tmp_path: Path) -> None:
+    load_three(col, tmp_path)
+    app = TrainerApp(col, start=Start(screen="study"))
+
+    async def script(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.study is not None
+        answered = screen.study.card.id
+        await pilot.press("space", "4")  # Easy: out of today's queue
+        await pilot.pause()
+        assert screen.study is not None
+        suspended = screen.study.card.id
+        assert suspended != answered
+        await pilot.press("s")
+        await pilot.pause()
+        assert col.card(suspended).suspended
+        await pilot.press("u")
+        await pilot.pause()
+        assert not col.card(suspended).suspended
+        assert len(col.history(answered)) == 1  # the answer is still there
+        assert screen.study is not None and screen.study.card.id == suspended
+        await pilot.press("u")
+        await pilot.pause()
+        assert col.history(answered) == []
+        assert screen.study is not None and screen.study.card.id == answered
+
+    drive(app, script)
+
+
+def test_the_edit_dialog_takes_typing_at_once(col: Collection, tmp_path: Path) -> None:
+    load_three(col, tmp_path)
+    app = TrainerApp(col, start=Start(screen="study", deck="Alpha"))
+
+    async def script(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, EditDialog)
+        await pilot.press(*" now", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert "Question of Alpha? now" in screen_text(app)
+
+    drive(app, script)
+    card = col.search("deck:Alpha")[0]
+    assert card.content.front == "Question of Alpha? now"
+
+
+def test_question_mark_opens_help_and_question_mark_or_escape_closes_it(
+    col: Collection, tmp_path: Path
+) -> None:
+    load_three(col, tmp_path)
+    app = TrainerApp(col)
+
+    async def script(pilot: Pilot[None]) -> None:
+        for closer in ("question_mark", "escape"):
+            await pilot.press("question_mark")
+            await pilot.pause()
+            text = screen_text(app)
+            assert "New    cards never studied" in text and "Learn  cards in" in text
+            await pilot.press(closer)
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen), closer
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = screen_text(app)
+        for key in ("Space, Enter", "Again", "Easy", "Suspend", "Undo"):
+            assert key in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+
+    drive(app, script, size=(120, 50))
+
+
+LONG = """
+[deck]
+id = "long"
+name = "Long"
+
+[[cards]]
+id = "long"
+front = "Tell the whole story?"
+back = \"\"\"{back}\"\"\"
+"""
+
+
+def test_a_long_answer_scrolls_from_the_keyboard_at_80x24(col: Collection, tmp_path: Path) -> None:
+    back = "\\n".join(f"Line {n} of a long answer." for n in range(1, 61))
+    col.load([write_deck(tmp_path / "long.toml", LONG.format(back=back))])
+    app = TrainerApp(col, start=Start(screen="study", deck="Long"))
+
+    async def script(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        await pilot.press("space")
+        await pilot.pause()
+        assert "Line 60 of a long answer." not in screen_text(app)
+        await pilot.press("pagedown", "pagedown", "pagedown", "pagedown", "pagedown", "pagedown", "down")
+        await pilot.pause()
+        assert "Line 60 of a long answer." in screen_text(app)
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert "Line 60 of a long answer." not in screen_text(app)
+
+    drive(app, script)

@@ -1,0 +1,145 @@
+"""Undo of card actions (suspend, unsuspend, bury, flag, edit) on one stack with answers.
+
+Answers are taken back from the review log; the other actions are journalled here, in the
+collection's `meta` table (so undo works across restarts, as for answers). Each entry
+records the id of the newest answer when it was made: the most recent of the journal's top
+and the log's newest answer is what `Collection.undo` takes back.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from trainer.core.cards import CardContent
+from trainer.views import CardView
+
+if TYPE_CHECKING:
+    from trainer.store.engine import Database
+
+META_KEY = "undo_actions"
+KEEP = 100  # entries kept; older ones can no longer be undone (as Anki keeps a bounded stack)
+
+LABELS = {
+    "suspend": "Suspend",
+    "unsuspend": "Unsuspend",
+    "bury": "Bury",
+    "flag": "Flag",
+    "edit": "Edit",
+    "add": "Add card",
+}
+
+
+@dataclass(frozen=True)
+class UndoneAction:
+    """A card action that undo took back."""
+
+    action: str
+    card_ids: tuple[int, ...]
+
+    @property
+    def label(self) -> str:
+        """`Suspend`, `Edit`, ..."""
+        return LABELS.get(self.action, self.action)
+
+    @property
+    def card_id(self) -> int:
+        """The (first) card the action changed."""
+        return self.card_ids[0]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {"action": self.action, "card_ids": list(self.card_ids)}
+
+
+def snapshot(card: CardView) -> dict[str, Any]:
+    """The columns of `card` an action may change, JSON-ready."""
+    return {
+        "id": card.id,
+        "queue": card.queue,
+        "buried_until": card.buried_until.isoformat() if card.buried_until else None,
+        "flag": card.flag,
+        "content": card.content.to_json(),
+        "tags": list(card.tags),
+    }
+
+
+def restore_values(saved: dict[str, Any], action: str, now: datetime) -> dict[str, object]:
+    """The column values that put a card back as `saved` before `action`."""
+    values: dict[str, object] = {"modified_at": now}
+    if action in ("suspend", "unsuspend", "bury"):
+        values["queue"] = saved["queue"]
+        until = saved["buried_until"]
+        values["buried_until"] = datetime.fromisoformat(until) if until else None
+    elif action == "flag":
+        values["flag"] = saved["flag"]
+    elif action == "edit":
+        from trainer.store.rows import join_tags
+
+        content = CardContent.from_json(saved["content"])
+        values.update(
+            content=content.to_json(),
+            content_hash=content.content_hash(),
+            kind=content.kind.value,
+            tags=join_tags(saved["tags"]),
+        )
+    return values
+
+
+def decode(raw: str | None) -> list[dict[str, Any]]:
+    """The journal, oldest first."""
+    if not raw:
+        return []
+    try:
+        entries = json.loads(raw)
+    except ValueError:
+        return []
+    return [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
+
+
+def encode(entries: list[dict[str, Any]]) -> str:
+    """The journal as stored (the newest `KEEP` entries)."""
+    return json.dumps(entries[-KEEP:], ensure_ascii=False)
+
+
+def entry(action: str, after_review: int, cards: list[CardView]) -> dict[str, Any]:
+    """A journal entry for `action` done to `cards` (as they were before it)."""
+    return {"action": action, "after_review": after_review, "cards": [snapshot(c) for c in cards]}
+
+
+def read_cards(db: Database, card_ids: list[int]) -> list[CardView]:
+    """The cards `card_ids` as they are now (missing ones left out)."""
+    from sqlalchemy import select
+
+    from trainer.store import repo
+
+    cards = repo.cards_t
+    found: list[CardView] = []
+    with db.read() as session:
+        names = {d.id: d.name for d in repo.decks(session)}
+        for start in range(0, len(card_ids), 500):
+            chunk = card_ids[start : start + 500]
+            query = select(*repo.CARD_COLUMNS).where(cards.c.id.in_(chunk)).order_by(cards.c.id)
+            rows = session.execute(query)
+            found.extend(repo.card_view(row, names) for row in rows)
+    return found
+
+
+def restore(db: Database, top: dict[str, Any], now: datetime) -> list[int]:
+    """Put the cards of journal entry `top` back as they were before it: the ids restored."""
+    from sqlalchemy import update
+
+    from trainer.store import repo
+
+    cards = repo.cards_t
+    action = str(top.get("action", ""))
+    restored: list[int] = []
+    with db.write() as session:
+        for saved in top.get("cards", []):
+            values = restore_values(saved, action, now)
+            result = session.execute(update(cards).where(cards.c.id == int(saved["id"])).values(**values))
+            if repo.rowcount(result):
+                restored.append(int(saved["id"]))
+    return restored
