@@ -199,7 +199,8 @@ class Collection:
     def _undo_action(self, now: datetime) -> UndoneAction | None:
         from trainer.services import undo_actions
 
-        entries = undo_actions.decode(self.meta(undo_actions.META_KEY))
+        row = self._raw.one_alone("SELECT value FROM meta WHERE key = ?", (undo_actions.META_KEY,))
+        entries = undo_actions.decode(row[0] if row is not None else None)  # no ORM on the study path
         if not entries or self._newest_answer_id() > int(entries[-1].get("after_review", 0)):
             return None  # an answer is newer: the review log's undo takes it back
         top = entries.pop()
