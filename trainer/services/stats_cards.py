@@ -12,19 +12,20 @@ from typing import Any
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
-from trainer.core.stats import DAY_MS, MATURE_DAYS
+from trainer.core.stats import DAY_MS, MATURE_SPAN_MS
 from trainer.core.stats.cards import FORECAST_DAYS
-from trainer.services.stats_sql import Scope, raw_rows
+from trainer.services.stats_sql import LEARNING, NEW, RELEARNING, REVIEW, Scope, raw_rows
+from trainer.store.values import QUEUE_SUSPENDED
 
 # index in trainer.core.stats.cards.CATEGORIES (new, learning, relearning, young, mature, suspended, buried)
-CATEGORY_SQL = f"""CASE WHEN c.queue < 0 THEN CASE WHEN c.queue = -1 THEN 5 ELSE 6 END
-  WHEN c.state = 1 THEN 1 WHEN c.state = 3 THEN 2
-  WHEN c.state = 2 THEN CASE WHEN c.due IS NOT NULL AND c.last_review IS NOT NULL
-   AND c.due - c.last_review >= {MATURE_DAYS * DAY_MS - DAY_MS // 2} THEN 4 ELSE 3 END
+CATEGORY_SQL = f"""CASE WHEN c.queue < 0 THEN CASE WHEN c.queue = {QUEUE_SUSPENDED} THEN 5 ELSE 6 END
+  WHEN c.state = {LEARNING} THEN 1 WHEN c.state = {RELEARNING} THEN 2
+  WHEN c.state = {REVIEW} THEN CASE WHEN c.due IS NOT NULL AND c.last_review IS NOT NULL
+   AND c.due - c.last_review >= {MATURE_SPAN_MS} THEN 4 ELSE 3 END
   ELSE 0 END"""
 # `+c.queue`: the queue indexes would cost a lookup per card (and a sort by id) where one scan reads all
 SCHEDULED = "c.due IS NOT NULL AND +c.queue > 0 AND +c.queue < 4"
-STUDIED = "c.state != 0 AND c.stability IS NOT NULL AND c.last_review IS NOT NULL"
+STUDIED = f"c.state != {NEW} AND c.stability IS NOT NULL AND c.last_review IS NOT NULL"
 
 
 class CardQueries:
@@ -60,7 +61,7 @@ class CardQueries:
             parts[part].append((int(key), int(count)))
         spans = self._rows(
             f"SELECT c.due - c.last_review FROM cards c WHERE {{SCOPE}} AND {SCHEDULED}"
-            " AND c.state = 2 AND c.last_review IS NOT NULL ORDER BY c.id"
+            f" AND c.state = {REVIEW} AND c.last_review IS NOT NULL ORDER BY c.id"
         )
         return parts[0], parts[1], parts[2], [span for (span,) in spans]
 

@@ -9,17 +9,18 @@ from typing import Any
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
-from trainer.core.scheduling import Preset
-from trainer.core.stats import DAY_MS, MATURE_DAYS
+from trainer.core.scheduling import CardState, Preset
+from trainer.core.stats import DAY_MS, MATURE_SPAN_MS
 from trainer.core.stats.report import Confusion
 from trainer.store.models import HOURLY_KEY
 
+NEW, LEARNING, REVIEW, RELEARNING = (int(s) for s in CardState)  # as stored
 SHIFT_DAYS = 200_000  # keeps integer division on non-negative numbers (same on SQLite and PostgreSQL)
 # review class: 0 learning, 1 young, 2 mature, 3 relearning (see trainer.core.stats.ReviewClass)
-CLASS_SQL = f"""CASE WHEN r.state_before = 3 THEN 3
-  WHEN r.state_before = 2 AND r.due_before IS NOT NULL AND r.last_review_before IS NOT NULL
-   AND (r.due_before - r.last_review_before) >= {MATURE_DAYS * DAY_MS - DAY_MS // 2} THEN 2
-  WHEN r.state_before = 2 THEN 1 ELSE 0 END"""
+CLASS_SQL = f"""CASE WHEN r.state_before = {RELEARNING} THEN 3
+  WHEN r.state_before = {REVIEW} AND r.due_before IS NOT NULL AND r.last_review_before IS NOT NULL
+   AND (r.due_before - r.last_review_before) >= {MATURE_SPAN_MS} THEN 2
+  WHEN r.state_before = {REVIEW} THEN 1 ELSE 0 END"""
 DAY_SQL = f"((r.reviewed_at - :nds + {SHIFT_DAYS * DAY_MS}) / {DAY_MS} - {SHIFT_DAYS - 1})"
 COUNTED = "r.kind IN ('review', 'import')"
 DAY_START_SQL = f"(r.reviewed_at - (r.reviewed_at - :nds + {SHIFT_DAYS * DAY_MS}) % {DAY_MS})"
@@ -216,8 +217,9 @@ class StatsQueries:
             return  # the scan saw no answer whose previous one fell on the same day
         candidates = self._run(
             f"SELECT r.id, r.card_id, r.reviewed_at, {DAY_SQL} AS day, {CLASS_SQL} AS cls, r.rating"
-            f" FROM reviews r {{JOIN}} WHERE {COUNTED} AND r.state_before = 2 AND r.reviewed_at >= :start"
-            f" AND r.reviewed_at < :end AND r.last_review_before >= {DAY_START_SQL}",
+            f" FROM reviews r {{JOIN}} WHERE {COUNTED} AND r.state_before = {REVIEW}"
+            f" AND r.reviewed_at >= :start AND r.reviewed_at < :end"
+            f" AND r.last_review_before >= {DAY_START_SQL}",
             start=max(start, min(lo for lo, _ in spans)),
             end=max(hi for _, hi in spans),
         ).all()
@@ -256,7 +258,7 @@ class StatsQueries:
         rows = self._fetch(
             f"SELECT c.deck_id, c.tags, c.group_id, SUM(p.passed), SUM(p.total) FROM"
             f" (SELECT r.card_id AS card_id, SUM(CASE WHEN r.rating > 1 THEN 1 ELSE 0 END) AS passed,"
-            f" COUNT(*) AS total FROM reviews r WHERE {COUNTED} AND r.state_before = 2"
+            f" COUNT(*) AS total FROM reviews r WHERE {COUNTED} AND r.state_before = {REVIEW}"
             f" AND r.reviewed_at >= :start {{IN}} GROUP BY r.card_id) p JOIN cards c ON c.id = p.card_id"
             f" {inside} GROUP BY c.deck_id, c.tags, c.group_id",
             start=self.start_ms(since),

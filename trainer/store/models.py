@@ -25,6 +25,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from trainer.core.scheduling import CardState
+from trainer.core.stats import MATURE_SPAN_MS
 from trainer.store.values import QUEUE_BURIED as QUEUE_BURIED
 from trainer.store.values import QUEUE_SUSPENDED as QUEUE_SUSPENDED
 from trainer.store.values import from_millis as from_millis
@@ -43,7 +45,8 @@ NAMING = {
 # (interval of 21 days or more, less half a day) and rating, packed in one integer.
 HOURLY_KEY = (
     "(reviewed_at / 3600000) * 64 + state_before * 8"
-    " + CASE WHEN state_before = 2 AND due_before - last_review_before >= 1771200000 THEN 4 ELSE 0 END"
+    f" + CASE WHEN state_before = {int(CardState.REVIEW)}"
+    f" AND due_before - last_review_before >= {MATURE_SPAN_MS} THEN 4 ELSE 0 END"
     " + rating - 1"
 )
 

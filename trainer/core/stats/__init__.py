@@ -20,6 +20,9 @@ from enum import IntEnum
 
 MATURE_DAYS = 21
 DAY_MS = 86_400_000
+# A review card is mature when due - last review spans 20.5 days or more: its interval in
+# whole days (as stored by Anki, rounded) is then 21 or more. The one threshold in ms.
+MATURE_SPAN_MS = MATURE_DAYS * DAY_MS - DAY_MS // 2
 PERIODS: tuple[tuple[str, int, int], ...] = (
     ("today", 0, 0),
     ("yesterday", -1, -1),
