@@ -245,9 +245,23 @@ class Collection:
 
             values["tags"] = join_tags(tags)
         entry = self._journal("edit", [card_id])
+        self._remember_edit(card_id)
         self._update_card(card_id, values)
         self._journal_push(entry)
         return self.card(card_id)
+
+    def _remember_edit(self, card_id: int) -> None:
+        """Record the version a learner's edit starts from, so that a sync of its deck file
+        keeps the edit (`trainer.services.sync`)."""
+        import json
+
+        from trainer.services.sync import EDITS_KEY
+
+        card = self.card(card_id)
+        edits = json.loads(self.meta(EDITS_KEY) or "{}")
+        if card.external_id and card.external_id not in edits:
+            edits[card.external_id] = card.content.content_hash()
+            self.set_meta(EDITS_KEY, json.dumps(edits, ensure_ascii=False, sort_keys=True))
 
     def set_suspended(self, card_ids: Sequence[int], suspended: bool, *, now: datetime | None = None) -> None:
         """Suspend or unsuspend cards (undoable)."""

@@ -210,6 +210,8 @@ class SyncReport:
     suspended: list[str] = field(default_factory=list)  # gone from their file
     restored: list[str] = field(default_factory=list)  # back in their file
     checked_only: bool = False
+    kept_edits: list[str] = field(default_factory=list)  # edited in the app, file unchanged: edit kept
+    conflicts: list[str] = field(default_factory=list)  # edited in the app and in the file: edit kept
 
     @property
     def changed_anything(self) -> bool:
@@ -226,6 +228,8 @@ class SyncReport:
             "unchanged": self.unchanged,
             "suspended": self.suspended,
             "restored": self.restored,
+            "kept_edits": self.kept_edits,
+            "conflicts": self.conflicts,
         }
 
 

@@ -156,6 +156,10 @@ def print_report(report: SyncReport) -> None:
         click.echo(f"  changed (progress kept): {safe(external_id)}")
     for external_id in report.suspended:
         click.echo(f"  suspended: {safe(external_id)}")
+    if report.kept_edits:
+        click.echo(f"  {plural(len(report.kept_edits), 'card')} keep the edits made in the app.")
+    for external_id in report.conflicts:
+        click.echo(f"  conflict (your edit in the app kept; the file's text differs): {safe(external_id)}")
 
 
 COMMANDS = [decks, next_card, answer, undo, load]

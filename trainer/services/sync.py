@@ -3,6 +3,11 @@
 New cards are added; cards whose text changed keep their memory state and are reported;
 cards gone from their file are suspended (tagged `orphan`) and reported; loading the same
 files twice changes nothing. All files load in one transaction, or none does.
+
+A card the learner edited in the app keeps the edit: `Collection.edit_card` records the
+hash of the file's version it started from (meta `learner_edits`); a sync that finds the
+file still at that version keeps the edit quietly (`kept_edits`), one that finds the file
+changed too keeps the edit and reports the conflict (`conflicts`).
 """
 
 from __future__ import annotations
@@ -19,10 +24,11 @@ from trainer.core.cards import hash_json
 from trainer.core.deckfile import DeckSpec
 from trainer.store import repo
 from trainer.store.engine import Database
-from trainer.store.models import QUEUE_SUSPENDED
+from trainer.store.models import QUEUE_SUSPENDED, MetaRow
 from trainer.views import SyncReport
 
 ORPHAN_TAG = "orphan"
+EDITS_KEY = "learner_edits"  # meta: {external id: hash of the file version the edit started from}
 cards_t = repo.cards_t
 decks_t = repo.decks_t
 
@@ -36,13 +42,37 @@ def sync_decks(db: Database, specs: Sequence[DeckSpec], now: datetime, *, check:
     report = SyncReport(checked_only=check)
     try:
         with db.write() as session:
+            edits = learner_edits(session)
+            before = dict(edits)
             for spec in specs:
-                _sync_deck(session, spec, now, report)
+                _sync_deck(session, spec, now, report, edits)
+            if edits != before:
+                save_learner_edits(session, edits)
             if check:
                 raise _DryRun
     except _DryRun:
         pass
     return report
+
+
+def learner_edits(session: Session) -> dict[str, str]:
+    """Cards edited in the app: external id -> hash of the file version the edit started from."""
+    raw = session.execute(select(MetaRow.value).where(MetaRow.key == EDITS_KEY)).scalar()
+    try:
+        found = json.loads(raw) if raw else {}
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
+
+
+def save_learner_edits(session: Session, edits: dict[str, str]) -> None:
+    """Store the map of `learner_edits`."""
+    row = session.get(MetaRow, EDITS_KEY)
+    value = json.dumps(edits, ensure_ascii=False, sort_keys=True)
+    if row is None:
+        session.add(MetaRow(key=EDITS_KEY, value=value))
+    else:
+        row.value = value
 
 
 def _deck_id(session: Session, spec: DeckSpec, report: SyncReport) -> int:
@@ -91,7 +121,9 @@ def _rename_deck(session: Session, deck_id: int, old: str, new: str, preset: int
             )
 
 
-def _sync_deck(session: Session, spec: DeckSpec, now: datetime, report: SyncReport) -> None:
+def _sync_deck(
+    session: Session, spec: DeckSpec, now: datetime, report: SyncReport, edits: dict[str, str]
+) -> None:
     deck_id = _deck_id(session, spec, report)
     prefix = spec.id + "/"
     existing = {
@@ -136,7 +168,13 @@ def _sync_deck(session: Session, spec: DeckSpec, now: datetime, report: SyncRepo
         kept_tags = {t for t in current_tags if t in {"leech", "marked"}}
         wanted_tags = repo.join_tags([*card.tags, *sorted(kept_tags)])
         values: dict[str, Any] = {}
-        if row.content_hash != digest:
+        edited_from = edits.get(card.external_id)
+        if row.content_hash == digest:
+            edits.pop(card.external_id, None)  # the file caught up with the learner's edit
+        elif edited_from is not None:  # never overwrite the learner's edit
+            target = report.kept_edits if edited_from == digest else report.conflicts
+            target.append(card.external_id)
+        else:
             values.update(content=raw, content_hash=digest, kind=card.content.kind.value)
             report.changed.append(card.external_id)
         if row.tags != wanted_tags:
