@@ -21,7 +21,10 @@ def env_clock() -> datetime:
     fixed = os.environ.get("TRAINER_NOW")
     if fixed:
         try:
-            return parse_now(fixed)
-        except ValueError as exc:
+            value = parse_now(fixed)
+        except (ValueError, OverflowError) as exc:
             raise ClockError(f"TRAINER_NOW: {exc}") from None
+        if not 1900 <= value.year < 3000:  # as every stored time (trainer.core.validate)
+            raise ClockError(f"TRAINER_NOW: {fixed[:40]} is outside the years 1900-2999")
+        return value
     return utcnow()

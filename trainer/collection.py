@@ -435,13 +435,18 @@ class Collection:
         fmt: str | None = None,
         progress: Callable[[int, int], None] | None = None,
         now: datetime | None = None,
+        replace_presets: bool = False,
     ) -> ImportReport:
-        """Import an Anki package, CSV/TSV, JSON, TOML deck or Markdown file (one transaction)."""
+        """Import an Anki package, CSV/TSV, JSON, TOML deck or Markdown file (one transaction).
+
+        With `replace_presets`, the file's presets overwrite the collection's same-named ones
+        (restoring a JSON backup's deck options); otherwise existing presets are kept."""
         from trainer.services import io
 
         return io.import_file(
-            self.db, Path(path), self._now(now), deck=deck, scheduling=scheduling, fmt=fmt, progress=progress
-        )
+            self.db, Path(path), self._now(now), deck=deck, scheduling=scheduling, fmt=fmt, progress=progress,
+            replace_presets=replace_presets,
+        )  # fmt: skip
 
     def export_file(
         self,
@@ -570,7 +575,10 @@ def _open_current_sqlite(target: str, clock: Clock, zone: tzinfo | None) -> Coll
     """The collection at an SQLite path whose schema is current and set up, else None."""
     if "://" in target:
         return None
-    path = Path(target).expanduser()
+    try:
+        path = Path(target).expanduser()
+    except RuntimeError:  # `~nouser/...`: the full open below says so in one line
+        return None
     if not path.is_file():
         return None
     try:

@@ -47,7 +47,7 @@ def test_optimize_refuses_and_preset_changes(tmp_path: Path, log: Path) -> None:
     assert changed.returncode == 0, changed.stderr
     assert "retention 0.85" in changed.stdout and "rescheduled" in changed.stdout
     bad = run(tmp_path, "preset", "Default", "--set", "desired_retention=2")
-    assert bad.returncode == 1 and "desired retention must be" in bad.stderr
+    assert bad.returncode == 1 and "desired_retention: 2 is out of range" in bad.stderr
     sim = run(tmp_path, "simulate", "--json", "--days", "60")
     rows = json.loads(sim.stdout)
     assert [r["desired_retention"] for r in rows] == [0.75, 0.8, 0.85, 0.9, 0.95]

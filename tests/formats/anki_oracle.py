@@ -10,6 +10,8 @@ from pathlib import Path
 from anki.collection import Collection as AnkiCollection
 from anki.collection import DeckIdLimit, ExportAnkiPackageOptions
 
+from trainer.core.validate import PARAMETER_BOUNDS
+
 # A 1x1 transparent PNG.
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
@@ -75,7 +77,7 @@ def build_collection(folder: Path, *, reviews: bool = True, fsrs: bool = True) -
     return Built(path, notes, cards, guids)
 
 
-PARAMS = [round(0.2 + 0.05 * i, 4) for i in range(21)]
+PARAMS = [round(min(max(0.2 + 0.05 * i, low), high), 4) for i, (low, high) in enumerate(PARAMETER_BOUNDS)]
 
 
 def build_learning(folder: Path) -> Built:

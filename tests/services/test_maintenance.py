@@ -116,8 +116,8 @@ def test_invalid_preset_is_reset_to_valid_values(studied: Collection) -> None:
         conn.execute("UPDATE presets SET desired_retention = 5, new_per_day = -3, day_start_hour = 4")
     messages = [p.message for p in studied.check().problems]
     assert messages == [
-        "preset 'Default': desired retention must be between 0.70 and 0.99",
-        "preset 'Default': daily limits cannot be negative",
+        "preset 'Default': desired_retention: 5 is out of range (0.7 to 0.99)",
+        "preset 'Default': new_per_day: -3 is out of range (0 to 1000000)",
     ]
     studied.check(repair=True)
     preset = studied.presets()["Default"]

@@ -88,11 +88,11 @@ def test_preset_change_and_reschedule(col: Collection, clock: Clock, tmp_path: P
     with col.db.read() as session:
         after = session.execute(text("SELECT SUM(due) FROM cards WHERE state = 2")).scalar()
     assert after > before  # lower retention: longer intervals
-    with pytest.raises(ValueError, match="desired retention"):
+    with pytest.raises(ValueError, match="desired_retention"):
         service.change("Default", ["desired_retention=0.5"], now=clock.now)
     with pytest.raises(ValueError, match="KEY=VALUE"):
         service.change("Default", ["colour=red"], now=clock.now)
-    assert service.change("Default", ["learning_steps=30,300"], now=clock.now).preset.learning_steps == (
+    assert service.change("Default", ["learning_steps=30s 5m"], now=clock.now).preset.learning_steps == (
         30,
         300,
     )

@@ -17,13 +17,24 @@ FORMATS = click.Choice(["apkg", "csv", "tsv", "toml", "json", "markdown"])
 @click.option("--deck", help="Put the cards in this deck (Anki decks nest below it).")
 @click.option("--no-scheduling", is_flag=True, help="Start fresh: ignore scheduling and review history.")
 @click.option("--format", "fmt", type=FORMATS, help="Override the format chosen by extension.")
+@click.option(
+    "--replace-presets", is_flag=True, help="Let the file's presets overwrite same-named ones (JSON restore)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
 @pass_context
 def import_command(
-    obj: Context, file: Path, deck: str | None, no_scheduling: bool, fmt: str | None, as_json: bool
+    obj: Context,
+    file: Path,
+    deck: str | None,
+    no_scheduling: bool,
+    fmt: str | None,
+    replace_presets: bool,
+    as_json: bool,
 ) -> None:
     """Import an Anki package (.apkg/.colpkg), CSV/TSV, JSON, TOML deck or Markdown file."""
-    report = obj.collection.import_file(file, deck=deck, scheduling=not no_scheduling, fmt=fmt, now=clock())
+    report = obj.collection.import_file(
+        file, deck=deck, scheduling=not no_scheduling, fmt=fmt, now=clock(), replace_presets=replace_presets
+    )
     if as_json:
         emit_json(report.to_dict())
         return

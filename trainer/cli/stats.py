@@ -9,6 +9,7 @@ import click
 from trainer.cli.common import clock, emit_json, safe
 from trainer.cli.context import Context, pass_context
 from trainer.core.stats import bar, sparkline
+from trainer.core.validate import format_steps
 from trainer.core.stats.report import CLASS_NAMES, StatsReport
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
@@ -167,7 +168,9 @@ def simulate(obj: Context, deck: str | None, days: int, as_json: bool) -> None:
 def preset(
     obj: Context, name: str | None, assignments: tuple[str, ...], reschedule: bool, as_json: bool
 ) -> None:
-    """Show presets, or show and change one (retention, limits, steps, day start)."""
+    """Show presets, or show and change one (retention, limits, steps, day start).
+
+    Steps are written as in Anki: `--set "learning_steps=1m 10m"` (units s, m, h, d)."""
     service = obj.collection.preset_options
     if name is None:
         if assignments or reschedule:
@@ -183,8 +186,8 @@ def preset(
     for info in infos:
         p = info.preset
         click.echo(f"{safe(p.name)}: retention {p.desired_retention:.2f} · new/day {p.new_per_day}"
-                   f" · reviews/day {p.reviews_per_day} · steps {list(p.learning_steps)}"
-                   f" · relearn {list(p.relearning_steps)} · max {p.maximum_interval} d"
+                   f" · reviews/day {p.reviews_per_day} · steps {format_steps(p.learning_steps)}"
+                   f" · relearn {format_steps(p.relearning_steps)} · max {p.maximum_interval} d"
                    f" · day starts {p.day_start_hour}:00")  # fmt: skip
         click.echo(f"  decks: {', '.join(safe(d) for d in info.decks) or '-'}")
         if reschedule:

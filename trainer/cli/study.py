@@ -83,9 +83,9 @@ def next_card(obj: Context, deck: str | None, reveal: bool, as_json: bool) -> No
 
 
 @click.command()
-@click.argument("card_id", type=int)
+@click.argument("card_id", type=click.IntRange(1, 2**63 - 1))
 @click.argument("rating")
-@click.option("--duration-ms", type=click.IntRange(min=0), help="Time taken to answer.")
+@click.option("--duration-ms", type=click.IntRange(0, 2**31 - 1), help="Time taken to answer.")
 @json_option
 @pass_context
 def answer(obj: Context, card_id: int, rating: str, duration_ms: int | None, as_json: bool) -> None:

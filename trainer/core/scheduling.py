@@ -81,23 +81,10 @@ class Preset:
     day_start_hour: int = 4
 
     def validate(self) -> list[str]:
-        """Problems with this preset, empty when valid."""
-        problems = []
-        if len(self.parameters) != len(DEFAULT_PARAMETERS):
-            problems.append(f"needs {len(DEFAULT_PARAMETERS)} FSRS parameters, has {len(self.parameters)}")
-        if not 0.7 <= self.desired_retention <= 0.99:
-            problems.append("desired retention must be between 0.70 and 0.99")
-        if not 0 <= self.day_start_hour <= 23:
-            problems.append("next day starts at must be an hour from 0 to 23")
-        if self.maximum_interval < 1:
-            problems.append("maximum interval must be at least 1 day")
-        if self.new_per_day < 0 or self.reviews_per_day < 0:
-            problems.append("daily limits cannot be negative")
-        if self.leech_threshold < 1:
-            problems.append("leech threshold must be at least 1")
-        if any(s <= 0 for s in (*self.learning_steps, *self.relearning_steps)):
-            problems.append("learning steps must be positive")
-        return problems
+        """Problems with this preset (types, finite numbers, sensible bounds), empty when valid."""
+        from trainer.core.validate import preset_problems  # validate builds on this module
+
+        return preset_problems(self)
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from trainer.core.scheduling import DEFAULT_PARAMETERS, Preset
+from trainer.core.validate import PARAMETER_BOUNDS
 from trainer.formats import protobuf
 
 PREFIX = "Anki: "
@@ -29,12 +31,19 @@ class DeckConfig:
 def parameters(values: Sequence[float]) -> tuple[float, ...] | None:
     """FSRS-6 parameters from Anki's FSRS-6 (21) or FSRS-5 (19) weights, None otherwise.
 
-    FSRS-5 is FSRS-6 with no short-term stability exponent and a decay of 0.5.
+    FSRS-5 is FSRS-6 with no short-term stability exponent and a decay of 0.5. Parameters
+    the scheduler cannot use (not finite, outside the fsrs package's bounds) count as none.
     """
+    if not all(isinstance(v, int | float) and math.isfinite(v) for v in values):
+        return None
     params = [round(float(v), 6) for v in values]
     if len(params) == 19:
         params += [0.0, 0.5]
-    return tuple(params) if len(params) == len(DEFAULT_PARAMETERS) else None
+    if len(params) != len(DEFAULT_PARAMETERS):
+        return None
+    if any(not low <= p <= high for p, (low, high) in zip(params, PARAMETER_BOUNDS, strict=True)):
+        return None
+    return tuple(params)
 
 
 def _seconds(minutes: Sequence[float]) -> tuple[int, ...]:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from trainer.core.cards import CardContent
+from trainer.core.cards import CardContent, clean_text
 from trainer.core.scheduling import CardState, Preset
 from trainer.errors import ImportRefusedError
 from trainer.formats.model import CardRecord, Package, ReviewRecord
@@ -93,42 +93,98 @@ def write_json(
 
 
 def read_json(path: Path, *, scheduling: bool = True) -> Package:
-    """Read a JSON export back; cards keep their exact stored values in `CardRecord.columns`."""
+    """Read a JSON export back; cards keep their exact stored values in `CardRecord.columns`.
+
+    The file is not trusted: text is cleaned as every reader cleans it, the content hash is
+    computed again, undo data keeps only what is checked (see `_undo_data`), and presets
+    never replace the learner's own unless the import asks (`Package.replace_presets`)."""
     if path.stat().st_size > MAX_BYTES:
         raise ImportFormatError(path, "", "file too large")
     try:
         data = json.loads(path.read_bytes().decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise ImportFormatError(path, f"byte {exc.start}", "invalid UTF-8") from None
+    except RecursionError:
+        raise ImportFormatError(path, "", "not valid JSON (nested too deeply)") from None
     except ValueError as exc:
-        raise ImportFormatError(path, "", f"not valid JSON ({exc})") from None
+        raise ImportFormatError(path, "", f"not valid JSON ({str(exc)[:200]})") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ImportFormatError(path, "", f"not a trainer JSON export (format '{FORMAT}' expected)")
     if data.get("version") != VERSION:
         raise ImportFormatError(path, "", f"unsupported export version {data.get('version')!r}")
-    package = Package(has_scheduling=scheduling, replace_presets=True)
+    package = Package(has_scheduling=scheduling)
+    for key in ("presets", "decks", "cards"):
+        if not isinstance(data.get(key, []), list):
+            raise ImportFormatError(path, key, "not a list")
     for index, p in enumerate(data.get("presets", [])):
         try:
             package.presets.append(_preset(p))
-        except (TypeError, KeyError, ValueError, AttributeError) as exc:
-            raise ImportFormatError(path, f"preset {index + 1}", f"invalid preset ({exc})") from None
+        except _BAD_VALUE as exc:
+            raise ImportFormatError(path, f"preset {index + 1}", f"invalid preset ({_why(exc)})") from None
     for index, d in enumerate(data.get("decks", [])):
         try:
-            name = str(d["name"])
-            package.deck_presets[name] = str(d["preset"])
+            name, preset = d["name"], d["preset"]
+            if not isinstance(name, str) or not isinstance(preset, str):
+                raise ValueError("name and preset must be text")
+            if d.get("external_id") is not None and not isinstance(d["external_id"], str):
+                raise ValueError("external_id must be text")
+            package.deck_presets[name] = preset
             package.deck_meta[name] = {
-                "external_id": d.get("external_id"), "description": str(d.get("description", "")),
-                "language": str(d.get("language", "")), "origin": str(d.get("origin", "")),
-                "sources": json.dumps(list(d.get("sources", []))),
+                "external_id": d.get("external_id"), "description": clean_text(str(d.get("description", ""))),
+                "language": clean_text(str(d.get("language", ""))), "origin": clean_text(str(d.get("origin", ""))),
+                "sources": json.dumps([clean_text(str(x)) for x in d.get("sources", [])]),
             }  # fmt: skip
-        except (TypeError, KeyError, ValueError) as exc:
-            raise ImportFormatError(path, f"deck {index + 1}", f"invalid deck ({exc})") from None
+        except _BAD_VALUE as exc:
+            raise ImportFormatError(path, f"deck {index + 1}", f"invalid deck ({_why(exc)})") from None
     for index, raw in enumerate(data.get("cards", [])):
         try:
             package.cards.append(_card(raw, scheduling))
-        except (TypeError, KeyError, ValueError, AttributeError) as exc:
-            raise ImportFormatError(path, f"card {index + 1}", f"invalid card ({exc})") from None
+        except _BAD_VALUE as exc:
+            raise ImportFormatError(path, f"card {index + 1}", f"invalid card ({_why(exc)})") from None
     return package
+
+
+_BAD_VALUE = (TypeError, KeyError, ValueError, AttributeError, OverflowError, RecursionError)
+
+
+def _why(exc: BaseException) -> str:
+    """An exception as a short reason (a missing key is named as such)."""
+    if isinstance(exc, KeyError):
+        return f"missing {exc}"
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return str(exc)[:200]
+
+
+def _undo_data(raw: Any) -> str:
+    """What undoing an imported review may use: the card's own earlier tags and bury end.
+
+    Sibling card ids (`buried`) name cards of the exporting collection, so they are dropped:
+    undoing an imported answer never unburies other cards. Anything unreadable is dropped."""
+    if not isinstance(raw, str) or not raw or len(raw) > 100_000:
+        return ""
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        return ""
+    if not isinstance(data, dict):
+        return ""
+    kept: dict[str, Any] = {}
+    if isinstance(data.get("tags"), str):
+        kept["tags"] = clean_text(data["tags"])
+    until = data.get("buried_until")
+    if isinstance(until, int) and not isinstance(until, bool) and 0 <= until < 2**45:
+        kept["buried_until"] = until
+    return json.dumps(kept) if kept else ""
+
+
+def _clean(value: Any) -> Any:
+    """Content from the file cleaned like every reader's: no control or bidi characters."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [clean_text(x) if isinstance(x, str) else x for x in value]
+    return value
 
 
 def _preset(p: dict[str, Any]) -> Preset:
@@ -154,25 +210,26 @@ def _review(v: dict[str, Any]) -> ReviewRecord:
         step_before=v.get("step_before"), stability_before=v.get("stability_before"),
         difficulty_before=v.get("difficulty_before"), due_before=_moment(millis(v.get("due_before"))),
         last_review_before=_moment(millis(v.get("last_review_before"))), step_after=v.get("step_after"),
-        undo_data=str(v.get("undo_data", "")),
+        undo_data=_undo_data(v.get("undo_data", "")),
     )  # fmt: skip
 
 
 def _card(raw: dict[str, Any], scheduling: bool) -> CardRecord:
-    content = CardContent.from_dict(raw["content"])
+    if not isinstance(raw.get("content"), dict):
+        raise ValueError("content is not an object")
+    content = CardContent.from_dict({k: _clean(x) for k, x in raw["content"].items()})
     columns: dict[str, Any] = {
         name: raw[name]
         for name in CARD_FIELDS
-        if name in raw and (scheduling or name not in SCHEDULING_FIELDS)
+        if name in raw and name not in ("content_hash", "kind", "source") and (scheduling or name not in SCHEDULING_FIELDS)
     }
     for name in CARD_TIMES:
         if name in columns:
             columns[name] = millis(columns[name])
-    columns["content"] = json.dumps(raw["content"], ensure_ascii=False, sort_keys=True)
     return CardRecord(
         external_id=str(raw["external_id"]), deck=str(raw["deck"]), content=content,
-        tags=tuple(str(t) for t in raw.get("tags", ())), group=str(raw.get("group_id", "")),
-        source=str(raw.get("source", "")), position=int(raw.get("position", 0)),
+        tags=tuple(clean_text(str(t)) for t in raw.get("tags", ())), group=str(raw.get("group_id", "")),
+        source=clean_text(str(raw.get("source", ""))), position=int(raw.get("position", 0)),
         reviews=[_review(v) for v in raw.get("reviews", [])] if scheduling else [],
         where=f"card {raw['external_id']}", columns=columns,
     )  # fmt: skip

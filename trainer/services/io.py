@@ -328,8 +328,13 @@ def import_file(
     scheduling: bool = True,
     fmt: str | None = None,
     progress: Progress | None = None,
+    replace_presets: bool = False,
 ) -> ImportReport:
-    """Read `path` (any supported format) and import it."""
+    """Read `path` (any supported format), check everything it holds, and import it.
+
+    Nothing is written unless every value passes `check_package`; a file's presets replace
+    same-named ones only with `replace_presets`."""
+    from trainer.formats.boundary import check_package
     from trainer.formats.registry import import_format, read_file
 
     if not path.is_file():
@@ -338,7 +343,9 @@ def import_file(
         package = read_file(path, fmt, scheduling=scheduling, deck=deck)
         if not scheduling:
             package.has_scheduling = False
+        package.replace_presets = replace_presets
         deck_for = deck if import_format(path, fmt) == "apkg" else None
+        check_package(package, path, prefix=deck_for)
         return import_package(db, package, str(path), now, deck=deck_for, progress=progress)
 
 

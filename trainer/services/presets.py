@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, text, update
 
 from trainer.core.scheduling import Preset
 from trainer.core.stats import interval_for
+from trainer.core.validate import parse_steps
 from trainer.errors import InvalidInputError, NotFoundError
 from trainer.store import repo
 from trainer.store.engine import Database
@@ -34,29 +35,36 @@ class PresetInfo:
 
 
 def parse_setting(preset: Preset, assignment: str) -> Preset:
-    """Apply `KEY=VALUE` (steps and parameters as comma lists) to a preset, validated."""
+    """Apply `KEY=VALUE` to a preset, validated (steps as `1m 10m 1h`, parameters as a list).
+
+    Every value is checked as an import checks it (finite, in range), so nothing set here
+    can break scheduling later."""
     key, sep, raw = assignment.partition("=")
     key = key.strip().replace("-", "_")
     if not sep or key not in SETTABLE:
         raise InvalidInputError(
-            f"cannot set '{assignment}': use KEY=VALUE with KEY one of {', '.join(sorted(SETTABLE))}"
+            f"cannot set '{assignment[:80]}': use KEY=VALUE with KEY one of {', '.join(sorted(SETTABLE))}"
         )
     current = getattr(preset, key)
     value: Any
+    shown = raw.strip()[:40]
     try:
         if isinstance(current, bool):
             if raw.strip().lower() not in {"true", "false", "1", "0", "yes", "no"}:
                 raise InvalidInputError(raw)
             value = raw.strip().lower() in {"true", "1", "yes"}
+        elif key == "parameters":
+            value = tuple(float(x) for x in raw.replace(",", " ").split())
         elif isinstance(current, tuple):
-            kind = float if key == "parameters" else int
-            value = tuple(kind(x) for x in raw.replace(" ", "").split(",") if x)
+            value = parse_steps(raw, key)
         elif isinstance(current, float):
             value = float(raw)
         else:
-            value = int(raw)
-    except ValueError:
-        raise InvalidInputError(f"'{raw}' is not a valid value for {key}") from None
+            value = int(raw.strip())
+    except ValueError as exc:
+        if str(exc).startswith(f"{key}:"):
+            raise
+        raise InvalidInputError(f"{key}: '{shown}' is not a valid value") from None
     changed = replace(preset, **{key: value})
     problems = changed.validate()
     if problems:

@@ -9,19 +9,32 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
+from trainer.errors import InvalidInputError
 from trainer.store.rawdb import BUSY_TIMEOUT_S, sqlite_pragmas
 
 WRITE = "trainer_write"
+
+
+class DatabaseURLError(InvalidInputError):
+    """A `--db` target that names no usable database (one line for the user)."""
 
 
 def database_url(target: str | Path) -> URL:
     """A plain path means SQLite; anything with `://` is a SQLAlchemy URL."""
     text = str(target)
     if "://" in text:
-        return make_url(text)
-    return URL.create("sqlite+pysqlite", database=str(Path(text).expanduser()))
+        try:
+            return make_url(text)
+        except ArgumentError:
+            raise DatabaseURLError(f"'{text.split('://', 1)[0][:40]}://...' is not a database URL") from None
+    try:
+        path = Path(text).expanduser()
+    except RuntimeError:  # `~nouser/...`: no such user, or no home folder
+        raise DatabaseURLError(f"{text[:200]}: cannot find the home folder it names") from None
+    return URL.create("sqlite+pysqlite", database=str(path))
 
 
 def is_sqlite(url: URL) -> bool:
@@ -32,13 +45,25 @@ def is_sqlite(url: URL) -> bool:
 def make_engine(url: URL) -> Engine:
     """An engine with the collection's connection settings."""
     if not is_sqlite(url):  # PostgreSQL and others: see trainer/store/postgres.py (issue 8)
-        if url.get_backend_name() == "postgresql":
-            from trainer.store.postgres import make_pg_engine
+        shown = url.render_as_string(hide_password=True)
+        try:
+            if url.get_backend_name() == "postgresql":
+                from trainer.store.postgres import make_pg_engine
 
-            return make_pg_engine(url)
-        return create_engine(url, pool_pre_ping=True)
+                return make_pg_engine(url)
+            return create_engine(url, pool_pre_ping=True)
+        except (ImportError, NoSuchModuleError, ArgumentError) as exc:
+            raise DatabaseURLError(
+                f"{shown}: unsupported database ({exc}); use an SQLite path or a postgresql:// URL"
+            ) from None
     if url.database and url.database != ":memory:":
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(url.database).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseURLError(f"{url.database}: cannot create its folder ({exc.strerror})") from None
+        if not folder.is_dir():
+            raise DatabaseURLError(f"{url.database}: {folder} is not a folder")
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
     event.listen(engine, "connect", _sqlite_on_connect)
     event.listen(engine, "begin", _sqlite_on_begin)
