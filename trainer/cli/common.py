@@ -56,6 +56,10 @@ def handled_errors() -> Iterator[None]:
         raise CliError(str(exc)) from None
     except OSError as exc:
         raise CliError(str(exc)) from None
+    except OverflowError as exc:  # a number from the input past what Python, C or SQLite can hold
+        raise CliError(f"a number is too large ({exc})") from None
+    except RecursionError:  # input nested deeper than any parser here can follow
+        raise CliError("the input is nested too deeply") from None
     except sqlite3.Error as exc:
         raise CliError(f"database error: {exc}") from None
     except Exception as exc:

@@ -9,8 +9,8 @@ import click
 from trainer.cli.common import clock, emit_json, safe
 from trainer.cli.context import Context, pass_context
 from trainer.core.stats import bar, sparkline
-from trainer.core.validate import format_steps
 from trainer.core.stats.report import CLASS_NAMES, StatsReport
+from trainer.core.validate import format_steps
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
 

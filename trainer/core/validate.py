@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -111,7 +111,7 @@ def preset_problems(preset: Preset) -> list[str]:
     return problems
 
 
-def _preset_checks(p: Preset) -> Iterator[Any]:
+def _preset_checks(p: Preset) -> Iterator[Callable[[], object]]:
     yield lambda: text(p.name, "name", 200)
     yield lambda: _parameters(p.parameters)
     yield lambda: number(p.desired_retention, "desired_retention", 0.7, 0.99)
@@ -147,24 +147,25 @@ def _boolean(value: Any, field: str) -> None:
         raise Invalid(field, f"{show(value)} is not true or false")
 
 
-def state_problems(state: SchedulingState, field: str = "") -> list[str]:
-    """Everything wrong with a card's scheduling columns that would break a later answer."""
-    prefix = f"{field}." if field else ""
+def state_problems(state: SchedulingState, suffix: str = "") -> list[str]:
+    """Everything wrong with a card's scheduling columns that would break a later answer.
+
+    Fields are named as stored, with `suffix` (`_before`, `_after` in the review log)."""
     problems: list[str] = []
     try:
         kind = CardState(state.state) if not isinstance(state.state, bool) else None
     except (ValueError, TypeError):
         kind = None
     if kind is None:
-        problems.append(f"{prefix}state: {show(state.state)} is not a known state (0-3)")
-    checks = [
-        lambda: optional(state.step, f"{prefix}step", 0, MAX_STEPS, whole=True),
-        lambda: optional(state.stability, f"{prefix}stability", MIN_STABILITY, MAX_STABILITY),
-        lambda: optional(state.difficulty, f"{prefix}difficulty", MIN_DIFFICULTY, MAX_DIFFICULTY),
-        lambda: state.due is None or moment(state.due, f"{prefix}due"),
-        lambda: state.last_review is None or moment(state.last_review, f"{prefix}last_review"),
-        lambda: integer(state.reps, f"{prefix}reps", 0, MAX_COUNT),
-        lambda: integer(state.lapses, f"{prefix}lapses", 0, MAX_COUNT),
+        problems.append(f"state{suffix}: {show(state.state)} is not a known state (0-3)")
+    checks: list[Callable[[], object]] = [
+        lambda: optional(state.step, f"step{suffix}", 0, MAX_STEPS, whole=True),
+        lambda: optional(state.stability, f"stability{suffix}", MIN_STABILITY, MAX_STABILITY),
+        lambda: optional(state.difficulty, f"difficulty{suffix}", MIN_DIFFICULTY, MAX_DIFFICULTY),
+        lambda: state.due is None or moment(state.due, f"due{suffix}"),
+        lambda: state.last_review is None or moment(state.last_review, f"last_review{suffix}"),
+        lambda: integer(state.reps, f"reps{suffix}", 0, MAX_COUNT),
+        lambda: integer(state.lapses, f"lapses{suffix}", 0, MAX_COUNT),
     ]
     for check in checks:
         try:
@@ -174,10 +175,9 @@ def state_problems(state: SchedulingState, field: str = "") -> list[str]:
     if problems or kind in (None, CardState.NEW):
         return problems
     if kind in (CardState.LEARNING, CardState.RELEARNING) and state.step is None:
-        problems.append(f"{prefix}step: a learning card needs a step")
-    if state.stability is None or state.difficulty is None:
-        if state.last_review is not None:
-            problems.append(f"{prefix}stability: a reviewed card needs stability and difficulty")
+        problems.append(f"step{suffix}: a learning card needs a step")
+    if (state.stability is None or state.difficulty is None) and state.last_review is not None:
+        problems.append(f"stability{suffix}: a reviewed card needs stability and difficulty")
     return problems
 
 
@@ -212,11 +212,12 @@ def deck_name_problem(name: str) -> str | None:
     """Why a deck name cannot be used (too deep or too long), or None."""
     if not isinstance(name, str):
         return f"{show(name)} is not text"
+    depth = name.count("::") + 1
+    if depth > MAX_DECK_DEPTH:
+        return f"deck name nested too deep ({depth} levels, at most {MAX_DECK_DEPTH})"
     if len(name) > MAX_DECK_NAME_CHARS:
         return f"deck name too long ({len(name)} characters, at most {MAX_DECK_NAME_CHARS})"
     parts = name.split("::")
-    if len(parts) > MAX_DECK_DEPTH:
-        return f"deck name nested too deep ({len(parts)} levels, at most {MAX_DECK_DEPTH})"
     if any(len(part) > MAX_DECK_PART_CHARS for part in parts):
         return f"a deck name part is longer than {MAX_DECK_PART_CHARS} characters"
     return None

@@ -12,12 +12,12 @@ from functools import cached_property
 from pathlib import Path
 
 from trainer.core.cards import CardContent, CardKind
-from trainer.formats import anki_config, protobuf
+from trainer.formats import anki_bounds, anki_config, protobuf
 from trainer.formats.anki_config import DeckConfig
 from trainer.formats.anki_sched import AnkiCard, AnkiReview, card_state, fill_memory_states, review_records
 from trainer.formats.html_text import html_to_text
 from trainer.formats.model import CardRecord, Package
-from trainer.formats.safety import ImportFormatError, Limits, decode
+from trainer.formats.safety import ImportFormatError, Limits, decode, reading
 
 _REF_RE = re.compile(r"\{\{([^{}]+)\}\}")
 _NEEDED = {"col", "notes", "cards", "revlog"}
@@ -61,7 +61,8 @@ class Reader:
 
     def read(self, *, scheduling: bool) -> Package:
         try:
-            return self._read(scheduling)
+            with reading(self.file, f"member '{self.member}'"):
+                return self._read(scheduling)
         except sqlite3.Error as exc:
             raise self.fail("", f"unexpected database content ({exc})") from None
 
@@ -77,6 +78,9 @@ class Reader:
         row = self.conn.execute("SELECT ver, crt FROM col").fetchone()
         if row is None or not isinstance(row[0], int) or not 11 <= row[0] <= 18:
             raise self.fail("", f"unsupported collection schema version {row[0] if row else '?'}")
+        bad = anki_bounds.first_bad_row(self.conn, tables)
+        if bad:
+            raise self.fail(*bad)
         crt = int(row[1])
         modern = "notetypes" in tables
         notetypes = self._notetypes_18() if modern else self._notetypes_11()
@@ -208,8 +212,9 @@ class Reader:
                 raw = self.conn.execute("SELECT dconf, decks FROM col").fetchone()
                 configs = anki_config.configs_11(self.text(raw[0], "col.dconf", schema=True))
                 by_deck = anki_config.deck_configs_11(self.text(raw[1], "col.decks", schema=True))
-        except (ValueError, TypeError, KeyError, AttributeError, protobuf.ProtobufError) as exc:
-            raise self.fail("deck options", f"unreadable deck options ({exc})") from None
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError,
+                protobuf.ProtobufError) as exc:  # fmt: skip
+            raise self.fail("deck options", f"unreadable deck options ({_why(exc)})") from None
         return {did: configs[cid] for did, cid in by_deck.items() if cid in configs}
 
     @staticmethod
@@ -283,8 +288,8 @@ class Reader:
                 )
                 for mid, m in models.items()
             }  # fmt: skip
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            raise self.fail("col.models", f"unreadable note types ({exc})") from None
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+            raise self.fail("col.models", f"unreadable note types ({_why(exc)})") from None
 
     def _notetypes_18(self) -> dict[int, NoteType]:
         out: dict[int, NoteType] = {}
@@ -305,16 +310,16 @@ class Reader:
                         self.text(q if isinstance(q, bytes) else b"", where),
                         self.text(a if isinstance(a, bytes) else b"", where),
                     )
-        except protobuf.ProtobufError as exc:
-            raise self.fail("notetypes", f"unreadable note type ({exc})") from None
+        except (protobuf.ProtobufError, TypeError, ValueError) as exc:
+            raise self.fail("notetypes", f"unreadable note type ({str(exc)[:200]})") from None
         return out
 
     def _decks_11(self) -> dict[int, str]:
         raw = self.text(self.conn.execute("SELECT decks FROM col").fetchone()[0], "col.decks", schema=True)
         try:
             return {int(k): _deck_name(str(v["name"])) for k, v in json.loads(raw).items()}
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            raise self.fail("col.decks", f"unreadable decks ({exc})") from None
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+            raise self.fail("col.decks", f"unreadable decks ({_why(exc)})") from None
 
     def _decks_18(self) -> dict[int, str]:
         return {
@@ -329,6 +334,10 @@ _EARLIEST_MS, _LATEST_MS = 946_684_800_000, 32_503_680_000_000  # 2000 .. 3000: 
 def _created(nid: int) -> datetime | None:
     """A note's creation time: Anki's note id is it, in ms (ids of other tools may be small numbers)."""
     return datetime.fromtimestamp(nid / 1000, UTC) if _EARLIEST_MS <= nid < _LATEST_MS else None
+
+
+def _why(exc: BaseException) -> str:
+    return "nested too deeply" if isinstance(exc, RecursionError) else str(exc)[:200]
 
 
 def _deck_name(name: str) -> str:

@@ -109,7 +109,7 @@ def card_state(
     due = _at(due_value) if due_value > 1_000_000_000 else _at(crt + due_value * DAY)
     try:
         data = json.loads(card.data) if card.data else {}
-    except ValueError:
+    except (ValueError, RecursionError):
         data = {}
     if not isinstance(data, dict):
         data = {}

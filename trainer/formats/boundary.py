@@ -7,7 +7,8 @@ answered, undone, exported and checked without an error.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +79,7 @@ def _card_problems(card: CardRecord, scheduling: bool) -> Iterable[str]:
 def review_problems(review: ReviewRecord) -> list[str]:
     """A logged answer whose values can be stored and replayed."""
     problems: list[str] = []
-    checks = [
+    checks: list[Callable[[], object]] = [
         lambda: v.moment(review.reviewed_at, "reviewed_at"),
         lambda: v.integer(review.rating, "rating", 1, 4),
         lambda: v.integer(review.duration_ms, "duration_ms", 0, v.MAX_COUNT),
@@ -100,13 +101,13 @@ def review_problems(review: ReviewRecord) -> list[str]:
     after = SchedulingState(
         CardState.NEW, review.step_after, review.stability_after, review.difficulty_after, review.due_after
     )
-    return [*v.state_problems(before, "before"), *v.state_problems(after, "after")]
+    return [*v.state_problems(before, "_before"), *v.state_problems(after, "_after")]
 
 
 def column_problems(columns: dict[str, Any]) -> list[str]:
     """The exact stored values a backup brings (JSON restore): types and ranges."""
     problems: list[str] = []
-    checks = {
+    checks: dict[str, Callable[[Any], object]] = {
         "kind": lambda x: x in _KINDS or _fail("kind", f"{v.show(x)} is not a card kind"),
         "state": lambda x: _state(x, "state"),
         "queue": lambda x: x in _QUEUES or _fail("queue", f"{v.show(x)} is not a queue"),
@@ -122,7 +123,7 @@ def column_problems(columns: dict[str, Any]) -> list[str]:
         "content_hash": lambda x: v.text(x, "content_hash", 100),
     }
     for name in ("due", "last_review", "buried_until", "created_at", "modified_at"):
-        checks[name] = lambda x, name=name: v.optional(x, name, _MS_LOW, _MS_HIGH, whole=True)
+        checks[name] = partial(_time_ms, field=name)
     for name, value in columns.items():
         check = checks.get(name)
         if check is None:
@@ -141,6 +142,10 @@ def column_problems(columns: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _time_ms(value: Any, field: str) -> object:
+    return v.optional(value, field, _MS_LOW, _MS_HIGH, whole=True)
+
+
 def _state(value: Any, field: str) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value not in (0, 1, 2, 3):
         raise v.Invalid(field, f"{v.show(value)} is not a known state (0-3)")
@@ -152,4 +157,3 @@ def _fail(field: str, message: str) -> bool:
 
 def _short(text: str) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
-

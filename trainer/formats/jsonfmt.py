@@ -130,10 +130,10 @@ def read_json(path: Path, *, scheduling: bool = True) -> Package:
                 raise ValueError("external_id must be text")
             package.deck_presets[name] = preset
             package.deck_meta[name] = {
-                "external_id": d.get("external_id"), "description": clean_text(str(d.get("description", ""))),
-                "language": clean_text(str(d.get("language", ""))), "origin": clean_text(str(d.get("origin", ""))),
+                "external_id": d.get("external_id"),
+                **{key: clean_text(str(d.get(key, ""))) for key in ("description", "language", "origin")},
                 "sources": json.dumps([clean_text(str(x)) for x in d.get("sources", [])]),
-            }  # fmt: skip
+            }
         except _BAD_VALUE as exc:
             raise ImportFormatError(path, f"deck {index + 1}", f"invalid deck ({_why(exc)})") from None
     for index, raw in enumerate(data.get("cards", [])):
@@ -221,7 +221,9 @@ def _card(raw: dict[str, Any], scheduling: bool) -> CardRecord:
     columns: dict[str, Any] = {
         name: raw[name]
         for name in CARD_FIELDS
-        if name in raw and name not in ("content_hash", "kind", "source") and (scheduling or name not in SCHEDULING_FIELDS)
+        if name in raw
+        and name not in ("content_hash", "kind", "source")
+        and (scheduling or name not in SCHEDULING_FIELDS)
     }
     for name in CARD_TIMES:
         if name in columns:

@@ -9,12 +9,14 @@ import re
 import sqlite3
 import stat
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import zstandard
 
-from trainer.errors import ImportRefusedError
+from trainer.errors import ImportRefusedError, TrainerError
 
 MAX_MEMBERS = 200_000
 MAX_MEMBER_BYTES = 2 * 1024**3  # one decompressed member
@@ -36,6 +38,30 @@ class ImportFormatError(ImportRefusedError):
         self.detail = message
         place = f"{self.file}: {where}" if where else self.file
         super().__init__(f"{place}: {message}")
+
+
+# What a reader raises on input it did not expect (never a traceback: one line with the place).
+INPUT_ERRORS = (
+    OverflowError, RecursionError, TypeError, AssertionError, StopIteration, ValueError, KeyError,
+    IndexError, AttributeError, UnicodeError, ArithmeticError,
+)  # fmt: skip
+
+
+@contextmanager
+def reading(file: str | Path, where: str = "") -> Iterator[None]:
+    """Turn an unexpected error while reading `file` into an `ImportFormatError` naming it.
+
+    Readers check what they read and raise `ImportFormatError` themselves; this is the net
+    under them, so hostile input gives one line (file, place, reason), never a traceback."""
+    try:
+        yield
+    except TrainerError:
+        raise
+    except RecursionError:
+        raise ImportFormatError(file, where, "nested too deeply") from None
+    except INPUT_ERRORS as exc:
+        reason = str(exc)[:200] or type(exc).__name__
+        raise ImportFormatError(file, where, f"unreadable ({type(exc).__name__}: {reason})") from None
 
 
 @dataclass(frozen=True)
@@ -187,6 +213,12 @@ def open_sqlite(path: Path, file: Path | str, member: str) -> sqlite3.Connection
         conn.execute("PRAGMA trusted_schema=OFF")
         conn.execute("PRAGMA query_only=ON")
         conn.create_collation("unicase", _unicase)
+        hidden = hidden_column(conn)
+        if hidden:
+            conn.close()
+            raise ImportFormatError(
+                file, f"member '{member}'", f"has a generated or hidden column ({hidden})"
+            )
         result = conn.execute("PRAGMA quick_check").fetchone()
     except sqlite3.Error as exc:
         raise ImportFormatError(file, f"member '{member}'", f"corrupt database ({exc})") from None
@@ -194,6 +226,22 @@ def open_sqlite(path: Path, file: Path | str, member: str) -> sqlite3.Connection
         conn.close()
         raise ImportFormatError(file, f"member '{member}'", "database fails its integrity check")
     return conn
+
+
+def hidden_column(conn: sqlite3.Connection) -> str | None:
+    """`table.column` of the first generated or hidden column of any table, or None.
+
+    Such columns are refused before anything is read: reading them runs the file's own
+    expressions (`hex(zeroblob(...))` took minutes and gigabytes)."""
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    for raw in tables:
+        table = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+        quoted = table.replace('"', '""')
+        for row in conn.execute(f'PRAGMA table_xinfo("{quoted}")'):
+            if row[6]:  # 1 hidden (virtual table), 2 generated virtual, 3 generated stored
+                name = row[1].decode("utf-8", "replace") if isinstance(row[1], bytes) else str(row[1])
+                return f"{table[:60]}.{name[:60]}"
+    return None
 
 
 def decode(raw: object, file: Path | str, where: str, limits: Limits) -> str:

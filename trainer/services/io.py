@@ -21,7 +21,7 @@ from trainer.core.millis import optional_millis as millis
 from trainer.core.millis import to_millis
 from trainer.core.scheduling import SchedulingState
 from trainer.formats.model import CardRecord, Package, ReviewRecord
-from trainer.formats.safety import inside, safe_media_name
+from trainer.formats.safety import inside, reading, safe_media_name
 from trainer.services.io_bulk import KIND_VALUE, bulk_insert, content_json, paused_gc
 from trainer.store import repo
 from trainer.store.backup import backup_sqlite
@@ -340,12 +340,13 @@ def import_file(
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
     with paused_gc():
-        package = read_file(path, fmt, scheduling=scheduling, deck=deck)
-        if not scheduling:
-            package.has_scheduling = False
-        package.replace_presets = replace_presets
-        deck_for = deck if import_format(path, fmt) == "apkg" else None
-        check_package(package, path, prefix=deck_for)
+        with reading(path):
+            package = read_file(path, fmt, scheduling=scheduling, deck=deck)
+            if not scheduling:
+                package.has_scheduling = False
+            package.replace_presets = replace_presets
+            deck_for = deck if import_format(path, fmt) == "apkg" else None
+            check_package(package, path, prefix=deck_for)
         return import_package(db, package, str(path), now, deck=deck_for, progress=progress)
 
 

@@ -16,6 +16,7 @@ from trainer.core.scheduling import Preset
 from trainer.errors import InvalidInputError
 from trainer.services.autobackup import AUTO_BACKUP_EVERY as AUTO_BACKUP_EVERY
 from trainer.services.autobackup import LAST_BACKUP_KEY
+from trainer.services.repair_values import check_values
 from trainer.store import repo
 from trainer.store.backup import (
     BackupInfo,
@@ -69,8 +70,15 @@ def check(db: Database, now: datetime, *, repair: bool = False) -> CheckReport:
     with db.write() as session:
         _orphans(session, report, repair)
         _presets(session, report, repair)
+        bad_values = check_values(  # values an older version let in, before anything converts them
+            session,
+            now,
+            repair,
+            lambda message, card: report.problems.append(Problem("value", message, card, repair)),
+        )
         _queues(session, report, repair, now)
-        _card_vs_log(session, report, repair)
+        if repair or not bad_values:  # unrepaired, they would fail the comparison itself
+            _card_vs_log(session, report, repair)
     if is_sqlite(db.url) and (repair or not any(p.code == "orphan" for p in report.problems)):
         _sqlite_foreign_keys(db, report)
     return report

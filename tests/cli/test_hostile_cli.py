@@ -1,0 +1,57 @@
+"""Hostile arguments and environments: one line on stderr, exit 1 (2 for usage), never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.cli.runner import run_trainer as run
+
+
+def one_line(result: object, code: int = 1) -> str:
+    stderr: str = result.stderr  # type: ignore[attr-defined]
+    assert result.returncode == code, stderr  # type: ignore[attr-defined]
+    assert "Traceback" not in stderr and stderr.count("\n") <= 1, stderr
+    return stderr
+
+
+def test_answer_with_a_card_id_past_64_bits(tmp_path: Path) -> None:
+    out = one_line(run(tmp_path, "answer", "99999999999999999999999", "good"), 2)
+    assert "CARD_ID" in out
+
+
+@pytest.mark.parametrize("now", ["9999-12-31T23:59:59+00:00", "0001-01-01T00:00:00+00:00"])
+def test_trainer_now_out_of_range(tmp_path: Path, now: str) -> None:
+    assert "outside the years 1900-2999" in one_line(run(tmp_path, "next", now=now))
+
+
+@pytest.mark.parametrize(
+    ("target", "fragment"),
+    [
+        ("mysql://user:secret@host/db", "unsupported database"),
+        ("nosuch://x", "unsupported database"),
+        ("~nouser-i18/x.sqlite3", "cannot find the home folder"),
+        ("/dev/null/x.sqlite3", "cannot create its folder"),
+    ],
+)
+def test_unusable_database_targets(target: str, fragment: str) -> None:
+    out = one_line(run(None, "--db", target, "decks"))
+    assert fragment in out and "secret" not in out
+
+
+def test_preset_set_takes_anki_steps_and_shows_them(tmp_path: Path) -> None:
+    changed = run(
+        tmp_path, "preset", "Default", "--set", "learning_steps=1m 10m 1h", "--set", "relearning_steps=10m"
+    )
+    assert changed.returncode == 0, changed.stderr
+    assert "steps 1m 10m 1h" in changed.stdout and "relearn 10m" in changed.stdout
+    for bad, fragment in [
+        ("learning_steps=60 600", "needs a unit"),
+        ("learning_steps=99999999999999999999m", "longer than 10 years"),
+        ("maximum_interval=99999999999999999999", "maximum_interval: 1e+20 is out of range"),
+        ("parameters=nan", "needs 21 FSRS parameters"),
+    ]:
+        assert fragment in one_line(run(tmp_path, "preset", "Default", "--set", bad))
+    assert "steps 1m 10m 1h" in run(tmp_path, "preset", "Default").stdout  # nothing changed by the refusals
+    assert run(tmp_path, "next").returncode == 0
