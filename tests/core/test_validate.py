@@ -69,8 +69,14 @@ def test_the_largest_valid_preset_schedules() -> None:
         maximum_interval=v.MAX_INTERVAL_DAYS,
     )  # fmt: skip
     assert preset.validate() == []
-    new = preview(SchedulingState(), preset, NOW)
+    new = preview(SchedulingState(), preset, NOW, zone=UTC)
     assert all(outcome.state.due is not None for outcome in new.outcomes.values())
+    old = SchedulingState(CardState.REVIEW, None, v.MAX_STABILITY, v.MAX_DIFFICULTY, NOW, NOW, 5, 1)
+    assert v.state_problems(old) == []
+    again = preview(old, preset, NOW, zone=UTC, draw=0.99)
+    assert all(outcome.state.due is not None for outcome in again.outcomes.values())
+    low = SchedulingState(CardState.RELEARNING, v.MAX_STEPS, v.MIN_STABILITY, v.MIN_DIFFICULTY, NOW, NOW)
+    assert all(o.state.due is not None for o in preview(low, preset, NOW, zone=UTC).outcomes.values())
 
 
 @pytest.mark.parametrize(
