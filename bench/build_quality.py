@@ -12,7 +12,8 @@ is judged automatically:
   of them is on the hidden side (back, answers, cloze deletions), so the card tests it;
 - it *partly covers* a fact when the cue and at least one answer group occur that way;
 - **good** (as it is): it covers a fact and has no defect (markup leftovers, a pronoun with
-  nothing to refer to in the prompt, an answer already given by the prompt, an over-long
+  nothing to refer to in the prompt (a question's pronouns, not an inverted "est-il"; a
+  cloze's first word), an answer already given by the prompt, an over-long
   answer or cloze, a third card on the same fact);
 - **usable** (after an edit): it covers a fact with a defect, or partly covers one;
 - **bad**: anything else (no fact a teacher listed, or only noise).
@@ -53,7 +54,7 @@ MAX_BACK = 300
 MAX_DELETIONS = 5
 _DELETION = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}")
 _LEFTOVER = re.compile(r"\*\*|__|!!!|\$|\\[a-z]+|width=|\{|\}|\|:?-|```|^\s*#|<[a-z]+")
-_PRONOUNS = frozenset(re.findall(r"\w+", "it they this these those its their il ils elle elles cela ceci"))
+_PRONOUNS = frozenset(re.findall(r"\w+", "it they this these those il ils elle elles cela ceci"))
 
 
 def fold(text: str) -> str:
@@ -140,8 +141,13 @@ def defects(draft: DraftCard | DraftCompare, s: Sides, fact: Fact) -> list[str]:
     if _LEFTOVER.search(_DELETION.sub("x", s.raw)):
         found.append("markup leftover")
     if isinstance(draft, DraftCard):
-        prompt_words = set(re.findall(r"[a-z']+", s.prompt.replace("qu'est-ce", "")))
-        if prompt_words & _PRONOUNS:
+        # A pronoun with nothing to refer to: any in a question (not an inverted "est-il"),
+        # or the first word of a cloze (later ones refer inside the sentence).
+        prompt = s.prompt.replace("qu'est-ce", "")
+        prompt_words = re.findall(r"(?<![-\w'])[a-z]+", prompt)
+        if draft.kind == "cloze":
+            prompt_words = prompt_words[:1]
+        if set(prompt_words) & _PRONOUNS:
             found.append("pronoun in the prompt")
         if draft.kind == "cloze":
             deletions = len(_DELETION.findall(str(draft.fields.get("text", ""))))

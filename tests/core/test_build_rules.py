@@ -220,7 +220,7 @@ def test_control_characters_are_stripped_from_card_text() -> None:
     ("sentence", "reason"),
     [
         ("It was the best of times for everyone involved in the study.", "vague: starts with 'it'"),
-        ("Some people say many things about this topic in general.", "vague: starts with 'some'"),
+        ("Some people say many things about this topic in general.", "no card pattern"),
         ("Traumatic injury is a frequent cause, often involving deep cuts.", "vague: 'a frequent cause'"),
         ("Timely repair is paramount.", "not a definition"),
         ("Denervation is also caused by chemicals such as botulinum toxin.", "not a definition"),

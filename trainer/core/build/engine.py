@@ -34,8 +34,10 @@ from .rules_definitions import definition_cards
 from .rules_lists import bullet_cards, list_cards
 from .rules_names import name_cards
 from .rules_numbers import number_cards
+from .rules_prose import called_cards, prose_cards
 from .rules_qa import qa_card
 from .segment import Block, segment, split_sentences
+from .subjects import resolve_pronoun, subject_of
 
 
 def section_of(path: tuple[str, ...], lines: Lines) -> str:
@@ -44,7 +46,15 @@ def section_of(path: tuple[str, ...], lines: Lines) -> str:
     return " > ".join([*(plain(p) for p in path if plain(p)), span])
 
 
-_REFERENCE = re.compile(r"^(?:This|These|Ce|Cet|Cette|Ces)\s+([^\W\d_]+)\s+", re.UNICODE)
+_REFERENCE = re.compile(
+    r"^(?:This|These|Such|Ce|Cet|Cette|Ces|De tels|De telles)\s+([^\W\d_]+)\s+", re.UNICODE
+)
+
+
+def _stem(word: str) -> str:
+    """A word without a plural -s/-x, lower-cased (mudflows -> mudflow)."""
+    word = word.lower()
+    return word[:-1] if len(word) > 3 and word.endswith(("s", "x")) else word
 
 
 def resolve_reference(sentence: Sentence, previous: Candidate | None) -> Sentence:
@@ -52,14 +62,16 @@ def resolve_reference(sentence: Sentence, previous: Candidate | None) -> Sentenc
     match = _REFERENCE.match(sentence.text)
     if previous is None or match is None:
         return sentence
-    back = normalise(str(previous.fields.get("back", ""))).split()[:6]
-    if match.group(1).lower() not in back:
+    back = {_stem(word) for word in normalise(str(previous.fields.get("back", ""))).split()[:6]}
+    if _stem(match.group(1)) not in back:
         return sentence
     text = capitalise(previous.label) + " " + sentence.text[match.end() :]
     return Sentence(text, sentence.lines, sentence.path)
 
 
-def sentence_rules(sentence: Sentence, lang: str) -> tuple[list[Candidate], str]:
+def sentence_rules(
+    sentence: Sentence, lang: str, previous: Sentence | None = None
+) -> tuple[list[Candidate], str]:
     """Run every sentence rule; return the candidates, or why none came out."""
     results: list[RuleResult] = [acronym_cards(sentence, lang)]
     definition = definition_cards(sentence, lang)
@@ -67,12 +79,16 @@ def sentence_rules(sentence: Sentence, lang: str) -> tuple[list[Candidate], str]
     if definition.cards and glossary_entry(sentence.text):  # a glossary line is one fact
         return [card for result in results for card in result.cards], ""
     if not definition.cards:
-        names = name_cards(sentence, lang)
+        called = called_cards(sentence, lang, previous)
+        results.append(called)
+        names = name_cards(sentence, lang) if not called.cards else RuleResult()
         results.append(names)
-        if not names.cards:
+        if not names.cards and not called.cards:
             results.append(cause_cards(sentence, lang))
     results.append(list_cards(sentence, lang))
     results.append(number_cards(sentence, lang))
+    if not any(result.cards for result in results):
+        results.append(prose_cards(sentence, lang))
     cards = [card for result in results for card in result.cards]
     if cards:
         return cards, ""
@@ -100,12 +116,20 @@ class _DocBuilder:
         self.skipped.append(Skipped(self.source.id, section_of(path, lines), lines, excerpt, reason))
 
     def sentences(self, sentences: list[Sentence]) -> None:
-        """Apply the sentence rules (a "This procedure" right after a definition of one is resolved)."""
+        """Apply the sentence rules; a sentence leaning on the one before ("This procedure",
+        "They", "Such flows", "Il") is resolved against that sentence's subject."""
         previous: Candidate | None = None
+        before: Sentence | None = None
+        subject = ""
         for sentence in sentences:
+            original = sentence
             sentence = resolve_reference(sentence, previous)
-            cards, reason = sentence_rules(sentence, self.lang)
+            if sentence is original and subject:
+                sentence = resolve_pronoun(sentence, subject, self.lang)
+            cards, reason = sentence_rules(sentence, self.lang, before)
             previous = next((c for c in cards if c.rule == "definition" and c.kind == "basic"), None)
+            subject = subject_of(sentence.text, self.lang) or (subject if sentence is not original else "")
+            before = sentence
             self.candidates.extend((card, sentence.path) for card in cards)
             if reason:
                 self.skip(sentence.path, sentence.lines, sentence.text, reason)

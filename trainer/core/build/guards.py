@@ -75,12 +75,27 @@ def first_word(text: str) -> str:
     return re.split(r"['’]", match.group(0).lower())[0]
 
 
+_QUANTIFIERS = frozenset(words("most many some several all each both few"))
+_NOT_NOUN = frozenset(
+    words(
+        "of are is was were have has had can could will would may might must do did does never also"
+        " not still only just the these those them they it its their this that which who"
+    )
+)
+
+
+def _noun_like(token: str) -> bool:
+    """Whether the word after "Most"/"Some"/... can head a noun phrase ("Most volcanoes")."""
+    return token.isalpha() and token not in _NOT_NOUN and not token.endswith("ly")
+
+
 def anaphoric(text: str, lang: str) -> str:
     """A reason when the sentence leans on earlier text, else ""."""
     word = first_word(text)
-    if word in _ANAPHORA.get(lang, _ANAPHORA["en"]) or word in _ANAPHORA["en"]:
-        return f"vague: starts with '{word}' (refers to earlier text)"
     tokens = [t.lower() for t in _TOKEN.findall(text)[:3]]
+    quantified = word in _QUANTIFIERS and len(tokens) > 1 and _noun_like(tokens[1])
+    if (word in _ANAPHORA.get(lang, _ANAPHORA["en"]) or word in _ANAPHORA["en"]) and not quantified:
+        return f"vague: starts with '{word}' (refers to earlier text)"
     complemented = len(tokens) > 2 and re.split(r"['’]", tokens[2])[0] in _COMPLEMENT
     if len(tokens) >= 2 and tokens[0] in _ARTICLES and tokens[1] in _GENERIC and not complemented:
         return f"vague: '{tokens[0]} {tokens[1]}' refers to earlier text"

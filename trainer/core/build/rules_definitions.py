@@ -37,6 +37,8 @@ _NOT_PREDICATE = frozenset(
         " known called used seen found present absent associated linked related important"
         " essential necessary possible common rare available in on at by for with from to of"
         " that what why how where when there here so too as like aussi souvent parfois pas"
+        " built made known seen given taken held kept born grown shown written broken chosen"
+        " brought sent left lost led put set thought caught worn driven"
         " plus moins très alors"
     )
 )
@@ -160,8 +162,12 @@ def definition_cards(sentence: Sentence, lang: str) -> RuleResult:
         verb = match.group("verb")
         term = drop_parentheticals(match.group("subj"))
         pred = match.group("pred")
-        problem = subject_problem(term, lang, articles=True) or _predicate_problem(
-            pred, strict and verb in ("is", "est", "sont"), lang
+        quantified = first_word(term) in ("all", "most", "many", "some", "several", "few", "each", "both")
+        problem = "not a definition (a quantified subject)" if quantified else ""
+        problem = (
+            problem
+            or subject_problem(term, lang, articles=True)
+            or _predicate_problem(pred, strict and verb in ("is", "est", "sont"), lang)
         )
         if problem:
             reason = reason or problem
