@@ -24,6 +24,7 @@ _STYLE_RE = re.compile(r"<style\b.*?</style\s*>", re.DOTALL | re.IGNORECASE)
 _ANSWER_HR_RE = re.compile(r"<hr id=\"?answer\"?\s*/?>", re.IGNORECASE)
 _TYPE_RE = re.compile(r"\[\[type:([^\]]*)\]\]")
 _SPACE_RE = re.compile(r"\s+")
+_PLAY_RE = re.compile(r"\[anki:play:([qa]):(\d+)\]")
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -48,6 +49,21 @@ def plain(html: str) -> str:
     """Rendered HTML as trainer's plain text, whitespace collapsed (for comparing)."""
     text, _ = html_to_text(_TYPE_RE.sub("", _STYLE_RE.sub("", html)))
     return _SPACE_RE.sub(" ", text).strip()
+
+
+def _play(html: str, question: list[Any], answer: list[Any]) -> str:
+    """Anki's `[anki:play:q:0]` audio markers as the sound or spoken text they stand for."""
+
+    def replace(match: re.Match[str]) -> str:
+        tags = question if match.group(1) == "q" else answer
+        index = int(match.group(2))
+        tag = tags[index] if index < len(tags) else None
+        if tag is None:
+            return ""
+        name = getattr(tag, "filename", None)
+        return f"[sound:{name}]" if name is not None else str(getattr(tag, "field_text", ""))
+
+    return _PLAY_RE.sub(replace, html)
 
 
 def anki_sides(question_html: str, answer_html: str, typed: dict[str, str] | None = None) -> tuple[str, str]:
@@ -82,7 +98,12 @@ def judge(anki: AnkiCollection) -> dict[str, Any]:
     for cid in anki.find_cards(""):
         card = anki.get_card(cid)
         note = card.note()
-        q, a = anki_sides(card.question(), card.answer(), _typed_answers(note, card.ord))
+        q_tags, a_tags = card.question_av_tags(), card.answer_av_tags()
+        q, a = anki_sides(
+            _play(card.question(), q_tags, a_tags),
+            _play(card.answer(), q_tags, a_tags),
+            _typed_answers(note, card.ord),
+        )
         cards[f"{note.guid}/{card.ord}"] = {
             "question": q, "answer": a, "nid": note.id, "type": card.type, "queue": card.queue,
             "due": card.due, "ivl": card.ivl, "deck": anki.decks.name(card.did),

@@ -186,6 +186,8 @@ def test_three_template_notes_round_trip(col: Collection, tmp_path: Path) -> Non
     judged = judge_package(out, tmp_path / "judge")
     assert judged["before_check"] == judged["after_check"] == 8
     assert_shown_alike(col, judged)
+    shown = {k: (c["question"], c["answer"]) for k, c in judged["cards"].items()}
+    assert shown == {k: (c["question"], c["answer"]) for k, c in original["cards"].items()}
     # creation times both ways: the note id is the note's creation time in ms
     assert {c["nid"] for c in judged["cards"].values()} == {c["nid"] for c in original["cards"].values()}
     # and trainer reads its own export back
@@ -212,3 +214,50 @@ def test_imported_review_rows_keep_the_previous_interval() -> None:
     assert last.due_before - last.last_review_before == timedelta(days=30)
     assert last.last_review_before == records[1].reviewed_at
     assert records[0].due_before is None
+
+
+KINDS = """
+[deck]
+id = "k"
+name = "Kinds"
+description = "Every kind of card"
+
+[[cards]]
+id = "typed-note"
+kind = "typed"
+front = "Capital of France?"
+answers = ["Paris", "paris"]
+note = "On the Seine"
+
+[[cards]]
+id = "choice-note"
+kind = "choice"
+front = "Largest planet?"
+answer = "Jupiter"
+distractors = ["Mars", "Venus"]
+note = "A gas giant"
+
+[[cards]]
+id = "basic-note"
+front = "H2O"
+back = "Water"
+note = "Two hydrogens"
+
+[[cards]]
+id = "cloze-note"
+kind = "cloze"
+text = "{{c1::Mitochondria}} make {{c2::ATP::molecule}}"
+note = "Cell biology"
+"""
+
+
+def test_every_kind_with_its_note(col: Collection, tmp_path: Path) -> None:
+    """Typed, choice, basic and cloze cards with a note: Anki shows the note after the answer."""
+    deck = tmp_path / "kinds.toml"
+    deck.write_text(KINDS, encoding="utf-8")
+    col.load([deck])
+    out = tmp_path / "kinds.apkg"
+    report = col.export_file(out)
+    judged = judge_package(out, tmp_path / "judge")
+    assert judged["before_check"] == judged["after_check"] == report.cards == 5
+    assert_shown_alike(col, judged)

@@ -53,6 +53,10 @@ def import_command(
         click.echo(f"  skipped {safe(where)}: {safe(why)}")
     if len(report.skipped) > 50:
         click.echo(f"  ... and {len(report.skipped) - 50} more skipped")
+    for where, what in report.notices[:50]:
+        click.echo(f"  {safe(where)}: {safe(what)}")
+    if len(report.notices) > 50:
+        click.echo(f"  ... and {len(report.notices) - 50} more notes")
     if report.backup:
         click.echo(f"  backup before import: {safe(report.backup)}")
 

@@ -3,41 +3,20 @@
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
-from functools import cached_property
 from pathlib import Path
 
-from trainer.core.cards import CardContent, CardKind
 from trainer.formats import anki_bounds, anki_config, protobuf
+from trainer.formats.anki_cards import Card, CardBuilder, NoteType
 from trainer.formats.anki_config import DeckConfig
 from trainer.formats.anki_sched import AnkiCard, AnkiReview, card_state, fill_memory_states, review_records
-from trainer.formats.html_text import html_to_text
 from trainer.formats.model import CardRecord, Package
 from trainer.formats.safety import ImportFormatError, Limits, decode, reading
 
-_REF_RE = re.compile(r"\{\{([^{}]+)\}\}")
 _NEEDED = {"col", "notes", "cards", "revlog"}
-
-
-@dataclass
-class NoteType:
-    """What matters of an Anki note type."""
-
-    name: str
-    cloze: bool
-    fields: list[str]
-    templates: dict[int, tuple[str, str]]  # ord -> (question format, answer format)
-
-    @cached_property
-    def cloze_field(self) -> str:
-        """The field a cloze note type's question hides parts of."""
-        qfmt = next(iter(self.templates.values()), ("", ""))[0]
-        names = [r.split(":", 1)[1].strip() for r in _REF_RE.findall(qfmt) if r.startswith("cloze:")]
-        return names[0] if names else ""
 
 
 class Reader:
@@ -48,7 +27,6 @@ class Reader:
         self.file = file
         self.member = member
         self.limits = limits
-        self._layouts: dict[tuple[int, int], tuple[list[str], list[str], str]] = {}
 
     def fail(self, where: str, message: str) -> ImportFormatError:
         return ImportFormatError(
@@ -93,9 +71,8 @@ class Reader:
         source = f"Anki package {self.file.name}"
         pending: list[int] = []
         anki_cards: list[AnkiCard] = []
-        converted_nid = -1
-        values: dict[str, str] = {}
-        found: list[str] = []
+        builder = CardBuilder()
+        notices = package.notices
         cards = package.cards
         skipped = package.skipped
         note_for = notes.get
@@ -132,16 +109,18 @@ class Reader:
             if notetype is None:
                 skipped.append((f"note {nid}", "unknown note type"))
                 continue
-            if converted_nid != nid:
-                values, found = self._values(notetype, fields)
-                converted_nid = nid
-            content = self._content(notetype, mid, values, found, int(ordinal))
-            if content is None:
-                skipped.append((f"note {nid} card {ordinal}", "empty question"))
-                continue
             home = odid if odid else did
+            deck = deck_for(home) or deck_for(did) or "Default"
+            content, problem = builder.content(
+                notetype, mid, Card(fields, int(ordinal), tags, deck, int(flags))
+            )
+            if content is None:
+                skipped.append((f"note {nid} card {ordinal + 1}", problem or "empty question"))
+                continue
+            if problem:
+                notices.append((f"note {nid} card {ordinal + 1}", problem))
             record = CardRecord(
-                external_id=f"anki/{guid}/{ordinal}", deck=deck_for(home) or deck_for(did) or "Default",
+                external_id=f"anki/{guid}/{ordinal}", deck=deck,
                 content=content, tags=tags, group=f"anki/{guid}", source=source,
                 position=int(due) if ctype == 0 else 0, suspended=queue == -1, buried=queue in (-2, -3),
                 flag=int(flags) & 7, reviews=[], where=f"note {nid}", created_at=_created(nid),
@@ -229,49 +208,6 @@ class Reader:
                 seen.add(config.preset.name)
                 package.presets.append(config.preset)
 
-    def _values(self, notetype: NoteType, fields: list[str]) -> tuple[dict[str, str], list[str]]:
-        """A note's fields as plain text by name, and the media they reference."""
-        names = notetype.fields
-        values: dict[str, str] = {}
-        media: list[str] = []
-        for i, raw in enumerate(fields):
-            text, refs = html_to_text(raw)
-            values[names[i] if i < len(names) else f"Field {i + 1}"] = text
-            if refs:
-                media.extend(refs)
-        return values, media
-
-    def _content(
-        self, notetype: NoteType, mid: int, values: dict[str, str], found: list[str], ordinal: int
-    ) -> CardContent | None:
-        media = tuple(dict.fromkeys(found)) if found else ()
-        if notetype.cloze:
-            main = notetype.cloze_field if notetype.cloze_field in values else next(iter(values), "")
-            rest = "\n".join([v for k, v in values.items() if k != main and v])
-            text = values.get(main, "")
-            if f"{{{{c{ordinal + 1}::" not in text:
-                return None
-            return CardContent(kind=CardKind.CLOZE, text=text, cloze_ord=ordinal + 1, note=rest, media=media)
-        layout = self._layouts.get((mid, ordinal))
-        if layout is None:
-            qfmt, afmt = notetype.templates.get(ordinal, ("", ""))
-            q_refs, typed = _refs(qfmt)
-            a_refs, _ = _refs(afmt)
-            layout = self._layouts[(mid, ordinal)] = (q_refs, [r for r in a_refs if r not in q_refs], typed)
-        q_refs, answer_fields, typed = layout
-        question = "\n".join([values[r] for r in q_refs if values.get(r)])
-        if not question:
-            return None
-        if typed and values.get(typed):
-            extra = "\n".join([values[r] for r in answer_fields if r != typed and values.get(r)])
-            answer = values[typed]
-            return CardContent(
-                kind=CardKind.TYPED, front=question, back=answer, answers=(answer,), note=extra, media=media
-            )
-        answer = "\n".join([values[r] for r in answer_fields if values.get(r)])
-        kind = CardKind.REVERSED if len(notetype.templates) > 1 else CardKind.BASIC
-        return CardContent(kind=kind, front=question, back=answer, media=media)
-
     def _notetypes_11(self) -> dict[int, NoteType]:
         raw = self.text(self.conn.execute("SELECT models FROM col").fetchone()[0], "col.models", schema=True)
         try:
@@ -284,6 +220,9 @@ class Reader:
                     templates={
                         int(t.get("ord", i)): (str(t.get("qfmt", "")), str(t.get("afmt", "")))
                         for i, t in enumerate(m.get("tmpls", []))
+                    },
+                    names={
+                        int(t.get("ord", i)): str(t.get("name", "")) for i, t in enumerate(m.get("tmpls", []))
                     },
                 )
                 for mid, m in models.items()
@@ -302,8 +241,11 @@ class Reader:
             ):
                 if ntid in out:
                     out[ntid].fields.append(self.text(name, f"notetype {ntid} field {ordinal}"))
-            for ntid, ordinal, config in self.conn.execute("SELECT ntid, ord, config FROM templates"):
+            for ntid, ordinal, tname, config in self.conn.execute(
+                "SELECT ntid, ord, name, config FROM templates"
+            ):
                 if ntid in out:
+                    out[ntid].names[int(ordinal)] = self.text(tname, f"notetype {ntid} template {ordinal}")
                     q, a = protobuf.first(bytes(config), 1), protobuf.first(bytes(config), 2)
                     where = f"notetype {ntid} template {ordinal}"
                     out[ntid].templates[int(ordinal)] = (
@@ -343,20 +285,3 @@ def _why(exc: BaseException) -> str:
 def _deck_name(name: str) -> str:
     parts = [p.strip() for p in name.split("::") if p.strip()]
     return "::".join(parts) or "Default"
-
-
-def _refs(template: str) -> tuple[list[str], str]:
-    """Field names a template shows, and the type-in field if any."""
-    refs: list[str] = []
-    typed = ""
-    for ref in _REF_RE.findall(template):
-        ref = ref.strip()
-        if ref[:1] in "#/^!" or ref == "FrontSide":
-            continue
-        if ref.startswith("type:"):
-            typed = ref.split(":")[-1].strip()
-            continue
-        name = ref.split(":")[-1].strip()
-        if name and name not in refs:
-            refs.append(name)
-    return refs, typed

@@ -57,7 +57,7 @@ def _single(key: str, record: CardRecord) -> NoteShape:
     if c.kind is CardKind.CLOZE and _has_cloze(c.text, c.cloze_ord):
         return NoteShape(CLOZE, [c.text, c.note], [(c.cloze_ord - 1, record)], key)
     if c.kind is CardKind.TYPED:
-        return NoteShape(TYPED, [c.front, c.correct_answer], [(0, record)], key)
+        return NoteShape(TYPED, [c.front, c.correct_answer, c.note], [(0, record)], key)
     if c.kind is CardKind.CLOZE:  # its number is not in its text: Anki would make no card
         shown = render(c)
         note = f"\n\n{c.note}" if c.note else ""

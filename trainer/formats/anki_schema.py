@@ -93,8 +93,13 @@ def notetypes_json(ids: dict[str, int], mod: int) -> dict[str, Any]:
             ids["typed"],
             "Basic (type in the answer) (trainer)",
             0,
-            ["Front", "Back"],
-            [("{{Front}}\n\n{{type:Back}}", "{{Front}}\n\n<hr id=answer>\n\n{{type:Back}}")],
+            ["Front", "Back", "Extra"],
+            [
+                (
+                    "{{Front}}\n\n{{type:Back}}",
+                    "{{Front}}\n\n<hr id=answer>\n\n{{type:Back}}{{#Extra}}<br>\n{{Extra}}{{/Extra}}",
+                )
+            ],
             mod,
         ),
         _notetype(

@@ -63,5 +63,8 @@ class Package:
     deck_presets: dict[str, str] = field(default_factory=dict)  # deck name -> preset name
     deck_meta: dict[str, dict[str, Any]] = field(default_factory=dict)  # description, language, ...
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (where, why)
+    notices: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # brought over, but not all of it: (where, what)
     has_scheduling: bool = False
     replace_presets: bool = False  # a backup: its presets overwrite same-named ones

@@ -47,6 +47,7 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    notices: list[tuple[str, str]] = field(default_factory=list)  # brought over, not all of it
     reviews: int = 0
     media: list[str] = field(default_factory=list)
     decks_created: list[str] = field(default_factory=list)
@@ -58,6 +59,7 @@ class ImportReport:
         return {
             "file": self.file, "added": len(self.added), "updated": self.updated,
             "unchanged": self.unchanged, "skipped": [{"where": w, "why": y} for w, y in self.skipped],
+            "notices": [{"where": w, "what": y} for w, y in self.notices],
             "reviews": self.reviews, "media": self.media, "decks_created": self.decks_created,
             "presets_created": self.presets_created,
             "backup": self.backup,
@@ -96,7 +98,7 @@ def import_package(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Store a read package in one transaction (after a backup when it is large)."""
-    report = ImportReport(file=file, skipped=list(package.skipped))
+    report = ImportReport(file=file, skipped=list(package.skipped), notices=list(package.notices))
     path = db.sqlite_path
     if path is not None and path.exists() and len(package.cards) >= LARGE_IMPORT and _has_cards(db):
         report.backup = str(backup_sqlite(path, "import", now))
