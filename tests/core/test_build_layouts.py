@@ -92,3 +92,11 @@ def test_an_uncovered_language_is_named() -> None:
     with pytest.raises(BuildInputError, match=r"blatt\.txt: the document looks German \(de\)"):
         build_drafts([SourceDoc("blatt.txt", text)])
     assert build_drafts([SourceDoc("blatt.txt", text)], lang="en").language == "en"
+
+
+def test_a_note_cloze_gets_its_section_heading() -> None:
+    text = "# History\n\n## Early railways\n\n- Opened around 1830 between two northern cities\n"
+    result = build_drafts([SourceDoc("notes.md", text)])
+    assert [c.fields for c in result.cards] == [
+        {"text": "Early railways: Opened around {{c1::1830}} between two northern cities."}
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import PurePath
 
 from trainer.errors import InvalidInputError
@@ -176,7 +177,23 @@ class _DocBuilder:
                 self.candidates.extend((card, block.path) for card in result.cards)
                 return
         for start, end, text in block.parts:
+            first = len(self.candidates)
             self.sentences(split_sentences(((start, end, text),), block.path))
+            if len(block.path) > 1:  # a note's cloze gets its section heading as context
+                heading, added = block.path[-1], self.candidates[first:]
+                self.candidates[first:] = [_with_heading(c, p, heading, self.lang) for c, p in added]
+
+
+def _with_heading(
+    candidate: Candidate, path: tuple[str, ...], heading: str, lang: str
+) -> tuple[Candidate, tuple[str, ...]]:
+    """A cloze from a list item, prefixed by its heading unless the item names it already."""
+    heading = plain(heading).rstrip(" :")
+    text = str(candidate.fields.get("text", ""))
+    if candidate.kind != "cloze" or not heading or normalise(heading) in normalise(text):
+        return candidate, path
+    colon = " :" if lang == "fr" else ":"
+    return replace(candidate, fields={**candidate.fields, "text": f"{heading}{colon} {text}"}), path
 
 
 def _sources(docs: Sequence[SourceDoc]) -> list[DraftSource]:

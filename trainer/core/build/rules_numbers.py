@@ -27,7 +27,10 @@ _FRACTION = (
     r"\b(?:(?:a|one|two|three|un|deux|trois)\s+(?:half|thirds?|quarters?|fifths?|tenths?|tiers|quarts?)"
     r"|half|la moitié)(?=\s+(?:of|des?|du|d['’]))"
 )
-_YEAR = r"(?<=\b(?:in|en) )(?:1[5-9]\d\d|20\d\d)\b|(?<=\bsince )(?:1[5-9]\d\d|20\d\d)\b"
+_YEAR = (
+    r"(?<=\b(?:in|en) )(?:1[5-9]\d\d|20\d\d)\b"
+    r"|(?:(?<=\bsince )|(?<=\bvers )|(?<=\baround )|(?<=\bdepuis ))(?:1[5-9]\d\d|20\d\d)\b"
+)
 _FACT = re.compile(f"{_QUANTITY}|{_FRACTION}|{_YEAR}", re.IGNORECASE)
 
 
