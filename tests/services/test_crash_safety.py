@@ -18,7 +18,9 @@ import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
+
+import pytest
 
 from tests.conftest import FIXED_NOW, TEST_ZONE, write_deck
 from trainer.collection import open_collection
@@ -181,3 +183,124 @@ def test_sigkilled_review_processes_lose_nothing(tmp_path: Path) -> None:
     out, err = fresh.communicate(timeout=60)
     assert fresh.returncode == 0, err
     assert out.count("done") >= 5
+
+
+# -- issue 19: every file written atomically; recovery that works when it is needed ------------
+
+KILL_AT_WRITE = """
+import builtins, io, os, signal, sys
+from datetime import datetime
+from pathlib import Path
+from trainer.collection import open_collection
+
+path, target, fmt = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
+real_open = io.open
+
+
+class Killing:
+    # A file whose first write lands half its bytes and then SIGKILLs the process.
+    def __init__(self, handle):
+        self._handle = handle
+
+    def write(self, data):
+        self._handle.write(data[: max(1, len(data) // 2)])
+        self._handle.flush()
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._handle.close()
+
+    def __getattr__(self, name):
+        return getattr(self._handle, name)
+
+
+def killing_open(file, mode="r", *args, **kwargs):
+    handle = real_open(file, mode, *args, **kwargs)
+    inside = isinstance(file, (str, os.PathLike)) and Path(file).parent == target.parent
+    return Killing(handle) if inside and any(m in mode for m in "wax+") else handle
+
+
+col = open_collection(path, install_bundled=False, clock=lambda: datetime.fromisoformat(sys.argv[4]))
+builtins.open = io.open = killing_open
+col.export_file(target, fmt=fmt)
+print("not killed", flush=True)
+"""
+
+
+def _run(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, timeout=120
+    )
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "toml", "json", "apkg"])
+def test_an_export_killed_while_writing_leaves_the_previous_file_whole(tmp_path: Path, fmt: str) -> None:
+    path = tmp_path / "c.sqlite3"
+    with open_collection(path, clock=lambda: FIXED_NOW, zone=TEST_ZONE, install_bundled=False) as col:
+        col.load([write_deck(tmp_path / "crash.toml", deck_text(40))])
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / f"cards.{fmt}"
+    with open_collection(path, clock=lambda: FIXED_NOW, zone=TEST_ZONE, install_bundled=False) as col:
+        col.export_file(target, fmt=fmt)
+    before = target.read_bytes()
+    assert len(before) > 100
+    done = _run(KILL_AT_WRITE, str(path), str(target), fmt, FIXED_NOW.isoformat())
+    assert done.returncode == -signal.SIGKILL, done.stderr[-2000:]
+    assert target.read_bytes() == before  # the previous export, whole
+    assert [p.name for p in out.iterdir() if p.name.startswith("cards.")] == [target.name]
+
+
+class DiskFull:
+    """A file whose writes land half their bytes, then fail as a full disk does."""
+
+    def __init__(self, handle: IO[Any]) -> None:
+        self._handle = handle
+
+    def write(self, data: Any) -> int:
+        self._handle.write(data[: max(1, len(data) // 2)])
+        self._handle.flush()
+        raise OSError(28, "No space left on device")
+
+    def __enter__(self) -> DiskFull:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._handle.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._handle, name)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "toml", "json", "apkg"])
+def test_an_export_on_a_full_disk_leaves_the_previous_file_and_no_fragment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    import builtins
+    import io
+
+    path = tmp_path / "c.sqlite3"
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / f"cards.{fmt}"
+    target.write_bytes(b"previous export\n")
+    real_open = io.open
+
+    def full_open(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        handle = real_open(file, mode, *args, **kwargs)
+        inside = isinstance(file, str | os.PathLike) and Path(file).parent == out
+        return DiskFull(handle) if inside and any(m in mode for m in "wax+") else handle
+
+    with open_collection(path, clock=lambda: FIXED_NOW, zone=TEST_ZONE, install_bundled=False) as col:
+        col.load([write_deck(tmp_path / "crash.toml", deck_text(5))])
+        monkeypatch.setattr(builtins, "open", full_open)
+        monkeypatch.setattr(io, "open", full_open)
+        with pytest.raises(OSError, match="No space left"):
+            col.export_file(target, fmt=fmt)
+        monkeypatch.undo()
+    assert target.read_bytes() == b"previous export\n"
+    assert [p.name for p in out.iterdir()] == [target.name]

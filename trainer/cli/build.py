@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from trainer.atomicfile import write_atomic
+
 if TYPE_CHECKING:
     from trainer.core.build import BuildResult
 
@@ -80,7 +82,7 @@ def build(
         deck = parse_deck_text(text, str(out))
     except DeckFileError as exc:  # a rule produced something the loader refuses: say so, write nothing
         raise click.ClickException(f"the draft deck did not validate, nothing written:\n{exc}") from None
-    out.write_text(text, encoding="utf-8")
+    write_atomic(out, text)
     if merged is not None and not as_json:
         click.echo(
             f"Merged into {out}: {merged.added} new drafts added, {merged.kept} already there kept as"

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 
+from trainer.atomicfile import atomic_path
 from trainer.core.days import day_start, study_date
 from trainer.core.millis import to_millis
 from trainer.core.scheduling import CardState
@@ -62,15 +63,16 @@ def write_package(
     with tempfile.TemporaryDirectory(prefix="trainer-export-") as folder:
         db_path = Path(folder) / "collection.anki21"
         _write_db(db_path, records, now, scheduling, timing or Timing(), descriptions or {})
-        temp = path.with_name(path.name + ".part")
-        with zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESSLEVEL) as archive:
+        with (
+            atomic_path(path) as temp,
+            zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESSLEVEL) as archive,
+        ):
             archive.writestr("meta", b"\x08\x02")
             archive.write(db_path, "collection.anki21")
             names = [n for n in media if safe_media_name(n)]
             archive.writestr("media", json.dumps({str(i): n for i, n in enumerate(names)}))
             for i, name in enumerate(names):
                 archive.writestr(str(i), media[name])
-        temp.replace(path)
 
 
 def _crt(records: Sequence[CardRecord], now: datetime, timing: Timing) -> datetime:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from trainer.atomicfile import write_atomic
 from trainer.core.cards import CardContent, CardKind, clean_text, cloze_numbers
 from trainer.formats.html_text import html_to_text
 from trainer.formats.model import CardRecord, Package
@@ -205,4 +206,4 @@ def write_text(path: Path, records: Sequence[CardRecord], *, delimiter: str = ",
     )
     for guid, deck, notetype, fields, tags in note_rows(records):
         writer.writerow([guid, notetype, deck, *fields, " ".join(tags)])
-    path.write_text(out.getvalue(), encoding="utf-8")
+    write_atomic(path, out.getvalue())

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from trainer.atomicfile import write_atomic
 from trainer.core.cards import CardContent, clean_text
 from trainer.core.scheduling import CardState, Preset
 from trainer.errors import ImportRefusedError
@@ -87,9 +88,7 @@ def write_json(
         "decks": [{**d, "sources": json.loads(d["sources"] or "[]")} for d in decks],
         "cards": out_cards,
     }  # fmt: skip
-    temp = path.with_name(path.name + ".part")
-    temp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    temp.replace(path)
+    write_atomic(path, json.dumps(data, ensure_ascii=False, indent=1))
 
 
 def read_json(path: Path, *, scheduling: bool = True) -> Package:

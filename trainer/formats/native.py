@@ -9,6 +9,7 @@ from typing import Any
 
 import tomli_w
 
+from trainer.atomicfile import write_atomic
 from trainer.core.cards import CardKind, slugify
 from trainer.core.deckfile import DeckFileError, parse_deck_file
 from trainer.formats.model import CardRecord, Package
@@ -76,10 +77,10 @@ def write_native(path: Path, records: Sequence[CardRecord], deck: str | None) ->
     written = []
     for name, members in by_deck.items():
         target = path if len(by_deck) == 1 else path.with_name(f"{path.stem}.{deck_id(name)}.toml")
-        target.write_text(tomli_w.dumps(deck_tables(members, name)), encoding="utf-8")
+        write_atomic(target, tomli_w.dumps(deck_tables(members, name)))
         written.append(target)
     if not by_deck:
-        path.write_text(tomli_w.dumps({"deck": {"id": deck_id(deck or "empty"), "name": deck or "Empty"}}))
+        write_atomic(path, tomli_w.dumps({"deck": {"id": deck_id(deck or "empty"), "name": deck or "Empty"}}))
         written.append(path)
     return written
 
