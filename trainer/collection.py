@@ -357,10 +357,13 @@ class Collection:
         return maintenance.backups(self.db)
 
     def restore(self, source: Path | str, *, now: datetime | None = None) -> Path:
-        """Replace the collection with a backup, backing up the current one first (its path)."""
+        """Replace the collection with a backup (trainer's schema only: triggers, views and
+        unknown tables are left out), keeping the current one first; where it was kept."""
         from trainer.services import maintenance
 
-        return maintenance.restore(self.db, Path(source), self._now(now), self.zone)
+        result = maintenance.restore(self.db, Path(source), self._now(now), self.zone)
+        assert result.previous is not None  # an open collection exists
+        return result.previous
 
     def backup_before_import(self, *, now: datetime | None = None) -> Path | None:
         """Back up an SQLite collection that holds review history; call before changing it in bulk."""
@@ -384,8 +387,24 @@ class Collection:
 
         from trainer.services import maintenance
 
-        with contextlib.suppress(OSError, SQLAlchemyError, sqlite3.Error):  # never stops studying
+        try:  # never stops studying; the failure is reported on the next start
             maintenance.backup(self.db, moment, self.zone, "auto")
+        except (OSError, ValueError, SQLAlchemyError, sqlite3.Error) as exc:
+            from trainer.services.autobackup import record_failure
+
+            with contextlib.suppress(sqlite3.Error):
+                record_failure(self._raw, moment, str(exc) or type(exc).__name__)
+
+    def backup_failure(self) -> str | None:
+        """The last automatic backup's failure (a sentence to show), if none succeeded since."""
+        from trainer.services.autobackup import pending_failure
+
+        if self._raw.path is None:
+            return None
+        try:
+            return pending_failure(self._raw)
+        except sqlite3.Error:
+            return None
 
     # -- presets ---------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -29,7 +30,17 @@ class Context:
             from trainer.collection import open_collection
 
             self._collection = open_collection(self.target, clock=clock)
+            warning = self._collection.backup_failure()
+            if warning:
+                click.echo(f"trainer: warning: {warning}", err=True)
         return self._collection
+
+    def sqlite_file(self) -> Path | None:
+        """The SQLite collection file `--db` names (without opening it); None for a server URL."""
+        from trainer.paths import default_collection
+
+        text = str(self.target) if self.target is not None else str(default_collection())
+        return None if "://" in text else Path(text).expanduser()
 
     def close(self) -> None:
         """Close the collection if it was opened."""

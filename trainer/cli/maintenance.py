@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from trainer.cli.common import CliError, clock, emit_json, local
+from trainer.cli.common import CliError, clock, emit_json, local, safe
 from trainer.cli.context import Context, pass_context
+from trainer.core.days import local_zone
+
+if TYPE_CHECKING:
+    from trainer.services.maintenance import CheckReport
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
 
@@ -17,25 +22,47 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON f
 @json_option
 @pass_context
 def check(obj: Context, repair: bool, as_json: bool) -> None:
-    """Check the collection: integrity, foreign keys, schedules against the review log, presets."""
-    report = obj.collection.check(repair=repair, now=clock())
-    if as_json:
-        emit_json(report.to_dict())
-    else:
-        for problem in report.problems:
-            mark = "repaired" if problem.repaired else "problem"
-            click.echo(f"{mark}: [{problem.code}] {problem.message}")
-        fixed = sum(p.repaired for p in report.problems)
-        left = len(report.problems) - fixed
-        if not report.problems:
-            click.echo("No problems found.")
-        else:
-            click.echo(f"{len(report.problems)} problem(s) found, {fixed} repaired, {left} left.")
-            if left and not repair:
-                click.echo("Run 'trainer check --repair' to fix them.")
+    """Check the collection: integrity, foreign keys, schedules against the review log, presets.
+
+    A damaged file is diagnosed without opening it; `--repair` then recovers what SQLite can
+    read into a new file (the damaged one is kept in backups/).
+    """
+    from trainer.services import maintenance
+
+    path = obj.sqlite_file()
+    report = maintenance.CheckReport(repair=repair)
+    if path is not None and path.is_file():
+        report = maintenance.check_file(path, clock(), repair=repair)
+        if report.problems and not repair:
+            _print_report(report, as_json)
+            raise CliError(
+                f"{path} is damaged: run 'trainer check --repair' to recover what SQLite can read"
+                " (the damaged file is kept), or 'trainer restore BACKUP' (see 'trainer backups')"
+            )
+    report.problems += maintenance.check(
+        obj.collection.db, clock(), repair=repair, integrity=path is None
+    ).problems
+    _print_report(report, as_json)
     if not report.ok:
         left = sum(not p.repaired for p in report.problems)
         raise CliError(f"{left} problem(s) left in {obj.collection.location}")
+
+
+def _print_report(report: CheckReport, as_json: bool) -> None:
+    if as_json:
+        emit_json(report.to_dict())
+        return
+    for problem in report.problems:
+        mark = "repaired" if problem.repaired else "problem"
+        click.echo(f"{mark}: [{problem.code}] {problem.message}")
+    fixed = sum(p.repaired for p in report.problems)
+    left = len(report.problems) - fixed
+    if not report.problems:
+        click.echo("No problems found.")
+    else:
+        click.echo(f"{len(report.problems)} problem(s) found, {fixed} repaired, {left} left.")
+        if left and not report.repair:
+            click.echo("Run 'trainer check --repair' to fix them.")
 
 
 @click.command()
@@ -69,13 +96,29 @@ def backups(obj: Context, as_json: bool) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_context
 def restore(obj: Context, file: Path, yes: bool) -> None:
-    """Replace the collection with backup FILE (the current collection is backed up first)."""
+    """Replace the collection with backup FILE (the current collection is kept first).
+
+    Works on a collection that no longer opens: a damaged one is kept as a copy in backups/.
+    Only trainer's own tables are restored (triggers, views and other tables are left out).
+    """
+    from trainer.services import maintenance
+
     if not file.is_file():
         raise CliError(f"{file}: no such backup file")
+    path = obj.sqlite_file()
+    if path is None:
+        raise CliError("restore is for SQLite collections; restore a PostgreSQL server with pg_restore")
     if not yes:
-        click.confirm(f"Replace {obj.collection.location} with {file}?", abort=True)
-    safety = obj.collection.restore(file, now=clock())
-    click.echo(f"Restored {file}. The previous collection was backed up to {safety}")
+        click.confirm(f"Replace {path} with {file}?", abort=True)
+    obj.close()
+    result = maintenance.restore_path(path, file, clock(), local_zone())
+    for dropped in result.dropped:
+        click.echo(f"left out {dropped.type} '{safe(dropped.name)}' (not part of trainer's schema)")
+    click.echo(f"Restored {file}: {result.cards} cards, {result.reviews} reviews.")
+    if result.damaged:
+        click.echo(f"The previous collection was damaged; it is kept as {result.previous}")
+    elif result.previous is not None:
+        click.echo(f"The previous collection was backed up to {result.previous}")
 
 
 COMMANDS = [check, backup, backups, restore]

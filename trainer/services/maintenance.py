@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sqlite3
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -15,19 +16,19 @@ from sqlalchemy.orm import Session
 from trainer.core.scheduling import Preset
 from trainer.errors import InvalidInputError
 from trainer.services.autobackup import AUTO_BACKUP_EVERY as AUTO_BACKUP_EVERY
-from trainer.services.autobackup import LAST_BACKUP_KEY
+from trainer.services.autobackup import BACKUP_FAILED_KEY, LAST_BACKUP_KEY
 from trainer.services.repair_values import check_values
 from trainer.store import repo
 from trainer.store.backup import (
     BackupInfo,
     backup_sqlite,
-    check_backup_file,
     list_backups,
-    restore_sqlite,
     thin_backups,
 )
 from trainer.store.engine import Database, is_sqlite
 from trainer.store.models import QUEUE_BURIED, QUEUE_SUSPENDED, MetaRow, QuizAnswerRow
+from trainer.store.restore import RestoreResult, recover_file, restore_file
+from trainer.store.sqlitefile import file_problems, foreign_objects
 
 cards_t, decks_t, presets_t, reviews_t = repo.cards_t, repo.decks_t, repo.presets_t, repo.reviews_t
 quiz_t = cast(Table, QuizAnswerRow.__table__)
@@ -60,13 +61,38 @@ class CheckReport:
         return {"ok": self.ok, "repair": self.repair, "problems": [asdict(p) for p in self.problems]}
 
 
-def check(db: Database, now: datetime, *, repair: bool = False) -> CheckReport:
-    """Check the collection; with `repair`, fix what can be fixed without losing history."""
+def check_file(path: Path, now: datetime, *, repair: bool = False) -> CheckReport:
+    """What is wrong with an SQLite collection file, read without opening it as a collection;
+    with `repair`, recover what SQLite can read into a new file (the damaged one is kept)."""
+    report = CheckReport(repair=repair)
+    report.problems = [Problem("integrity", message) for message in file_problems(path)]
+    if report.problems and repair:
+        result = recover_file(path, now)
+        for problem in report.problems:
+            problem.repaired = True
+        left_out = "".join(f"; left out {o.type} '{o.name}'" for o in result.dropped)
+        report.problems.append(
+            Problem(
+                "recovered",
+                f"recovered {result.cards} cards and {result.reviews} reviews ({result.method});"
+                f" the damaged file is kept as {result.previous}{left_out}",
+                repaired=True,
+            )
+        )
+    return report
+
+
+def check(db: Database, now: datetime, *, repair: bool = False, integrity: bool = True) -> CheckReport:
+    """Check the collection; with `repair`, fix what can be fixed without losing history.
+
+    `integrity=False` when `check_file` has already read the file."""
     report = CheckReport(repair=repair)
     if is_sqlite(db.url):
-        _sqlite_integrity(db, report)
+        if integrity:
+            _sqlite_integrity(db, report)
         if any(p.code == "integrity" for p in report.problems):
-            return report  # a damaged file: restore a backup rather than touch it
+            return report  # a damaged file: `check_file` recovers it, or restore a backup
+        _schema_objects(db, report, repair)
     with db.write() as session:
         _orphans(session, report, repair)
         _presets(session, report, repair)
@@ -93,6 +119,29 @@ def _sqlite_integrity(db: Database, report: CheckReport) -> None:
     if rows != ["ok"]:
         for message in rows[:20]:
             report.problems.append(Problem("integrity", f"database damaged: {message}"))
+
+
+def _schema_objects(db: Database, report: CheckReport, repair: bool) -> None:
+    """Triggers, views and tables trainer never creates (a trigger can rewrite every answer)."""
+    raw = db.engine.raw_connection()
+    try:
+        conn = cast(sqlite3.Connection, raw.driver_connection)
+        found = foreign_objects(conn)
+        removable = [o for o in found if o.type in ("trigger", "view")]
+        if repair and removable:
+            conn.execute("BEGIN IMMEDIATE")
+            for obj in removable:
+                conn.execute(f'DROP {obj.type.upper()} IF EXISTS "{obj.name.replace(chr(34), chr(34) * 2)}"')
+            conn.execute("COMMIT")
+    finally:
+        raw.close()
+    for obj in found:
+        if obj.type == "table":
+            message = f"table '{obj.name}' is not part of trainer's schema (left alone)"
+            report.problems.append(Problem("schema", message))
+        else:
+            message = f"{obj.type} '{obj.name}' on {obj.table} is not part of trainer's schema"
+            report.problems.append(Problem("schema", message, repaired=repair))
 
 
 def _sqlite_foreign_keys(db: Database, report: CheckReport) -> None:
@@ -251,7 +300,7 @@ def _sqlite_file(db: Database) -> Path:
 
 
 def backup(db: Database, now: datetime, zone: tzinfo, reason: str = "manual") -> Path:
-    """Back up now (SQLite backup API), record the time, thin old backups."""
+    """Back up now (SQLite backup API, verified), record the time, thin old backups."""
     path = backup_sqlite(_sqlite_file(db), reason, now)
     _set_last_backup(db, now)
     thin_backups(_sqlite_file(db), now, zone)
@@ -263,16 +312,21 @@ def backups(db: Database) -> list[BackupInfo]:
     return list_backups(_sqlite_file(db))
 
 
-def restore(db: Database, source: Path, now: datetime, zone: tzinfo) -> Path:
-    """Back up the current collection, then replace it with `source`; the safety backup's path."""
+def restore(db: Database, source: Path, now: datetime, zone: tzinfo) -> RestoreResult:
+    """Keep the current collection (a backup, or a copy when damaged), then replace it with `source`."""
     target = _sqlite_file(db)
-    check_backup_file(source)  # refuse a bad file before touching anything
-    safety = backup_sqlite(target, "before-restore", now)
     db.dispose()
-    restore_sqlite(source, target)
-    db.dispose()
+    try:
+        return restore_path(target, source, now, zone)
+    finally:
+        db.dispose()
+
+
+def restore_path(target: Path, source: Path, now: datetime, zone: tzinfo) -> RestoreResult:
+    """Restore an SQLite collection file from `source` without opening the current file first."""
+    result = restore_file(source, target, now)
     thin_backups(target, now, zone)
-    return safety
+    return result
 
 
 def has_history(db: Database) -> bool:
@@ -290,3 +344,6 @@ def _set_last_backup(db: Database, now: datetime) -> None:
             session.add(MetaRow(key=LAST_BACKUP_KEY, value=now.isoformat()))
         else:
             row.value = now.isoformat()
+        failed = session.get(MetaRow, BACKUP_FAILED_KEY)
+        if failed is not None:
+            session.delete(failed)
