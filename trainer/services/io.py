@@ -7,7 +7,6 @@ scheduling and review log when the file has them.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
@@ -17,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from trainer.atomicfile import write_atomic
 from trainer.core.millis import optional_millis as millis
 from trainer.core.millis import to_millis
 from trainer.core.scheduling import SchedulingState
@@ -312,11 +312,7 @@ def _store_media(db: Database, media: dict[str, bytes]) -> list[str]:
     for name, data in media.items():
         if safe_media_name(name) is None:
             continue
-        target = inside(folder, name)
-        temp = target.with_name(f".{name}.part")
-        with open(temp, "wb") as handle:
-            handle.write(data)
-        os.replace(temp, target)
+        write_atomic(inside(folder, name), data)
         written.append(name)
     return written
 
