@@ -83,7 +83,7 @@ COMMAND_TABLE: dict[str, tuple[str, str, str]] = {
     "restore": (
         "trainer.cli.maintenance",
         "restore",
-        "Replace the collection with backup FILE (the current collection is backed up first).",
+        "Replace the collection with backup FILE (the current collection is kept first).",
     ),
     "simulate": (
         "trainer.cli.stats",
