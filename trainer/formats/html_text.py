@@ -1,46 +1,39 @@
-"""Anki field HTML <-> plain card text.
+"""Anki field HTML <-> plain card text, in linear time.
 
-Line breaks are kept, bold becomes `**text**` and italics `_text_` (plain markers that are
-shown literally), media become visible placeholders. Cheap substring tests skip every
-regex a field does not need: imports convert hundreds of thousands of fields.
+A single left-to-right scan turns field HTML into text shown literally: line breaks and
+blocks become newlines, bold `**text**` and italics `_text_` (markers only around visible
+text, never around spaces), media become visible placeholders, sub- and superscripts
+become Unicode where it has them (`x²`, `H₂O`), list items get bullets or numbers, table
+cells are separated by ` | ` and furigana `話[はなし]` reads `話(はなし)`. Every search
+moves forward or remembers that it failed, so hostile input (unclosed tags, `<` runs,
+unterminated comments) costs time proportional to its length.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
 
 from trainer.core.cards import clean_text
+from trainer.formats.html_marks import furigana, script_text, tidy_lines
 
-_SOUND_RE = re.compile(r"\[sound:([^\]]*)\]")
-_DROP_RE = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.DOTALL | re.IGNORECASE)
-_MEDIA_RE = re.compile(
-    r"<(img|audio|video|source)\b[^>]*?\bsrc\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))[^>]*>", re.I
+_TAG = re.compile(r"<(?:(/?)([A-Za-z][A-Za-z0-9]*)|[/!?])[^>]*>")
+_SRC = re.compile(r"\bsrc\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.IGNORECASE)
+_CLOSERS = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("script", "style")}
+_MAX_INDENT = 6  # list levels shown indented (deeper ones as the sixth: output stays linear)
+_SCRIPTS = {"sup": "^", "sub": "_"}
+_MARK_ROLES = frozenset(("**", "_", *_SCRIPTS))
+_BLOCKS = (
+    "div p h1 h2 h3 h4 h5 h6 hr dl dt dd blockquote pre section article header footer nav aside "
+    "figure figcaption address center details summary caption"
 )
-_BOLD_RE = re.compile(r"<(b|strong)\b[^>]*>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
-_ITALIC_RE = re.compile(r"<(i|em)\b[^>]*>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
-_BREAK_RE = re.compile(r"<br\s*/?>|</?(?:div|p|li|tr|h[1-6]|hr)\b[^>]*>", re.IGNORECASE)
-_TAG_RE = re.compile(r"<[^>]*>")
-_TRAILING_RE = re.compile(r"[ \t]+\n")
-_BLANKS_RE = re.compile(r"\n{3,}")
-
-
-def _marked(marker: str) -> Callable[[re.Match[str]], str]:
-    def wrap(match: re.Match[str]) -> str:
-        inner = match.group(2)
-        if not inner.strip():
-            return inner
-        core = inner.strip()
-        lead = inner[: len(inner) - len(inner.lstrip())]
-        trail = inner[len(inner.rstrip()) :]
-        return f"{lead}{marker}{core}{marker}{trail}"
-
-    return wrap
-
-
-_BOLD = _marked("**")
-_ITALIC = _marked("_")
+_ROLES = {
+    **dict.fromkeys(_BLOCKS.split(), "block"),
+    **{"b": "**", "strong": "**", "i": "_", "em": "_", "sup": "sup", "sub": "sub", "br": "br"},
+    **{"img": "image", "audio": "media", "video": "media", "source": "media", "script": "skip"},
+    **{"style": "skip", "li": "item", "ul": "list", "ol": "list", "tr": "row", "table": "row"},
+    **{"td": "cell", "th": "cell"},
+}
 
 
 def _clean(text: str) -> str:
@@ -48,48 +41,204 @@ def _clean(text: str) -> str:
     return text if text.isprintable() else clean_text(text)
 
 
+def _sounds(value: str) -> tuple[str, list[str]]:
+    """`[sound:x]` as the placeholder `[sound: x]`, and the names (one forward pass)."""
+    names: list[str] = []
+    pieces: list[str] = []
+    pos = 0
+    while (start := value.find("[sound:", pos)) >= 0:
+        end = value.find("]", start + 7)
+        if end < 0:
+            break  # no `]` after this one, so none after any later one either
+        name = value[start + 7 : end]
+        names.append(name)
+        pieces += (value[pos:start], f"[sound: {name}]")
+        pos = end + 1
+    if not names:
+        return value, names
+    pieces.append(value[pos:])
+    return "".join(pieces), names
+
+
+class _Converter:
+    """The state of one scan: output pieces, open markers, lists, table cells, media."""
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+        self.parts: list[str] = []
+        self.media: list[str] = []
+        self.opens: dict[str, int] = {}  # marker or script kind -> index of its placeholder part
+        self.lists: list[int] = []  # per open list: 0 for bullets, else the next number
+        self.cells = 0
+        self.missing: set[str] = set()  # closing searches that failed (they would fail again)
+
+    def text(self, raw: str) -> None:
+        if raw:
+            decoded = html.unescape(raw) if "&" in raw else raw
+            self.parts.append(decoded.replace("\xa0", " ") if "\xa0" in decoded else decoded)
+
+    def soft_break(self) -> None:
+        """A newline unless the output is empty or already ends a line (block boundaries)."""
+        parts, held = self.parts, set(self.opens.values())
+        while parts and not parts[-1] and len(parts) - 1 not in held:
+            parts.pop()  # the placeholder of a pair that marked nothing
+        for part in reversed(parts):  # past at most the open pairs' placeholders
+            if part:
+                if not part.endswith("\n"):
+                    parts.append("\n")
+                return
+
+    def run(self) -> tuple[str, list[str]]:
+        value, pos = self.value, 0
+        text, parts, opens = self.text, self.parts, self.opens
+        for match in _TAG.finditer(value, 0, value.rfind(">") + 1):  # every match has its `>`
+            start = match.start()
+            if start < pos:
+                continue  # inside a comment, script or style already skipped
+            if pos < start:
+                text(value[pos:start])
+            pos = match.end()
+            name = match.group(2)
+            if name is None:
+                if value.startswith("<!--", start) and not value.startswith("-->", pos - 3):
+                    close = self.find("-->", start + 4)
+                    pos = close + 3 if close >= 0 else pos
+                continue  # comments, `<!doctype>`, `<?xml?>`, `</>`: dropped
+            role = _ROLES.get(name.lower())
+            if role is None:
+                continue  # span, font, a, ...: no visible effect
+            closing = bool(match.group(1))
+            if role == "br":
+                parts.append("\n")
+            elif role in _MARK_ROLES:
+                if not closing:
+                    if role not in opens:  # nested same kind: the outer pair marks it
+                        opens[role] = len(parts)
+                        parts.append("")
+                elif (index := opens.pop(role, None)) is not None:
+                    self.close_mark(index, role)
+            elif role == "block":
+                self.soft_break()
+            elif role == "skip":
+                if not closing:
+                    found = self.find(name.lower(), pos)
+                    pos = found if found >= 0 else pos
+            elif not closing:
+                self.opening(role, match)
+            elif role == "list":
+                if self.lists:
+                    self.lists.pop()
+                self.soft_break()
+            elif role == "row":
+                self.soft_break()
+        text(value[pos:])
+        return "".join(parts), self.media
+
+    def opening(self, role: str, match: re.Match[str]) -> None:
+        """Opening tags of media, list items, lists, rows and cells."""
+        if role in ("image", "media"):
+            src = _SRC.search(self.value, match.start(), match.end())
+            if src is not None:
+                ref = html.unescape(src.group(1) or src.group(2) or src.group(3) or "")
+                self.media.append(ref)
+                self.parts.append(f"[{role}: {ref}]")
+        elif role == "item":
+            self.item()
+        elif role == "cell":
+            if self.cells:
+                self.parts.append(" | ")
+            self.cells += 1
+        elif role == "list":
+            self.lists.append(0 if match.group(2).lower() == "ul" else 1)
+            self.soft_break()
+        elif role == "row":
+            self.cells = 0
+            self.soft_break()
+
+    def find(self, what: str, pos: int) -> int:
+        """Where `what` (a literal or a closing tag name) ends or starts; -1, remembered, if absent."""
+        if what in self.missing:
+            return -1
+        if what in _CLOSERS:
+            match = _CLOSERS[what].search(self.value, pos)
+            found = match.end() if match else -1
+        else:
+            found = self.value.find(what, pos)
+        if found < 0:
+            self.missing.add(what)
+        return found
+
+    def item(self) -> None:
+        self.soft_break()
+        depth = min(max(len(self.lists), 1), _MAX_INDENT)
+        bullet = "•"
+        if self.lists and self.lists[-1]:
+            bullet = f"{self.lists[-1]}."
+            self.lists[-1] += 1
+        self.parts.append(f"{'  ' * (depth - 1)}{bullet} ")
+
+    def close_mark(self, index: int, role: str) -> None:
+        """A closed pair opened at `parts[index]`: markers around its text, or a script."""
+        parts = self.parts
+        if role in _SCRIPTS:
+            inner = "".join(parts[index + 1 :])
+            for other, at in list(self.opens.items()):
+                if at > index:  # opened inside: its placeholder is joined away
+                    del self.opens[other]
+            parts[index:] = [script_text(inner, _SCRIPTS[role])]
+        elif (
+            index + 2 == len(parts)
+            and (only := parts[-1])
+            and not only[0].isspace()
+            and not only[-1].isspace()
+        ):
+            parts[index] = role  # the usual `<b>word</b>`
+            parts.append(role)
+        else:
+            self.surround(index, role)
+
+    def surround(self, index: int, marker: str) -> None:
+        """Put `marker` around the visible text after `parts[index]`, inside its edge spaces."""
+        parts = self.parts
+        first = next((i for i in range(index + 1, len(parts)) if parts[i].strip()), None)
+        if first is None:
+            return  # only spaces or nothing between the tags: no markers
+        last = next(i for i in range(len(parts) - 1, first - 1, -1) if parts[i].strip())
+        tail = parts[last]
+        cut = len(tail.rstrip())
+        parts[last] = f"{tail[:cut]}{marker}{tail[cut:]}"
+        head = parts[first]
+        cut = len(head) - len(head.lstrip())
+        parts[first] = f"{head[:cut]}{marker}{head[cut:]}"
+
+
 def html_to_text(value: str) -> tuple[str, list[str]]:
     """Plain text of an Anki field and the media files it references."""
     sounds: list[str] = []
     if "[sound:" in value:
-        sounds = _SOUND_RE.findall(value)
-        value = _SOUND_RE.sub(lambda m: f"[sound: {m.group(1)}]", value)
+        value, sounds = _sounds(value)
     if "<" not in value and "&" not in value:
-        return _clean(value).strip(), sounds
-    media: list[str] = []
-
-    def placeholder(match: re.Match[str]) -> str:
-        src = html.unescape(match.group(2) or match.group(3) or match.group(4) or "")
-        media.append(src)
-        return f"[{'image' if match.group(1).lower() == 'img' else 'media'}: {src}]"
-
-    text = value
-    if "<" in text:
-        lower = text.lower()
-        if "<script" in lower or "<style" in lower or "<!--" in lower:
-            text = _DROP_RE.sub("", text)
-        if "src" in lower:
-            text = _MEDIA_RE.sub(placeholder, text)
-        if "<b" in lower or "<strong" in lower:
-            text = _BOLD_RE.sub(_BOLD, text)
-        if "<i" in lower or "<em" in lower:
-            text = _ITALIC_RE.sub(_ITALIC, text)
-        if "<" in text:  # markers may have taken every tag
-            text = _TAG_RE.sub("", _BREAK_RE.sub("\n", text))
-    if "&" in text:
-        text = html.unescape(text)
-    text = text.replace("\xa0", " ")
-    if " \n" in text or "\t\n" in text:
-        text = _TRAILING_RE.sub("\n", text)
-    if "\n\n\n" in text:
-        text = _BLANKS_RE.sub("\n\n", text)
+        text = value
+        media: list[str] = []
+    else:
+        text, media = _Converter(value).run() if "<" in value else (html.unescape(value), [])
+        text = text.replace("\xa0", " ")
+        text = tidy_lines(text)
+    if "[" in text:
+        text = furigana(text)
     return _clean(text).strip(), sounds + media
 
 
 def strip_html(value: str) -> str:
-    """Field HTML without its tags (Anki's sort field)."""
+    """Field HTML without its tags (Anki's sort field), in one forward pass."""
     if "<" in value:
-        value = _TAG_RE.sub("", value)
+        pieces: list[str] = []
+        pos, end = 0, value.rfind(">") + 1
+        for match in _TAG.finditer(value, 0, end):
+            pieces.append(value[pos : match.start()])
+            pos = match.end()
+        pieces.append(value[pos:])
+        value = "".join(pieces)
     return html.unescape(value) if "&" in value else value
 
 
