@@ -42,6 +42,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from trainer.core.build import (  # noqa: E402
+    BuildInputError,
     BuildResult,
     DraftCard,
     DraftCompare,
@@ -54,7 +55,7 @@ MAX_BACK = 300
 MAX_DELETIONS = 5
 _DELETION = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}")
 _LEFTOVER = re.compile(r"\*\*|__|!!!|\$|\\[a-z]+|width=|\{|\}|\|:?-|```|^\s*#|<[a-z]+")
-_PRONOUNS = frozenset(re.findall(r"\w+", "it they this these those il ils elle elles cela ceci"))
+_PRONOUNS = frozenset(re.findall(r"\w+", "it they them this these those il ils elle elles eux cela ceci"))
 
 
 def fold(text: str) -> str:
@@ -224,9 +225,12 @@ def judge(result: BuildResult, facts: list[Fact]) -> tuple[list[Verdict], set[in
 
 def score(path: Path) -> DocScore:
     """Build one corpus document and judge its drafts."""
-    result = build_drafts([read_document(path)])
     facts_path = path.with_suffix(".facts")
     facts = read_facts(facts_path) if facts_path.exists() else []
+    try:
+        result = build_drafts([read_document(path)])
+    except BuildInputError as exc:  # a language the rules do not cover: refused, named
+        return DocScore(path.name, [], facts, set(), "refused: " + str(exc).split(": ", 1)[-1][:40])
     verdicts, recalled = judge(result, facts)
     return DocScore(path.name, verdicts, facts, recalled, result.language)
 

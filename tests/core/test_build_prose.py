@@ -79,3 +79,11 @@ def test_quantified_subjects_are_not_references_nor_definitions() -> None:
         ("Where are most volcanoes found?", "Along the edges of tectonic plates.")
     ]
     assert fronts_backs("All mammals are animals with hair and mammary glands.\n") == []
+
+
+def test_single_capital_letters_keep_their_case_and_subjects_with_pronouns_give_nothing() -> None:
+    assert fronts_backs("B cells make antibodies against a single antigen.\n") == [
+        ("What do B cells do?", "Make antibodies against a single antigen.")
+    ]
+    text = "Phagocytes engulf microbes.\n\nThe most common of them are called neutrophils.\n"
+    assert not [f for f, _ in fronts_backs(text) if "them" in f]

@@ -110,6 +110,8 @@ def decapitalise(term: str) -> str:
     letters = [ch for ch in first if ch.isalpha()]
     if len(letters) >= 2 and any(ch.isupper() for ch in letters[1:]):
         return term
+    if len(letters) == 1 and first.isupper() and first != "A":  # "B cells", not the article "A"
+        return term
     long_words = [w for w in term.split() if len(w) > 3]
     if len(long_words) >= 2 and all(w[:1].isupper() for w in long_words):  # "Nerve Conduction Studies"
         return term

@@ -42,6 +42,7 @@ _NOT_SUBJECT = {
         )
     ),
 }
+_INNER_PRONOUNS = frozenset(words("it them they this these those its their eux elles ceux celles"))
 _CLAUSE_WORDS = frozenset(
     words(
         "when if that which who whom where while because although there can could may might"
@@ -126,6 +127,9 @@ def subject_problem(subject: str, lang: str, *, articles: bool = False) -> str:
     lowered = [t.lower() for t in tokens]
     if {"and", "or", "et", "ou"} & set(lowered):
         return "subject joins several terms"
+    pronouns = set(lowered[1:]) & _INNER_PRONOUNS
+    if pronouns:
+        return f"vague: the subject refers to earlier text ('{sorted(pronouns)[0]}')"
     inner = set(lowered[1:]) & _CLAUSE_WORDS
     if inner:
         return f"no clear subject (contains '{sorted(inner)[0]}')"
