@@ -80,57 +80,95 @@ def make_config(
     return DeckConfig(preset, len(learn), len(relearn))
 
 
-def configs_11(raw: str) -> dict[int, DeckConfig]:
-    """Deck options from the `col.dconf` JSON of schema 11."""
+_UNREADABLE = (ValueError, TypeError, KeyError, AttributeError, OverflowError, protobuf.ProtobufError)
+
+
+def config_from_json(key: object, conf: dict[str, Any]) -> DeckConfig:
+    """One options group in the JSON of schema 11 (`col.dconf`) and 14 (`deck_config.config`)."""
+    new, rev, lapse = conf.get("new") or {}, conf.get("rev") or {}, conf.get("lapse") or {}
+    return make_config(
+        str(conf.get("name", key)),
+        learn=[float(x) for x in new.get("delays") or []],
+        relearn=[float(x) for x in lapse.get("delays") or []],
+        weights=[conf.get(k) or [] for k in ("fsrsParams6", "fsrsParams5", "fsrsWeights")],
+        retention=float(conf.get("desiredRetention") or 0.9),
+        new_per_day=int(new.get("perDay", 20)),
+        reviews_per_day=int(rev.get("perDay", 200)),
+        max_interval=int(rev.get("maxIvl", 36500)),
+        leech=int(lapse.get("leechFails", 8)),
+        bury=bool(new.get("bury") or rev.get("bury")),
+    )
+
+
+def configs_11(raw: str, problems: list[str] | None = None) -> dict[int, DeckConfig]:
+    """Deck options from the `col.dconf` JSON of schema 11 (empty from schema 14 on: they moved to a
+    table). An options group that cannot be read is left out and named in `problems`."""
     out: dict[int, DeckConfig] = {}
+    if not raw.strip():
+        return out
     for key, conf in json.loads(raw).items():
         if not isinstance(conf, dict) or conf.get("dyn"):
             continue
-        new, rev, lapse = conf.get("new", {}), conf.get("rev", {}), conf.get("lapse", {})
-        out[int(key)] = make_config(
-            str(conf.get("name", key)),
-            learn=[float(x) for x in new.get("delays", [])],
-            relearn=[float(x) for x in lapse.get("delays", [])],
-            weights=[conf.get(k) or [] for k in ("fsrsParams6", "fsrsParams5", "fsrsWeights")],
-            retention=float(conf.get("desiredRetention") or 0.9),
-            new_per_day=int(new.get("perDay", 20)),
-            reviews_per_day=int(rev.get("perDay", 200)),
-            max_interval=int(rev.get("maxIvl", 36500)),
-            leech=int(lapse.get("leechFails", 8)),
-            bury=bool(new.get("bury") or rev.get("bury")),
-        )
+        try:
+            out[int(key)] = config_from_json(key, conf)
+        except _UNREADABLE as exc:
+            _problem(problems, conf.get("name", key), exc)
     return out
+
+
+def _problem(problems: list[str] | None, name: object, exc: Exception) -> None:
+    if problems is not None:
+        problems.append(f"deck options '{name}' unreadable ({exc}): default options used")
 
 
 def deck_configs_11(raw: str) -> dict[int, int]:
-    """Deck id -> options id from the `col.decks` JSON of schema 11."""
-    return {int(k): int(v.get("conf", 1)) for k, v in json.loads(raw).items() if not v.get("dyn")}
+    """Deck id -> options id from the `col.decks` JSON of schema 11 (options 1 when not a number)."""
+    out: dict[int, int] = {}
+    for key, deck in json.loads(raw).items():
+        if not isinstance(deck, dict) or deck.get("dyn"):
+            continue
+        conf = deck.get("conf", 1)
+        out[int(key)] = conf if isinstance(conf, int) and not isinstance(conf, bool) else 1
+    return out
 
 
-def configs_18(conn: sqlite3.Connection, text: Callable[[Any, str], str]) -> dict[int, DeckConfig]:
-    """Deck options from the `deck_config` table of schema 18."""
+def configs_18(
+    conn: sqlite3.Connection, text: Callable[[Any, str], str], problems: list[str] | None = None
+) -> dict[int, DeckConfig]:
+    """Deck options from the `deck_config` table: protobuf from schema 15 on, JSON in schema 14."""
     out: dict[int, DeckConfig] = {}
     for cid, name, blob in conn.execute("SELECT id, name, config FROM deck_config"):
-        data = bytes(blob or b"")
-
-        def number(field: int, default: int, data: bytes = data) -> int:
-            value = protobuf.first(data, field)
-            return value if isinstance(value, int) else default
-
-        retention = protobuf.floats(data, _RETENTION)
-        out[int(cid)] = make_config(
-            text(name, f"deck options {cid}"),
-            learn=protobuf.floats(data, _LEARN),
-            relearn=protobuf.floats(data, _RELEARN),
-            weights=[protobuf.floats(data, f) for f in (_FSRS6, _FSRS5, _FSRS4)],
-            retention=retention[0] if retention else 0.9,
-            new_per_day=number(_NEW_PER_DAY, 20),
-            reviews_per_day=number(_REVIEWS_PER_DAY, 200),
-            max_interval=number(_MAX_IVL, 36500),
-            leech=number(_LEECH, 8),
-            bury=bool(number(_BURY_NEW, 0)),
-        )
+        data = bytes(blob or b"") if not isinstance(blob, str) else blob.encode()
+        try:
+            if data.lstrip().startswith(b"{"):
+                out[int(cid)] = config_from_json(
+                    cid, {"name": text(name, f"deck options {cid}")} | json.loads(data)
+                )
+            else:
+                out[int(cid)] = _config_proto(int(cid), text(name, f"deck options {cid}"), data)
+        except _UNREADABLE as exc:
+            _problem(problems, cid, exc)
     return out
+
+
+def _config_proto(cid: int, name: str, data: bytes) -> DeckConfig:
+    def number(field: int, default: int) -> int:
+        value = protobuf.first(data, field)
+        return value if isinstance(value, int) else default
+
+    retention = protobuf.floats(data, _RETENTION)
+    return make_config(
+        name,
+        learn=protobuf.floats(data, _LEARN),
+        relearn=protobuf.floats(data, _RELEARN),
+        weights=[protobuf.floats(data, f) for f in (_FSRS6, _FSRS5, _FSRS4)],
+        retention=retention[0] if retention else 0.9,
+        new_per_day=number(_NEW_PER_DAY, 20),
+        reviews_per_day=number(_REVIEWS_PER_DAY, 200),
+        max_interval=number(_MAX_IVL, 36500),
+        leech=number(_LEECH, 8),
+        bury=bool(number(_BURY_NEW, 0)),
+    )
 
 
 def deck_configs_18(conn: sqlite3.Connection) -> dict[int, int]:

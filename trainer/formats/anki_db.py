@@ -63,8 +63,8 @@ class Reader:
         modern = "notetypes" in tables
         notetypes = self._notetypes_18() if modern else self._notetypes_11()
         decks = self._decks_18() if modern else self._decks_11()
-        options = self._options(modern)
         package = Package(has_scheduling=scheduling)
+        options = self._options(tables, package.notices)
         self._presets(package, decks, options)
         notes = self._notes()
         revlog = self._revlog() if scheduling else {}
@@ -181,19 +181,24 @@ class Reader:
             )
         return revlog
 
-    def _options(self, modern: bool) -> dict[int, DeckConfig]:
-        """Deck id -> its deck options (missing options fall back to defaults)."""
+    def _options(self, tables: set[str], notices: list[tuple[str, str]]) -> dict[int, DeckConfig]:
+        """Deck id -> its deck options. Options are in `col.dconf` (schema 11) or the `deck_config`
+        table (14 on: JSON in 14, protobuf from 15); decks in `col.decks` or (15 on) a table. An
+        options group that cannot be read gives default options, and a notice."""
+        problems: list[str] = []
         try:
-            if modern:
-                configs = anki_config.configs_18(self.conn, lambda raw, where: self.text(raw, where))
+            raw = self.conn.execute("SELECT dconf, decks FROM col").fetchone()
+            configs = anki_config.configs_11(self.text(raw[0] or "", "col.dconf", schema=True), problems)
+            if "deck_config" in tables:
+                configs |= anki_config.configs_18(self.conn, lambda v, where: self.text(v, where), problems)
+            if "decks" in tables:
                 by_deck = anki_config.deck_configs_18(self.conn)
             else:
-                raw = self.conn.execute("SELECT dconf, decks FROM col").fetchone()
-                configs = anki_config.configs_11(self.text(raw[0], "col.dconf", schema=True))
                 by_deck = anki_config.deck_configs_11(self.text(raw[1], "col.decks", schema=True))
         except (ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError,
                 protobuf.ProtobufError) as exc:  # fmt: skip
             raise self.fail("deck options", f"unreadable deck options ({_why(exc)})") from None
+        notices.extend(("deck options", problem) for problem in problems)
         return {did: configs[cid] for did, cid in by_deck.items() if cid in configs}
 
     @staticmethod
