@@ -323,6 +323,12 @@ class Collection:
             question, correct=correct, given=given, now=self._now(now), duration_ms=duration_ms
         )
 
+    def correct_quiz_answer(self, record_id: int, correct: bool = True) -> None:
+        """Overrule the grading of a stored quiz answer ("I was right")."""
+        from trainer.services.quiz import QuizService
+
+        QuizService(self.db).set_correct(record_id, correct)
+
     def search(self, query: str, *, now: datetime | None = None, limit: int = 2000) -> list[CardView]:
         """Cards matching a browse query (`deck:`, `tag:`, `is:`, `kind:`, text, `-` negates)."""
         from trainer.core.search import parse_query

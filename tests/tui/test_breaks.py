@@ -8,11 +8,13 @@ from textual import events
 from textual.pilot import Pilot
 
 from tests.conftest import write_deck
-from tests.tui.conftest import drive, screen_text
+from tests.tui.conftest import drive, only_kind, screen_text
 from trainer.collection import Collection
+from trainer.services.quiz import QuizService
 from trainer.tui.app import Start, TrainerApp
 from trainer.tui.screens.dialogs import EditDialog
 from trainer.tui.screens.home import HomeScreen
+from trainer.tui.screens.quiz import QuizScreen
 from trainer.tui.screens.review import ReviewScreen
 
 THREE_DECKS = """
@@ -157,3 +159,42 @@ def test_a_long_answer_scrolls_from_the_keyboard_at_80x24(col: Collection, tmp_p
         assert "Line 60 of a long answer." not in screen_text(app)
 
     drive(app, script)
+
+
+def test_quiz_score_counts_the_answer_just_given_and_r_overrules_a_wrong_verdict(demo: Collection) -> None:
+    app = TrainerApp(demo, start=Start(screen="quiz", deck="Demo", quiz_n=2, quiz_mode="choice", seed=4))
+
+    async def script(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuizScreen)
+        question = screen.questions[0]
+        wrong = (question.answer_index + 1) % len(question.options) + 1
+        await pilot.press(str(wrong))
+        await pilot.pause()
+        assert "score 0/1" in screen_text(app)
+        await pilot.press("r")
+        await pilot.pause()
+        assert "score 1/1" in screen_text(app)
+        assert "Counted as right." in screen_text(app)
+
+    drive(app, script, size=(100, 40))
+    [record] = QuizService(demo.db).answers()
+    assert record.correct
+
+
+def test_typed_verdict_shows_the_typed_and_the_right_answer_on_their_own_lines(demo: Collection) -> None:
+    only_kind(demo, "typed")
+    app = TrainerApp(demo, start=Start(screen="study", deck="Demo"))
+
+    async def script(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        await pilot.press(*"entrapxment neurop", "enter")
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        typed = next(line for line in lines if "Your answer:" in line)
+        answer = next(line for line in lines if "The answer:" in line)
+        assert typed.split("Your answer:")[1].strip() == "entrapxment neurop"
+        assert answer.split("The answer:")[1].strip() == "entrapment neuropathy"
+
+    drive(app, script, size=(100, 40))

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import TextArea
 
 from tests.tui.conftest import only_kind
 from trainer.collection import Collection
@@ -78,7 +79,16 @@ def test_card_info(snap_compare: Snap, demo: Collection, size: tuple[int, int]) 
 def test_edit_dialog(snap_compare: Snap, demo: Collection, size: tuple[int, int]) -> None:
     only_kind(demo, "typed")
     app = TrainerApp(demo, start=Start(screen="study"))
-    assert snap_compare(app, press=["enter", "e"], terminal_size=size, run_before=settle)
+
+    async def open_dialog(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("enter", "e")
+        await pilot.pause()
+        for area in pilot.app.screen.query(TextArea):  # the focused field's cursor, not blinking
+            area.cursor_blink = False
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=open_dialog)
 
 
 @pytest.mark.parametrize("size", SIZES)

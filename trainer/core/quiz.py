@@ -18,7 +18,7 @@ from typing import Literal
 
 from rapidfuzz.distance import OSA
 
-from trainer.core.cards import CardContent, CardKind, render
+from trainer.core.cards import CLOZE_RE, CardContent, CardKind, render
 from trainer.core.scheduling import Rating
 from trainer.errors import InvalidInputError
 
@@ -144,28 +144,69 @@ class Question:
         return 0 <= picked < len(self.options) and self.options[picked] == self.expected
 
 
+def cloze_gap(content: CardContent) -> str:
+    """What a cloze card hides: the text of its gap(s), not the whole filled sentence."""
+    gaps = [m.group(2) for m in CLOZE_RE.finditer(content.text) if int(m.group(1)) == content.cloze_ord]
+    return " … ".join(gaps)
+
+
 def _expected(content: CardContent) -> str:
+    """The answer a quiz expects: a cloze's gap, otherwise the card's answer."""
+    if content.kind is CardKind.CLOZE:
+        return cloze_gap(content)
     return render(content).answer
 
 
+def _facet(source: QuizSource) -> str:
+    """For a card of a compare set, what its question asks about (`Title - Item: Facet?`)."""
+    content = source.content
+    if not content.group_title or not content.front.startswith(content.group_title + " - "):
+        return ""
+    if " - which has " in content.front:
+        return "which"  # answered by an item
+    return content.front.rsplit(": ", 1)[-1] if ": " in content.front else ""
+
+
+def _gives_itself_away(option: str, prompt: str) -> bool:
+    """An option that the question itself states (a reversed card's other side, say)."""
+    key = normalise(option)
+    return bool(key) and (key == normalise(prompt) or f" {key} " in f" {normalise(prompt)} ")
+
+
 def _distractor_pool(source: QuizSource, sources: Sequence[QuizSource], expected: str) -> list[str]:
-    """Answers of siblings in the same set first, then of cards of the same deck and kind."""
-    if source.content.kind is CardKind.CHOICE and source.content.distractors:
-        return [d for d in source.content.distractors if d != expected]
+    """Wrong options of the same type as the answer, best first.
+
+    A choice card's own distractors; for a compare-set card the other items' values of the
+    same facet (never another facet's, never an item for a value); otherwise answers of
+    cards of the same deck and kind, those of a similar length first. Options that the
+    question states, and duplicates of the answer, are left out.
+    """
+    content = source.content
+    prompt = render(content).question
+    if content.kind is CardKind.CHOICE and content.distractors:
+        candidates = list(content.distractors)
+    else:
+        facet = _facet(source)
+        if facet:
+            same = [s for s in sources if s.group_id == source.group_id and _facet(s) == facet]
+        else:
+            same = [
+                s
+                for s in sources
+                if s.deck == source.deck and s.content.kind is content.kind and not _facet(s)
+            ]
+            same.sort(key=lambda s: abs(len(_expected(s.content)) - len(expected)))
+        candidates = [_expected(s.content) for s in same if s.card_id != source.card_id]
     seen = {normalise(expected)}
     pool: list[str] = []
-    siblings = [s for s in sources if source.group_id and s.group_id == source.group_id]
-    same_deck = [s for s in sources if s.deck == source.deck and s.content.kind is source.content.kind]
-    if not source.group_id:  # a lone card: other lone cards make better distractors than set members
-        same_deck.sort(key=lambda s: bool(s.group_id))
-    for other in [*siblings, *same_deck]:
-        if other.card_id == source.card_id:
-            continue
-        answer = _expected(other.content)
+    for answer in candidates:
         key = normalise(answer)
-        if answer and key not in seen and len(answer) <= max(80, 2 * len(expected)):
-            seen.add(key)
-            pool.append(answer)
+        if not answer or key in seen or _gives_itself_away(answer, prompt):
+            continue
+        if len(answer) > max(80, 2 * len(expected)):
+            continue
+        seen.add(key)
+        pool.append(answer)
     return pool
 
 
@@ -179,7 +220,11 @@ def _accepted(content: CardContent) -> tuple[str, ...]:
 def make_question(
     source: QuizSource, sources: Sequence[QuizSource], mode: Mode, rng: random.Random
 ) -> Question | None:
-    """A question for one card in the wanted mode, or None when the card cannot be asked so."""
+    """A question for one card in the wanted mode, or None when the card cannot be asked so.
+
+    Multiple-choice cards are asked with their options (never typed: their question may
+    refer to the options).
+    """
     content = source.content
     expected = _expected(content)
     if not expected:
@@ -187,9 +232,11 @@ def make_question(
     topic = content.group_title or source.deck
     prompt = render(content).question
     accepted = _accepted(content)
-    can_type = bool(accepted) and (content.kind is CardKind.TYPED or len(expected) <= TYPED_MAX_CHARS)
-    pool = _distractor_pool(source, sources, expected)
-    can_choose = bool(pool)
+    can_type = (
+        bool(accepted)
+        and content.kind is not CardKind.CHOICE
+        and (content.kind is CardKind.TYPED or len(expected) <= TYPED_MAX_CHARS)
+    )
     if mode == "typed" or (mode == "mixed" and content.kind is CardKind.TYPED):
         order: tuple[QuestionMode, ...] = ("typed",) if mode == "typed" else ("typed", "choice")
     else:
@@ -198,9 +245,13 @@ def make_question(
         if kind == "typed" and can_type:
             return Question(source.card_id, "typed", prompt, expected, accepted=accepted,
                             group_id=source.group_id, topic=topic)  # fmt: skip
-        if kind == "choice" and can_choose:
-            rng.shuffle(pool)
-            options = [expected, *pool[: MAX_OPTIONS - 1]]
+        if kind == "choice":
+            pool = _distractor_pool(source, sources, expected)
+            if not pool:
+                continue
+            best = pool[: 2 * (MAX_OPTIONS - 1)]  # the closest candidates, then a random pick of them
+            rng.shuffle(best)
+            options = [expected, *best[: MAX_OPTIONS - 1]]
             rng.shuffle(options)
             return Question(source.card_id, "choice", prompt, expected, options=tuple(options),
                             group_id=source.group_id, topic=topic)  # fmt: skip

@@ -91,6 +91,15 @@ class QuizService:
                 },
             )
 
+    def set_correct(self, record_id: int, correct: bool) -> None:
+        """Overrule the grading of stored answer `record_id`."""
+        from sqlalchemy import update
+
+        with self.db.write() as session:
+            result = session.execute(update(quiz_t).where(quiz_t.c.id == record_id).values(correct=correct))
+            if not repo.rowcount(result):
+                raise NotFoundError(f"no quiz answer with id {record_id}")
+
     def answers(self, card_id: int | None = None) -> list[QuizRecord]:
         """Stored quiz answers, oldest first (of one card, or all)."""
         query = select(quiz_t).order_by(quiz_t.c.answered_at, quiz_t.c.id)

@@ -31,6 +31,7 @@ class QuizScreen(Screen[None]):
         Binding("1", "pick(1)", "Pick 1-9", show=False),
         *[Binding(str(n), f"pick({n})", show=False) for n in range(2, 10)],
         Binding("space,enter", "next", "Next"),
+        Binding("r", "override", "I was right"),
         Binding("escape,q", "leave", "End"),
         Binding("question_mark", "app.help", "Help"),
     ]
@@ -54,6 +55,7 @@ class QuizScreen(Screen[None]):
         self.index = 0
         self.answered = False
         self.results: list[tuple[Question, bool]] = []
+        self.record_ids: list[int] = []
         self.shown_at = 0.0
 
     @property
@@ -99,10 +101,7 @@ class QuizScreen(Screen[None]):
         assert question is not None
         self.answered = False
         self.shown_at = float(getattr(self.app, "timer", time.monotonic)())
-        score = sum(ok for _, ok in self.results)
-        self.query_one("#counts", Static).update(
-            Text(f"Question {self.index + 1} of {len(self.questions)}   score {score}/{len(self.results)}")
-        )
+        self._show_score()
         self.query_one("#context", Static).update(literal(question.topic))
         self.query_one("#question", Static).update(literal(question.prompt, "bold"))
         options = self.query_one("#options", Static)
@@ -118,15 +117,25 @@ class QuizScreen(Screen[None]):
         else:
             self.set_focus(None)
 
+    def _show_score(self) -> None:
+        score = sum(ok for _, ok in self.results)
+        self.query_one("#counts", Static).update(
+            Text(f"Question {self.index + 1} of {len(self.questions)}   score {score}/{len(self.results)}")
+        )
+
     def _grade(self, correct: bool, given: str, feedback: Text) -> None:
         question = self.current
         assert question is not None
         self.answered = True
         duration = int((float(getattr(self.app, "timer", time.monotonic)()) - self.shown_at) * 1000)
-        self.col.record_quiz_answer(question, correct=correct, given=given, duration_ms=duration)
+        record = self.col.record_quiz_answer(question, correct=correct, given=given, duration_ms=duration)
         if self.schedule:
             self.col.answer(question.card_id, Rating.GOOD if correct else Rating.AGAIN, duration_ms=duration)
         self.results.append((question, correct))
+        self.record_ids.append(record)
+        self._show_score()
+        if not correct:
+            feedback.append(Text("\nPress r if you were right after all.", style="dim"))
         verdict = self.query_one("#verdict", Static)
         verdict.update(feedback)
         verdict.remove_class("hidden")
@@ -150,12 +159,25 @@ class QuizScreen(Screen[None]):
             return
         check = check_answer(event.value, question.accepted)
         feedback = Text(
-            "Right! " if check.correct else "Wrong. ", style="bold green" if check.correct else "bold red"
+            "Right!\n" if check.correct else "Wrong.\n", style="bold green" if check.correct else "bold red"
         )
         feedback.append(diff_text(check))
-        if not check.correct:
-            feedback.append(literal(f"\nThe answer is: {question.expected}"))
         self._grade(check.correct, event.value, feedback)
+
+    def action_override(self) -> None:
+        """ "I was right": count the last wrong answer as right (and, with --schedule, Good)."""
+        if not self.answered or not self.results or self.results[-1][1]:
+            return
+        question, _ = self.results[-1]
+        self.col.correct_quiz_answer(self.record_ids[-1])
+        if self.schedule:
+            self.col.undo()
+            self.col.answer(question.card_id, Rating.GOOD)
+        self.results[-1] = (question, True)
+        self._show_score()
+        verdict = self.query_one("#verdict", Static)
+        verdict.update(Text("Counted as right.", style="bold green"))
+        self.notify("Counted as right.")
 
     def action_next(self) -> None:
         """Go on after an answer."""

@@ -51,9 +51,24 @@ def choice_options(card_id: int, options: tuple[str, ...]) -> list[str]:
 
 
 def diff_text(check: Check) -> Text:
-    """A typed answer's comparison: typed extras struck in red, missing parts in green."""
-    styles = {"same": "", "extra": "red strike", "missing": "green underline"}
-    return assemble(*[(s.text, styles[s.kind]) for s in check.diff])
+    """A typed answer's comparison on two lines: what was typed (what should not be there
+    struck in red) and the answer (what was missing underlined in green)."""
+    typed = assemble(
+        *[(s.text, "bold red strike" if s.kind == "extra" else "") for s in check.diff if s.kind != "missing"]
+    )
+    answer = assemble(
+        *[
+            (s.text, "bold green underline" if s.kind == "missing" else "")
+            for s in check.diff
+            if s.kind != "extra"
+        ]
+    )
+    result = Text("Your answer: ", style="dim")
+    result.append(typed if typed.plain.strip() else Text("(nothing)", style="dim italic"))
+    if not check.exact:
+        result.append(Text("\nThe answer:  ", style="dim"))
+        result.append(answer)
+    return result
 
 
 class ReviewScreen(Screen[None]):
@@ -223,9 +238,9 @@ class ReviewScreen(Screen[None]):
         check = check_answer(event.value, self.study.card.content.answers or (self.study.card.answer,))
         self.proposed = check.proposed
         head = Text(
-            "Right! " if check.correct else "Not quite. ", style="bold green" if check.correct else "bold red"
+            "Right!\n" if check.correct else "Not quite.\n",
+            style="bold green" if check.correct else "bold red",
         )
-        head.append(Text("You typed: "))
         head.append(diff_text(check))
         self.reveal(head)
 
