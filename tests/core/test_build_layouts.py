@@ -100,3 +100,20 @@ def test_a_note_cloze_gets_its_section_heading() -> None:
     assert [c.fields for c in result.cards] == [
         {"text": "Early railways: Opened around {{c1::1830}} between two northern cities."}
     ]
+
+
+def test_a_faq_answer_still_gives_the_new_terms_it_defines_but_not_the_asked_one() -> None:
+    text = (
+        "What is a sourdough starter?\n"
+        "A starter is a mixture of flour and water colonised by wild yeasts.\n\n"
+        "What is the usual treatment?\n"
+        "Radiofrequency ablation is a procedure that heats the nerve with a needle."
+        " This procedure is also called rhizotomy.\n"
+    )
+    fronts = [c["front"] for c in cards(text, "faq.txt")]
+    assert fronts == [
+        "What is a sourdough starter?",
+        "What is the usual treatment?",
+        "What is radiofrequency ablation?",
+        "What is another name for radiofrequency ablation?",
+    ]

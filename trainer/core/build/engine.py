@@ -99,6 +99,15 @@ def sentence_rules(
     return [], reason or too_long(text) or anaphoric(text, lang) or "no card pattern"
 
 
+_ANSWER_RULES = frozenset(("acronym", "definition", "name"))
+"""Rules whose cards from a FAQ answer are facts of their own (the answer is on the Q card)."""
+
+
+def _bare(term: str) -> str:
+    """A term normalised, without a leading article ("A starter" -> "starter")."""
+    return re.sub(r"^(?:a|an|the|le|la|les|l|un|une|des) ", "", normalise(term))
+
+
 class _DocBuilder:
     """Extraction state for one document."""
 
@@ -116,7 +125,7 @@ class _DocBuilder:
         excerpt = excerpt if len(excerpt) <= 160 else excerpt[:157] + "..."
         self.skipped.append(Skipped(self.source.id, section_of(path, lines), lines, excerpt, reason))
 
-    def sentences(self, sentences: list[Sentence]) -> None:
+    def sentences(self, sentences: list[Sentence], *, record: bool = True) -> None:
         """Apply the sentence rules; a sentence leaning on the one before ("This procedure",
         "They", "Such flows", "Il") is resolved against that sentence's subject."""
         previous: Candidate | None = None
@@ -132,7 +141,7 @@ class _DocBuilder:
             subject = subject_of(sentence.text, self.lang) or (subject if sentence is not original else "")
             before = sentence
             self.candidates.extend((card, sentence.path) for card in cards)
-            if reason:
+            if reason and record:
                 self.skip(sentence.path, sentence.lines, sentence.text, reason)
 
     def block(self, block: Block, intro: str) -> None:
@@ -146,10 +155,15 @@ class _DocBuilder:
             if not whole:  # what the card's back leaves out may still hold facts
                 for paragraph in block.paragraphs[1:] if result.cards else block.paragraphs:
                     self.sentences(split_sentences(paragraph, block.path))
-            else:  # the answer is on the card; only the abbreviations it defines are new facts
-                for sentence in split_sentences(block.answer, block.path):
-                    acronyms = acronym_cards(sentence, self.lang).cards
-                    self.candidates.extend((card, block.path) for card in acronyms)
+            else:  # the answer is on the card; only the terms it defines or names are new facts
+                before = len(self.candidates)
+                self.sentences(split_sentences(block.answer, block.path), record=False)
+                asked = normalise(block.text)
+                self.candidates[before:] = [
+                    (card, path)
+                    for card, path in self.candidates[before:]
+                    if card.rule in _ANSWER_RULES and _bare(card.label) not in asked
+                ]
         elif block.kind == "para":
             self.sentences(split_sentences(block.parts, block.path))
         elif block.kind == "table":
