@@ -15,6 +15,8 @@ from enum import StrEnum
 from typing import Any
 
 _TEXT_FIELDS = ("front", "back", "text", "hint", "note", "group_title")
+# One encoder, made once: `json.dumps` with options builds a new encoder on every call.
+_CANONICAL_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 
 
 class CardKind(StrEnum):
@@ -89,7 +91,7 @@ class CardContent:
 
     def to_json(self) -> str:
         """Canonical JSON (sorted keys), as stored."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)
+        return _CANONICAL_JSON(self.to_dict())
 
     @classmethod
     def from_json(cls, raw: str) -> CardContent:

@@ -17,12 +17,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from trainer.atomicfile import write_atomic
+from trainer.core.cards import hash_json
 from trainer.core.millis import optional_millis as millis
 from trainer.core.millis import to_millis
 from trainer.core.scheduling import SchedulingState
 from trainer.formats.model import CardRecord, Package, ReviewRecord
 from trainer.formats.safety import inside, reading, safe_media_name
-from trainer.services.io_bulk import KIND_VALUE, bulk_insert, content_json, paused_gc
+from trainer.services.gc_pause import paused_gc
+from trainer.services.io_bulk import KIND_VALUE, bulk_insert
 from trainer.store import repo
 from trainer.store.backup import backup_sqlite
 from trainer.store.engine import Database
@@ -130,7 +132,8 @@ def import_package(
             deck_id = deck_ids.get(card.deck)
             if deck_id is None:
                 deck_id = decks.id_for(card.deck)
-            raw_json, digest = content_json(card.content)
+            raw_json = card.content.to_json()
+            digest = hash_json(raw_json)
             tags = joined.get(card.tags)
             if tags is None:
                 tags = joined[card.tags] = repo.join_tags(card.tags)

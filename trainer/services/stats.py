@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import gc
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
@@ -27,6 +24,7 @@ from trainer.core.stats.report import (
     WeakCard,
 )
 from trainer.errors import InvalidInputError, NotFoundError
+from trainer.services.gc_pause import paused_gc
 from trainer.services.stats_cards import CardQueries
 from trainer.services.stats_sql import Scope, StatsQueries, tuple4
 from trainer.store import repo
@@ -49,7 +47,7 @@ class StatsService:
         if period_days < 1:
             raise InvalidInputError("the period must be at least 1 day")
         since, offset = 1 - period_days, _offset_ms(now, self.zone)
-        with _gc_paused(), self.db.read() as session, _sort_memory(session, self.db):
+        with paused_gc(), self.db.read() as session:
             scope, decks = self._scope(session, deck)
             nds = to_millis(days.next_day_start(now, self.zone, scope.preset.day_start_hour))
             log = _log_sql(session, scope, nds, since, offset)
@@ -178,36 +176,6 @@ class StatsService:
                 )
             )
         return tuple(topics)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: the report makes about a million short-lived tuples
-    (no cycles), and full collections over them cost more than the report's own work."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-@contextmanager
-def _sort_memory(session: Session, db: Database) -> Iterator[None]:
-    """On SQLite, a 64 MiB page cache for this connection while the report runs, so that grouping
-    the whole log sorts in memory (with the 2 MiB default the sort spills to temporary files);
-    put back afterwards."""
-    if db.sqlite_path is None:
-        yield
-        return
-    connection = session.connection()
-    cache = connection.exec_driver_sql("PRAGMA cache_size").scalar()
-    connection.exec_driver_sql("PRAGMA cache_size=-65536")
-    try:
-        yield
-    finally:
-        connection.exec_driver_sql(f"PRAGMA cache_size={int(cache or -2000)}")
 
 
 @dataclass(frozen=True)
