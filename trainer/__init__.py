@@ -17,20 +17,26 @@ __all__ = [
     "ImportRefusedError",
     "InvalidInputError",
     "NotFoundError",
+    "Rating",
     "SchemaError",
     "TrainerError",
     "open_collection",
 ]
-_LAZY = ("Collection", "open_collection")
+_LAZY = {
+    "Collection": "trainer.collection",
+    "open_collection": "trainer.collection",
+    "Rating": "trainer.core.scheduling",
+}
 
 if TYPE_CHECKING:
     from trainer.collection import Collection, open_collection
+    from trainer.core.scheduling import Rating
 
 
 def __getattr__(name: str) -> Any:
-    # Lazy, so `import trainer.core` stays free of SQLAlchemy.
+    # Lazy, so `import trainer.core` stays free of SQLAlchemy (and `import trainer` of FSRS).
     if name in _LAZY:
-        from trainer import collection
+        import importlib
 
-        return getattr(collection, name)
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(name)
