@@ -198,3 +198,33 @@ def test_typed_verdict_shows_the_typed_and_the_right_answer_on_their_own_lines(d
         assert answer.split("The answer:")[1].strip() == "entrapment neuropathy"
 
     drive(app, script, size=(100, 40))
+
+
+def test_decks_are_listed_as_people_read(col: Collection, tmp_path: Path) -> None:
+    for number, name in enumerate(("beta", "Dénervation", "Alpha", "Denervation", "Zeta")):
+        deck = THREE_DECKS.format(id=f"deck{number}", name=name)
+        col.load([write_deck(tmp_path / f"{number}.toml", deck)])
+    app = TrainerApp(col)
+
+    async def script(pilot: Pilot[None]) -> None:
+        table = app.screen.query_one("#decks")
+        rows = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]  # type: ignore[attr-defined]
+        assert rows == ["Alpha", "beta", "Denervation", "Dénervation", "Zeta", "All decks"]
+
+    drive(app, script)
+
+
+def test_the_theme_chosen_is_remembered(col: Collection) -> None:
+    first = TrainerApp(col)
+
+    async def choose(pilot: Pilot[None]) -> None:
+        first.theme = "textual-light"
+        await pilot.pause()
+
+    drive(first, choose)
+    second = TrainerApp(col, owns=False)
+
+    async def check(pilot: Pilot[None]) -> None:
+        assert second.theme == "textual-light"
+
+    drive(second, check)

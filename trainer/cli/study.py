@@ -16,8 +16,10 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON f
 
 def print_decks(obj: Context, *, as_json: bool) -> None:
     """The deck list with counts."""
+    from trainer.core.decknames import deck_sort_key
+
     now = clock()
-    decks = obj.collection.decks(now=now)
+    decks = sorted(obj.collection.decks(now=now), key=lambda d: deck_sort_key(d.name))
     if as_json:
         emit_json({"decks": [d.to_dict() for d in decks]})
         return

@@ -74,12 +74,22 @@ class TrainerApp(App[None]):
         return self._col is not None
 
     def on_mount(self) -> None:
+        self._restore_theme()
         self.push_screen(HomeScreen())
         if self._col is None:
             # after the first frame: the worker's imports hold the import lock for a while
             self.call_after_refresh(self._open_in_background)
         else:
             self.call_after_refresh(self._open_start_screen)
+
+    def _restore_theme(self) -> None:
+        """The theme chosen last time (command palette, "Change theme"), remembered from now on."""
+        from trainer.tui.settings import load_settings, save_setting
+
+        saved = load_settings().get("theme")
+        if isinstance(saved, str) and saved in self.available_themes:
+            self.theme = saved
+        self.theme_changed_signal.subscribe(self, lambda theme: save_setting("theme", theme.name))
 
     @work(thread=True, exclusive=True, group="open")
     def _open_in_background(self) -> None:

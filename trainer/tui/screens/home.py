@@ -94,7 +94,9 @@ class HomeScreen(Screen[None]):
     def refresh_decks(self) -> None:
         """Reload the deck list with today's counts."""
         self._hide_loading()
-        decks = self.trainer.col.decks()
+        from trainer.core.decknames import deck_sort_key
+
+        decks = sorted(self.trainer.col.decks(), key=lambda d: deck_sort_key(d.name))
         table = self.query_one("#decks", DataTable)
         selected = self._selected()
         table.clear()

@@ -133,7 +133,7 @@ class ReviewScreen(Screen[None]):
         # does not lay the whole screen out again between cards.
         with Horizontal(id="ratings", classes="invisible"):
             for rating in Rating:
-                yield Button(rating.label, id=f"rate-{int(rating)}", variant="default")
+                yield Button(rating.label, id=f"rate-{int(rating)}", variant=RATING_STYLES[rating])
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -228,7 +228,7 @@ class ReviewScreen(Screen[None]):
             button = self.query_one(f"#rate-{int(rating)}", Button)
             interval = format_interval(self.study.preview[rating].interval)
             button.label = f"{int(rating)} {rating.label} {interval}"
-            button.variant = RATING_STYLES[rating] if rating == (self.proposed or Rating.GOOD) else "default"
+            button.set_class(rating == (self.proposed or Rating.GOOD), "proposed")  # Space/Enter answers it
         self.query_one("#ratings").visible = True
         self.set_focus(None)
 
