@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Static
+from textual.widgets.button import ButtonVariant
 
 from trainer.core.cards import CardKind, render
 from trainer.core.quiz import Check, check_answer
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from trainer.collection import Collection
     from trainer.views import AnswerResult, StudyCard
 
-RATING_STYLES = {
+RATING_STYLES: dict[Rating, ButtonVariant] = {
     Rating.AGAIN: "error",
     Rating.HARD: "warning",
     Rating.GOOD: "success",
