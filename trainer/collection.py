@@ -348,7 +348,7 @@ class Collection:
         """Integrity, foreign keys and invariants; with `repair`, fix what can be fixed."""
         from trainer.services import maintenance
 
-        return maintenance.check(self.db, self._now(now), repair=repair)
+        return maintenance.check(self.db, self._now(now), repair=repair, zone=self.zone)
 
     def backup(self, reason: str = "manual", *, now: datetime | None = None) -> Path:
         """Back up an SQLite collection now (SQLite backup API), thinning old backups."""

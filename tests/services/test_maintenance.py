@@ -158,3 +158,41 @@ def test_damaged_file_is_reported_without_repair(tmp_path: Path, clock: Clock) -
         assert not any(p.repaired for p in report.problems)
     finally:
         col.close()
+
+
+def test_card_without_memory_state_is_recomputed_from_its_complete_log(studied: Collection) -> None:
+    before = studied.card(1).state
+    with raw(studied) as conn:
+        conn.execute("UPDATE cards SET stability = NULL, difficulty = NULL WHERE id = 1")
+    report = studied.check()
+    assert [(p.code, p.card_id, p.repaired) for p in report.problems] == [("log", 1, False)]
+    repaired = studied.check(repair=True)
+    assert "recomputed from its complete review log" in repaired.problems[0].message
+    after = studied.card(1).state
+    assert (after.stability, after.difficulty) == (before.stability, before.difficulty)
+    assert studied.check().problems == []
+
+
+def test_incomplete_log_keeps_the_memory_state(studied: Collection) -> None:
+    """A history whose first answer is missing cannot rebuild a memory state: it is kept."""
+    with raw(studied) as conn:
+        conn.execute("DELETE FROM reviews WHERE card_id = 1")
+        conn.execute(
+            "INSERT INTO reviews (card_id, reviewed_at, rating, duration_ms, kind, state_before,"
+            " state_after, undo_data) VALUES (1, 1, 3, 0, 'import', 2, 2, '')"
+        )
+        conn.execute("UPDATE cards SET stability = 7.5, difficulty = 4.25 WHERE id = 1")
+    assert studied.check().problems == []
+    with raw(studied) as conn:
+        conn.execute("UPDATE cards SET stability = NULL WHERE id = 1")
+    report = studied.check(repair=True)
+    assert [(p.code, p.repaired) for p in report.problems] == [("memory", False)]
+    assert "incomplete" in report.problems[0].message
+    assert studied.card(1).state.difficulty == 4.25  # nothing discarded
+
+
+def test_optimised_memory_states_are_not_a_disagreement(studied: Collection, clock: Clock) -> None:
+    """An optimiser run rewrites memory states on purpose: check stays clean."""
+    with raw(studied) as conn:
+        conn.execute("UPDATE cards SET stability = stability * 2, modified_at = modified_at + 1000")
+    assert studied.check().problems == []

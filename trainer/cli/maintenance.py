@@ -40,7 +40,7 @@ def check(obj: Context, repair: bool, as_json: bool) -> None:
                 " (the damaged file is kept), or 'trainer restore BACKUP' (see 'trainer backups')"
             )
     report.problems += maintenance.check(
-        obj.collection.db, clock(), repair=repair, integrity=path is None
+        obj.collection.db, clock(), repair=repair, integrity=path is None, zone=obj.collection.zone
     ).problems
     _print_report(report, as_json)
     if not report.ok:

@@ -25,6 +25,7 @@ class Answer:
     at: datetime
     rating: int
     reset_before: bool = False
+    new_before: bool = False  # given to a new card (a history that starts here is complete)
 
 
 @dataclass(frozen=True)

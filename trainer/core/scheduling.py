@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -323,17 +324,26 @@ class _Context:
         memory = self.items[rating].memory
         lapse = rating is Rating.AGAIN and before.state is CardState.REVIEW
         lapses = before.lapses + 1 if lapse else before.lapses
-        after = SchedulingState(
-            kind,
-            step,
-            float(memory.stability),
-            float(memory.difficulty),
-            due,
-            self.now,
-            before.reps + 1,
-            lapses,
-        )
+        stability, difficulty = stored_memory(memory.stability, memory.difficulty)
+        after = SchedulingState(kind, step, stability, difficulty, due, self.now, before.reps + 1, lapses)
         return Outcome(rating, after, shown, lapse and is_leech(lapses, self.preset.leech_threshold))
+
+
+def stored_memory(stability: float, difficulty: float) -> tuple[float, float]:
+    """A memory state as Anki stores it, and so uses at the next answer: stability to 4
+    decimals, difficulty to 3, rounded in single precision as Anki's engine computes."""
+    return _f32_places(stability, 4), _f32_places(difficulty, 3)
+
+
+def _f32_places(value: float, places: int) -> float:
+    factor = 10.0**places  # exact in single precision for these places
+    scaled = _f32(_f32(value) * factor)
+    rounded = math.floor(abs(scaled) + 0.5) * (1 if scaled >= 0 else -1)  # half away from zero
+    return _f32(rounded / factor)
+
+
+def _f32(value: float) -> float:
+    return float(struct.unpack("f", struct.pack("f", value))[0])
 
 
 def is_leech(lapses: int, threshold: int) -> bool:

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import math
 import sqlite3
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, delete, func, select, update
+from sqlalchemy import Table, and_, delete, select, update
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
+from trainer.core.days import local_zone
 from trainer.core.scheduling import Preset
 from trainer.errors import InvalidInputError
 from trainer.services.autobackup import AUTO_BACKUP_EVERY as AUTO_BACKUP_EVERY
 from trainer.services.autobackup import BACKUP_FAILED_KEY, LAST_BACKUP_KEY
+from trainer.services.check_memory import check_cards
 from trainer.services.repair_values import check_values
 from trainer.store import repo
 from trainer.store.backup import (
@@ -82,10 +83,13 @@ def check_file(path: Path, now: datetime, *, repair: bool = False) -> CheckRepor
     return report
 
 
-def check(db: Database, now: datetime, *, repair: bool = False, integrity: bool = True) -> CheckReport:
+def check(
+    db: Database, now: datetime, *, repair: bool = False, integrity: bool = True, zone: tzinfo | None = None
+) -> CheckReport:
     """Check the collection; with `repair`, fix what can be fixed without losing history.
 
-    `integrity=False` when `check_file` has already read the file."""
+    `integrity=False` when `check_file` has already read the file; `zone` (default: the local
+    zone) defines the study days a memory state is computed in."""
     report = CheckReport(repair=repair)
     if is_sqlite(db.url):
         if integrity:
@@ -104,7 +108,7 @@ def check(db: Database, now: datetime, *, repair: bool = False, integrity: bool 
         )
         _queues(session, report, repair, now)
         if repair or not bad_values:  # unrepaired, they would fail the comparison itself
-            _card_vs_log(session, report, repair)
+            check_cards(session, lambda *p: report.problems.append(Problem(*p)), repair, zone or local_zone())
     if is_sqlite(db.url) and (repair or not any(p.code == "orphan" for p in report.problems)):
         _sqlite_foreign_keys(db, report)
     return report
@@ -242,49 +246,6 @@ def _queues(session: Session, report: CheckReport, repair: bool, now: datetime) 
         report.problems.append(Problem("queue", f"card {card_id} is buried without an end", card_id, repair))
     if repair:
         session.execute(update(cards_t).where(buried).values(queue=c.state))
-
-
-def _close(a: float | None, b: float | None) -> bool:
-    if a is None or b is None:
-        return a is None and b is None
-    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
-
-
-def _card_vs_log(session: Session, report: CheckReport, repair: bool) -> None:
-    """Each reviewed card's scheduling columns equal its latest log row's outcome."""
-    r, c = reviews_t.c, cards_t.c
-    latest = (
-        select(r.card_id, func.max(r.id).label("last_id"))
-        .where(r.kind.in_(("review", "manual", "import")))
-        .group_by(r.card_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(c.id, c.state, c.stability, c.difficulty, c.due, c.modified_at, c.queue,
-               r.state_after, r.stability_after, r.difficulty_after, r.due_after, r.reviewed_at, r.step_after)
-        .join(latest, latest.c.card_id == c.id)
-        .join(reviews_t, r.id == latest.c.last_id)
-    )  # fmt: skip
-    for row in rows:
-        agrees = (
-            row.state == row.state_after
-            and _close(row.stability, row.stability_after)
-            and _close(row.difficulty, row.difficulty_after)
-            and row.due == row.due_after
-        )
-        if agrees or (row.state == 0 and row.stability is None and row.modified_at >= row.reviewed_at):
-            continue  # in step with its log, or forgotten ("reset") after its last answer
-        report.problems.append(
-            Problem("log", f"card {row.id}'s schedule disagrees with its last review", row.id, repair)
-        )
-        if repair:
-            values: dict[str, Any] = {
-                "state": row.state_after, "step": row.step_after, "stability": row.stability_after,
-                "difficulty": row.difficulty_after, "due": row.due_after, "last_review": row.reviewed_at,
-            }  # fmt: skip
-            if row.queue not in (QUEUE_SUSPENDED, QUEUE_BURIED):
-                values["queue"] = row.state_after
-            session.execute(update(cards_t).where(c.id == row.id).values(**values))
 
 
 # -- backups -------------------------------------------------------------------------

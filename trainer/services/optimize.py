@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from trainer.core.cards import CardContent, CardKind
 from trainer.core.optimize import MIN_ITEMS, Answer, TrainingItem, history_steps, refusal, training_items
-from trainer.core.scheduling import Preset
+from trainer.core.scheduling import Preset, stored_memory
 from trainer.core.stats import interval_for
 from trainer.errors import NotFoundError
 from trainer.formats.revlog_csv import read_revlog, replay
@@ -246,7 +246,8 @@ class OptimizeService:
                 if card_state == 2 and old_s:
                     load_before += 1.0 / max(1.0, interval_for(old_s, preset.desired_retention, old_decay))
                     load_after += 1.0 / max(1.0, interval_for(state.stability, desired_retention, new_decay))
-                values.append({"cid": card_id, "s": float(state.stability), "d": float(state.difficulty)})
+                stability, difficulty = stored_memory(state.stability, state.difficulty)
+                values.append({"cid": card_id, "s": stability, "d": difficulty})
             if values:
                 session.execute(
                     text(
