@@ -174,7 +174,8 @@ def test_card_without_memory_state_is_recomputed_from_its_complete_log(studied: 
 
 
 def test_incomplete_log_keeps_the_memory_state(studied: Collection) -> None:
-    """A history whose first answer is missing cannot rebuild a memory state: it is kept."""
+    """A history whose first answer is missing cannot rebuild a memory state: it is kept (and
+    where there is none, estimated from the interval as Anki does)."""
     with raw(studied) as conn:
         conn.execute("DELETE FROM reviews WHERE card_id = 1")
         conn.execute(
@@ -186,9 +187,9 @@ def test_incomplete_log_keeps_the_memory_state(studied: Collection) -> None:
     with raw(studied) as conn:
         conn.execute("UPDATE cards SET stability = NULL WHERE id = 1")
     report = studied.check(repair=True)
-    assert [(p.code, p.repaired) for p in report.problems] == [("memory", False)]
-    assert "incomplete" in report.problems[0].message
-    assert studied.card(1).state.difficulty == 4.25  # nothing discarded
+    assert [(p.code, p.repaired) for p in report.problems] == [("memory", True)]
+    assert "incomplete: estimated from its" in report.problems[0].message
+    assert studied.card(1).state.stability is not None
 
 
 def test_optimised_memory_states_are_not_a_disagreement(studied: Collection, clock: Clock) -> None:

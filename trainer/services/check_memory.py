@@ -12,7 +12,8 @@ What is checked:
 A repair never discards data. A memory state is recomputed only from a complete review
 log (the history since the card was last new), with the card's preset and the same
 study-day rule as every other computation; where the log is incomplete, the card's own
-memory state is kept (or, when it has none, the problem is reported and left).
+memory state is kept; a card with none and no complete log gets Anki's estimate from its
+interval (fsrs-rs's SM-2 conversion), and the report says so.
 """
 
 from __future__ import annotations
@@ -21,17 +22,18 @@ import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
 import fsrs_rs_python as rs
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from trainer.core.days import study_days_between
 from trainer.core.optimize import Answer, history_steps
 from trainer.core.scheduling import Preset, stored_memory
 from trainer.store import repo
-from trainer.store.models import QUEUE_BURIED, QUEUE_SUSPENDED, from_millis
+from trainer.store.models import QUEUE_BURIED, QUEUE_SUSPENDED, from_millis, to_millis
 
 Report = Callable[[str, str, int | None, bool], None]
 
@@ -49,7 +51,7 @@ class _Last:
     due: int | None
 
 
-def check_cards(session: Session, report: Report, repair: bool, zone: tzinfo) -> None:
+def check_cards(session: Session, report: Report, repair: bool, zone: tzinfo, now: datetime) -> None:
     """Report (and with `repair`, mend) cards out of step with their log or without memory."""
     presets = repo.presets(session)
     preset_of_deck = {d.id: presets.get(d.preset_id, Preset()) for d in repo.decks(session)}
@@ -61,7 +63,7 @@ def check_cards(session: Session, report: Report, repair: bool, zone: tzinfo) ->
             " FROM cards WHERE state != 0 OR id IN (SELECT card_id FROM reviews)"
         )
     )
-    for card_id, deck_id, state, step, stability, difficulty, due, _, modified_at, queue in cards:
+    for card_id, deck_id, state, step, stability, difficulty, due, last_review, modified_at, queue in cards:
         preset = preset_of_deck.get(deck_id, Preset())
         row = last.get(card_id)
         if row is not None and row.state is not None and _has_outcome(row):
@@ -71,10 +73,18 @@ def check_cards(session: Session, report: Report, repair: bool, zone: tzinfo) ->
             drifted = untouched and (stability, difficulty) != (row.stability, row.difficulty)
             if not reset and ((state, step, due) != (row.state, row.step, row.due) or drifted):
                 _restore(session, report, repair, card_id, row, queue, (stability, difficulty),
-                         histories.get(card_id, []), preset, zone)  # fmt: skip
+                         histories.get(card_id, []), preset, zone, to_millis(now))  # fmt: skip
                 continue
         if state != 0 and not _usable(stability, difficulty):
-            _recompute(session, report, repair, card_id, histories.get(card_id, []), preset, zone)
+            interval = _days(last_review, due, zone, preset) if state == 2 else 1
+            _recompute(session, report, repair, card_id, histories.get(card_id, []), preset, zone, interval)
+
+
+def _days(last_review: int | None, due: int | None, zone: tzinfo, preset: Preset) -> int:
+    """The interval a review card was given, in study days (1 when unknown)."""
+    if last_review is None or due is None:
+        return 1
+    return max(1, study_days_between(from_millis(last_review), from_millis(due), zone, preset.day_start_hour))
 
 
 def _has_outcome(row: _Last) -> bool:
@@ -99,6 +109,7 @@ def _restore(
     history: list[Answer],
     preset: Preset,
     zone: tzinfo,
+    now: int,
 ) -> None:
     """Put a card's state, step and due date back to its last answer's; keep or rebuild its memory."""
     computed = memory_from_log(history, preset, zone)
@@ -117,10 +128,10 @@ def _restore(
         return
     values: dict[str, Any] = {
         "state": row.state, "step": row.step, "due": row.due, "last_review": row.reviewed_at,
-        "stability": new_memory[0], "difficulty": new_memory[1], "id": card_id,
+        "stability": new_memory[0], "difficulty": new_memory[1], "id": card_id, "now": now,
     }  # fmt: skip
     assignments = "state = :state, step = :step, due = :due, last_review = :last_review, "
-    assignments += "stability = :stability, difficulty = :difficulty"
+    assignments += "stability = :stability, difficulty = :difficulty, modified_at = :now"
     if queue not in (QUEUE_SUSPENDED, QUEUE_BURIED):
         assignments += ", queue = :state"
     session.execute(text(f"UPDATE cards SET {assignments} WHERE id = :id"), values)
@@ -134,20 +145,28 @@ def _recompute(
     history: list[Answer],
     preset: Preset,
     zone: tzinfo,
+    interval: int,
 ) -> None:
     computed = memory_from_log(history, preset, zone)
+    how = "recomputed from its complete review log"
+    if computed is None:  # Anki's way for a card without a complete history: from its interval
+        computed = memory_from_interval(interval, preset)
+        how = f"its review log is incomplete: estimated from its {interval}-day interval, as Anki does"
     message = f"card {card_id} has been answered but has no usable memory state"
-    if computed is None:
-        report("memory", message + " (its review log is incomplete: left as it is)", card_id, False)
-        return
-    report(
-        "memory", message + (": recomputed from its complete review log" if repair else ""), card_id, repair
-    )
+    report("memory", message + (f": {how}" if repair else ""), card_id, repair)
     if repair:
         session.execute(
             text("UPDATE cards SET stability = :s, difficulty = :d WHERE id = :id"),
             {"s": computed[0], "d": computed[1], "id": card_id},
         )
+
+
+def memory_from_interval(interval: int, preset: Preset) -> tuple[float, float]:
+    """Anki's memory state for a card known only by its interval (fsrs-rs's SM-2 conversion,
+    with Anki's starting ease of 2.5)."""
+    state = rs.FSRS(list(preset.parameters)).memory_state_from_sm2(2.5, float(max(1, interval)), 0.9)
+    stability, difficulty = stored_memory(state.stability, state.difficulty)
+    return stability, min(10.0, max(1.0, difficulty))
 
 
 def memory_from_log(history: list[Answer], preset: Preset, zone: tzinfo) -> tuple[float, float] | None:

@@ -108,7 +108,9 @@ def check(
         )
         _queues(session, report, repair, now)
         if repair or not bad_values:  # unrepaired, they would fail the comparison itself
-            check_cards(session, lambda *p: report.problems.append(Problem(*p)), repair, zone or local_zone())
+            check_cards(
+                session, lambda *p: report.problems.append(Problem(*p)), repair, zone or local_zone(), now
+            )
     if is_sqlite(db.url) and (repair or not any(p.code == "orphan" for p in report.problems)):
         _sqlite_foreign_keys(db, report)
     return report

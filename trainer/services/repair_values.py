@@ -83,10 +83,7 @@ def rules(now_ms: int) -> list[Rule]:
         _time("cards", "modified_at", str(now_ms), nullable=False),
         *_memory("cards"),
         Rule("cards", "state IN (1, 3) AND step IS NULL", "a learning card has no step", "step = 0"),
-        Rule("cards", "state IN (1, 2, 3) AND (stability IS NULL OR difficulty IS NULL)",
-             "a card in learning or review has no memory state",
-             "stability = MIN(MAX(COALESCE((due - last_review) / 86400000.0, 1.0), 0.001), 36500.0),"
-             " difficulty = COALESCE(difficulty, 5.0)"),
+        # a card in learning or review without a memory state: services/check_memory rebuilds it
         Rule("cards", "NOT (typeof(reps) = 'integer' AND reps BETWEEN 0 AND 2147483647)"
              " OR NOT (typeof(lapses) = 'integer' AND lapses BETWEEN 0 AND 2147483647)",
              "reps or lapses is not a count", "reps = 0, lapses = 0"),
