@@ -55,11 +55,11 @@ class EditDialog(ModalScreen[EditResult | None]):
             yield Static(literal(f"Edit card {self.card.external_id}", "bold"))
             for name, label in _fields(content.kind):
                 value = getattr(content, name)
-                text = "\n".join(value) if isinstance(value, tuple) else str(value)
+                text = clean_text("\n".join(value) if isinstance(value, tuple) else str(value))
                 yield Label(label)
                 yield TextArea(text, id=f"field-{name}", soft_wrap=True)
             yield Label("Tags (space separated)")
-            yield Input(" ".join(self.card.tags), id="tags")
+            yield Input(clean_text(" ".join(self.card.tags)), id="tags")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Save (ctrl+s)", id="save", variant="primary")

@@ -168,7 +168,7 @@ class ReviewScreen(Screen[None]):
         self._update("#context", literal(context))
         question = literal(rendered.question, "bold")
         if content.hint and content.kind is not CardKind.CLOZE:
-            question.append(Text(f"\nhint: {content.hint}", style="italic dim"))
+            question.append(literal(f"\nhint: {content.hint}", "italic dim"))
         self.query_one("#question", Static).update(question)
         options = self.query_one("#options", Static)
         self.options = choice_options(card.id, rendered.options) if content.kind is CardKind.CHOICE else []
