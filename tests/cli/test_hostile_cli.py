@@ -55,3 +55,51 @@ def test_preset_set_takes_anki_steps_and_shows_them(tmp_path: Path) -> None:
         assert fragment in one_line(run(tmp_path, "preset", "Default", "--set", bad))
     assert "steps 1m 10m 1h" in run(tmp_path, "preset", "Default").stdout  # nothing changed by the refusals
     assert run(tmp_path, "next").returncode == 0
+
+
+@pytest.fixture
+def fifo(tmp_path: Path) -> Path:
+    import os
+
+    path = tmp_path / "pipe.csv"
+    os.mkfifo(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (("import-revlog", "/dev/zero"), "/dev/zero: is a device"),
+        (("import", "/dev/zero", "--format", "csv"), "/dev/zero: is a device"),
+        (("build", "/dev/zero", "-o", "{tmp}/out.toml"), "/dev/zero: is a device"),
+        (("load", "--check", "/dev/zero"), "not a deck file or a folder"),
+        (("import-revlog", "{fifo}"), "is a pipe (FIFO)"),
+        (("import", "{fifo}"), "is a pipe (FIFO)"),
+        (("export", "{fifo}", "--format", "csv"), "is a pipe (FIFO), not a file that can be written"),
+        (("export", "/dev/null", "--format", "json"), "is a device"),
+    ],
+)
+def test_only_regular_files_are_read_or_written(
+    tmp_path: Path, fifo: Path, args: tuple[str, ...], fragment: str
+) -> None:
+    filled = [a.format(tmp=tmp_path, fifo=fifo) for a in args]
+    result = run(tmp_path, *filled, process=True, timeout=30)  # a real process: a blocked open would hang
+    out = one_line(result) if args[0] != "load" else result.stdout + result.stderr
+    assert fragment in out and result.returncode == 1
+
+
+@pytest.mark.parametrize("command", ["study", "browse", "quiz"])
+def test_the_app_without_a_terminal_is_one_line(tmp_path: Path, command: str) -> None:
+    result = run(tmp_path, command, process=True, timeout=30)
+    assert "needs a terminal" in one_line(result)
+    assert "\x1b" not in result.stdout
+
+
+def test_toml_nested_past_the_parser_is_one_line(tmp_path: Path) -> None:
+    deck = tmp_path / "deep.toml"
+    deck.write_text('[deck]\nid = "x"\nname = "X"\n[[cards]]\nid = "a"\nfront = "q"\nback = "a"\n'
+                    "extra = " + "[" * 2000 + "]" * 2000 + "\n")  # fmt: skip
+    for args in (("load", "--check", str(deck)), ("load", str(deck)), ("import", str(deck))):
+        result = run(tmp_path, *args)
+        assert result.returncode == 1 and "nested too deeply" in result.stderr + result.stdout
+        assert "Traceback" not in result.stderr

@@ -82,6 +82,9 @@ def build(
         deck = parse_deck_text(text, str(out))
     except DeckFileError as exc:  # a rule produced something the loader refuses: say so, write nothing
         raise click.ClickException(f"the draft deck did not validate, nothing written:\n{exc}") from None
+    from trainer.core.files import regular_file
+
+    regular_file(out, write=True)  # never replace a pipe or a device with the deck
     write_atomic(out, text)
     if merged is not None and not as_json:
         click.echo(

@@ -10,7 +10,6 @@ from trainer.cli.common import clock, emit_json, safe
 from trainer.cli.context import Context, pass_context
 from trainer.core.stats import bar, sparkline
 from trainer.core.stats.report import CLASS_NAMES, StatsReport
-from trainer.core.validate import format_steps
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
 
@@ -171,6 +170,8 @@ def preset(
     """Show presets, or show and change one (retention, limits, steps, day start).
 
     Steps are written as in Anki: `--set "learning_steps=1m 10m"` (units s, m, h, d)."""
+    from trainer.core.validate import format_steps
+
     service = obj.collection.preset_options
     if name is None:
         if assignments or reschedule:

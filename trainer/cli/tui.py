@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from trainer.cli.context import Context, pass_context
@@ -20,6 +22,10 @@ def _run(obj: Context, **start: object) -> None:
 
     if start.get("deck") is not None:
         start["deck"] = resolve_deck(obj, str(start["deck"]))
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):  # escape codes into a pipe, waiting forever
+        raise click.ClickException(
+            f"'trainer {start['screen']}' needs a terminal (in scripts: 'trainer next', 'trainer answer')"
+        )
     obj.close()  # the app opens the collection itself, in a worker thread
     run_app(obj.target, Start(**start))  # type: ignore[arg-type]
 

@@ -16,7 +16,9 @@ import tomli  # the reader that became the stdlib's tomllib, compiled: 2-3x fast
 
 from trainer.core.cards import CardContent, CardKind, clean_text, cloze_numbers
 from trainer.core.compare import DIRECTIONS, CompareSet, expand
-from trainer.errors import TrainerError
+from trainer.core.files import regular_file
+from trainer.core.limits import MAX_FIELD_CHARS, MAX_LIST_ITEMS, deck_name_problem
+from trainer.errors import InvalidInputError, NotFoundError, TrainerError
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 CARD_KEYS = {
@@ -136,6 +138,10 @@ _KEY_RE = re.compile(r'^\s*(?:"([^"]*)"|([A-Za-z0-9_-]+))\s*=')
 def parse_deck_file(path: Path) -> DeckSpec:
     """Parse one deck file; raise `DeckFileError` listing every problem."""
     try:
+        regular_file(path)
+    except (InvalidInputError, NotFoundError) as exc:
+        raise DeckFileError([DeckError(str(path), 0, str(exc).removeprefix(f"{path}: "))]) from None
+    try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DeckFileError([DeckError(str(path), 1, f"not UTF-8 text ({exc.reason})")]) from None
@@ -148,6 +154,8 @@ def parse_deck_text(text: str, filename: str) -> DeckSpec:
     """Parse deck-file text; `filename` is used in error messages."""
     try:
         data = tomli.loads(text)
+    except RecursionError:  # arrays or inline tables nested hundreds deep
+        raise DeckFileError([DeckError(filename, 1, "invalid TOML: nested too deeply")]) from None
     except tomli.TOMLDecodeError as exc:
         line = _toml_error_line(exc)
         message = str(exc).split(" (at line")[0]
@@ -185,7 +193,9 @@ class _Validator:
             deck.cards.extend(self._compare(raw, index))
         for key in self.data:
             if key not in {"deck", "cards", "compare"}:
-                self.error(1, f"unknown top-level key '{key}' (expected [deck], [[cards]], [[compare]])")
+                self.error(
+                    1, f"unknown top-level key '{_short(key)}' (expected [deck], [[cards]], [[compare]])"
+                )
         if not isinstance(self.data.get("cards", []), list):
             self.error(self.lines.table("cards", 0), "'cards' must be an array of tables [[cards]]")
         if not deck.cards and not self.errors:
@@ -203,13 +213,15 @@ class _Validator:
             return DeckSpec(id="", name="", path=self.file)
         for key in raw:
             if key not in DECK_KEYS:
-                self.error(self.lines.key(line, key), f"unknown key '{key}' in [deck]")
+                self.error(self.lines.key(line, key), f"unknown key '{_short(key)}' in [deck]")
         deck_id = self._str(raw, "id", line, "[deck]", required=True)
         if deck_id and not ID_RE.match(deck_id):
             self.error(self.lines.key(line, "id"), f"deck id '{deck_id}' must match {ID_RE.pattern}")
         name = self._str(raw, "name", line, "[deck]", required=True)
         if name and any(not part.strip() for part in name.split("::")):
-            self.error(self.lines.key(line, "name"), f"deck name '{name}' has an empty part")
+            self.error(self.lines.key(line, "name"), f"deck name '{_short(name)}' has an empty part")
+        elif name and deck_name_problem(name):
+            self.error(self.lines.key(line, "name"), str(deck_name_problem(name)))
         spec = DeckSpec(
             id=deck_id,
             name="::".join(part.strip() for part in name.split("::")),
@@ -251,6 +263,9 @@ class _Validator:
         if not isinstance(value, str):
             self.error(self.lines.key(line, key), f"'{key}' must be a string")
             return ""
+        if len(value) > MAX_FIELD_CHARS:
+            self.error(self.lines.key(line, key), f"'{_short(key)}' is too long ({len(value)} characters)")
+            return ""
         value = clean_text(value).strip()
         if required and not value:
             self.error(self.lines.key(line, key), f"'{key}' is empty")
@@ -260,6 +275,9 @@ class _Validator:
         value = raw.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.error(self.lines.key(line, key), f"'{key}' must be a list of strings")
+            return []
+        if len(value) > MAX_LIST_ITEMS or any(len(v) > MAX_FIELD_CHARS for v in value):
+            self.error(self.lines.key(line, key), f"'{key}' is too long")
             return []
         return [clean_text(v).strip() for v in value]
 
@@ -282,7 +300,7 @@ class _Validator:
         if source and source not in self.source_titles:
             self.error(
                 self.lines.key(line, "source"),
-                f"unknown source '{source}' (not in [[deck.sources]])",
+                f"unknown source '{_short(source)}' (not in [[deck.sources]])",
             )
             return ""
         title = self.source_titles.get(source, "")
@@ -295,7 +313,7 @@ class _Validator:
             return []
         for key in raw:
             if key not in CARD_KEYS:
-                self.error(self.lines.key(line, key), f"unknown key '{key}' in [[cards]]")
+                self.error(self.lines.key(line, key), f"unknown key '{_short(key)}' in [[cards]]")
         card_id = self._register_id(raw, line, "[[cards]]")
         kind_name = raw.get("kind", "basic")
         try:
@@ -304,7 +322,7 @@ class _Validator:
             kinds = ", ".join(k.value for k in CardKind)
             self.error(
                 self.lines.key(line, "kind"),
-                f"unknown kind '{kind_name}' (expected one of: {kinds})",
+                f"unknown kind '{_short(kind_name)}' (expected one of: {kinds})",
             )
             return []
         tags = tuple(self._str_list(raw, "tags", line))
@@ -387,7 +405,7 @@ class _Validator:
             return []
         for key in raw:
             if key not in COMPARE_KEYS:
-                self.error(self.lines.key(line, key), f"unknown key '{key}' in [[compare]]")
+                self.error(self.lines.key(line, key), f"unknown key '{_short(key)}' in [[compare]]")
         set_id = self._register_id(raw, line, "[[compare]]")
         title = self._str(raw, "title", line, "[[compare]]", required=True)
         items = self._str_list(raw, "items", line)
@@ -452,6 +470,12 @@ class _Validator:
         return chosen
 
 
+def _short(text: Any) -> str:
+    """A key or value for a message: never the whole of a huge one."""
+    shown = str(text)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
 def _table_list(data: dict[str, Any], key: str) -> list[Any]:
     value = data.get(key, [])
     return value if isinstance(value, list) else []
@@ -466,6 +490,8 @@ def parse_paths(paths: list[Path]) -> list[DeckSpec]:
             files.extend(sorted(p for p in path.rglob("*.toml") if p.is_file()))
         elif path.is_file():
             files.append(path)
+        elif path.exists():
+            errors.append(DeckError(str(path), 0, "not a deck file or a folder (a pipe or a device)"))
         else:
             errors.append(DeckError(str(path), 0, "no such file or folder"))
     decks: list[DeckSpec] = []

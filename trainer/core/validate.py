@@ -16,16 +16,28 @@ from typing import Any
 import fsrs.scheduler as _fsrs
 
 from trainer.core.cards import CardContent, CardKind
+from trainer.core.limits import (
+    MAX_CARDS_PER_NOTE as MAX_CARDS_PER_NOTE,
+)
+from trainer.core.limits import (
+    MAX_DECK_DEPTH as MAX_DECK_DEPTH,
+)
+from trainer.core.limits import (
+    MAX_DECK_NAME_CHARS as MAX_DECK_NAME_CHARS,
+)
+from trainer.core.limits import (
+    MAX_FIELD_CHARS as MAX_FIELD_CHARS,
+)
+from trainer.core.limits import (
+    MAX_LIST_ITEMS as MAX_LIST_ITEMS,
+)
+from trainer.core.limits import (
+    deck_name_problem as deck_name_problem,
+)
 from trainer.core.scheduling import CardState, Preset, SchedulingState
 from trainer.errors import InvalidInputError
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
-MAX_FIELD_CHARS = 1_000_000  # one text field (and a note's fields together)
-MAX_CARDS_PER_NOTE = 1_000  # cloze numbers, generated cards of one note
-MAX_LIST_ITEMS = 1_000  # answers, distractors, media, tags of one card
-MAX_DECK_DEPTH = 32  # `A::B::...` levels
-MAX_DECK_NAME_CHARS = 1_000
-MAX_DECK_PART_CHARS = 200
 MAX_STEP_SECONDS = 10 * 365 * 86_400  # a learning step: ten years at most
 MAX_STEPS = 100
 MAX_INTERVAL_DAYS = 36_500
@@ -206,21 +218,6 @@ def content_problems(content: CardContent, limit: int = MAX_FIELD_CHARS) -> list
     except Invalid as exc:
         problems.append(str(exc))
     return problems
-
-
-def deck_name_problem(name: str) -> str | None:
-    """Why a deck name cannot be used (too deep or too long), or None."""
-    if not isinstance(name, str):
-        return f"{show(name)} is not text"
-    depth = name.count("::") + 1
-    if depth > MAX_DECK_DEPTH:
-        return f"deck name nested too deep ({depth} levels, at most {MAX_DECK_DEPTH})"
-    if len(name) > MAX_DECK_NAME_CHARS:
-        return f"deck name too long ({len(name)} characters, at most {MAX_DECK_NAME_CHARS})"
-    parts = name.split("::")
-    if any(len(part) > MAX_DECK_PART_CHARS for part in parts):
-        return f"a deck name part is longer than {MAX_DECK_PART_CHARS} characters"
-    return None
 
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
+from trainer.core.files import regular_file
 from trainer.core.scheduling import Preset, Rating, SchedulingState, cap_duration, replay_outcome
 from trainer.errors import ImportRefusedError
 
@@ -64,6 +65,7 @@ def read_revlog(path: Path) -> dict[int, list[LoggedReview]]:
 
 
 def _rows(path: Path) -> Iterator[LoggedReview]:
+    regular_file(path)
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
         missing = [c for c in REQUIRED if c not in (reader.fieldnames or ())]

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from trainer.atomicfile import write_atomic
 from trainer.core.cards import hash_json
+from trainer.core.files import regular_file
 from trainer.core.millis import optional_millis as millis
 from trainer.core.millis import to_millis
 from trainer.core.scheduling import SchedulingState
@@ -338,8 +339,7 @@ def import_file(
     from trainer.formats.boundary import check_package
     from trainer.formats.registry import import_format, read_file
 
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such file")
+    regular_file(path)
     with paused_gc():
         with reading(path):
             package = read_file(path, fmt, scheduling=scheduling, deck=deck)
@@ -365,6 +365,7 @@ def export_file(
     from trainer.formats.registry import export_format
 
     chosen = export_format(path, fmt)
+    regular_file(path, write=True)
     with paused_gc():
         return _export(db, path, now, chosen, deck, scheduling, zone)
 

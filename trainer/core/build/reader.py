@@ -6,6 +6,9 @@ import codecs
 import unicodedata
 from pathlib import Path
 
+from trainer.core.files import NotAFileError, regular_file
+from trainer.errors import NotFoundError
+
 from .model import BuildInputError, SourceDoc
 
 MAX_LINE = 100_000
@@ -89,6 +92,12 @@ def check_text(text: str, name: str) -> str:
 def read_document(path: Path) -> SourceDoc:
     """Read a plain-text or Markdown document; raise `BuildInputError` if malformed."""
     shown = str(path)
+    try:
+        regular_file(path)
+    except NotAFileError as exc:
+        raise BuildInputError(str(exc)) from None
+    except NotFoundError:
+        pass  # said by the read below, as for any unreadable file
     try:
         data = path.read_bytes()
     except OSError as exc:
