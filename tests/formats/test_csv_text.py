@@ -132,3 +132,41 @@ def test_round_trip_property(tmp_path: Path, notes: list[tuple[str, str, list[st
     write_text(path, records, delimiter="\t" if tsv else ",")
     back = read_text(path)
     assert [(c.content, c.tags, c.deck) for c in back.cards] == [(r.content, r.tags, r.deck) for r in records]
+
+
+def test_export_quotes_hash_ids_and_escapes_formulas(tmp_path: Path) -> None:
+    records = [
+        CardRecord(
+            "anki/#abc/0",
+            "D",
+            CardContent(kind=CardKind.BASIC, front="=1+2", back="@SUM(A1)"),
+            group="anki/#abc",
+        ),
+        CardRecord(
+            "anki/xyz/0",
+            "D",
+            CardContent(kind=CardKind.BASIC, front="-5", back="+cmd|' /C calc'!A0"),
+            group="anki/xyz",
+        ),
+        CardRecord(
+            "anki/#q/0", "D", CardContent(kind=CardKind.BASIC, front="'=kept", back="- item"), group="anki/#q"
+        ),
+    ]
+    out = tmp_path / "out.csv"
+    write_text(out, records)
+    text = out.read_text(encoding="utf-8")
+    assert '\n"#abc",' in text and '\n"#q",' in text
+    assert "'=1+2" in text and "'@SUM(A1)" in text and ",-5," in text and "'+cmd" in text
+    again = read_text(out)
+    assert [c.content for c in again.cards] == [r.content for r in records]
+    assert [c.external_id for c in again.cards] == [r.external_id for r in records]
+    anki = AnkiCollection(str(tmp_path / "oracle.anki2"))
+    try:
+        metadata = anki.get_csv_metadata(str(out), None)
+        anki.import_csv(ImportCsvRequest(path=str(out), metadata=metadata))
+        notes = {
+            anki.get_note(n).guid: html_to_text(anki.get_note(n).fields[0])[0] for n in anki.find_notes("")
+        }
+    finally:
+        anki.close()
+    assert notes == {"#abc": "'=1+2", "xyz": "-5", "#q": "''=kept"}  # the documented trade-off

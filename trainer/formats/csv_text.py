@@ -10,19 +10,29 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from trainer.atomicfile import write_atomic
 from trainer.core.cards import CardContent, CardKind, clean_text, cloze_numbers
+from trainer.formats.csv_records import (
+    SEPARATORS,
+    looks_like_html,
+    named_separator,
+    read_header,
+    records,
+    sniff_delimiter,
+)
 from trainer.formats.html_text import html_to_text
 from trainer.formats.model import CardRecord, Package
 from trainer.formats.safety import MAX_FIELD_CHARS, ImportFormatError
 
-SEPARATORS = {"comma": ",", "semicolon": ";", "tab": "\t", "space": " ", "pipe": "|", "colon": ":"}
-_DETECT = ("\t", "|", ";", ",", ":")
 MAX_FILE_BYTES = 512 * 1024**2
+BASIC_FIELDS = 2  # every note type trainer maps has two fields; a next column holds tags (as Anki)
+REVLOG_COLUMNS = frozenset(("card_id", "review_time", "review_rating"))
+ESCAPE_HEADER = "trainer formula escape"  # Anki ignores unknown `#key:value` lines
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _text(path: Path) -> str:
@@ -36,27 +46,14 @@ def _text(path: Path) -> str:
         raise ImportFormatError(path, f"line {line}", f"invalid UTF-8 at byte {exc.start}") from None
 
 
-def _headers(lines: list[str]) -> tuple[dict[str, str], int]:
-    headers: dict[str, str] = {}
-    count = 0
-    for line in lines:
-        if not line.startswith("#") or ":" not in line:
-            break
-        key, _, value = line[1:].partition(":")
-        headers[key.strip().lower()] = value.rstrip("\r\n")
-        count += 1
-    return headers, count
-
-
-def _separator(value: str, sample: str, path: Path) -> str:
-    if value:
-        chosen = SEPARATORS.get(value.strip().lower(), value if len(value) == 1 else "")
-        if not chosen:
-            raise ImportFormatError(path, "header #separator", f"unknown separator '{value}'")
-        return chosen
-    if path.suffix.lower() == ".tsv":
-        return "\t"
-    return next((c for c in _DETECT if c in sample), ",")
+def _lines(text: str) -> list[str]:
+    """Lines with their `\n`; CRLF and CR-only line ends read as LF (Anki accepts all three)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = [line + "\n" for line in text.split("\n")]
+    if lines and lines[-1] == "\n":
+        lines.pop()  # the split after the final line end
+    return lines
 
 
 def _column(headers: dict[str, str], key: str, path: Path) -> int | None:
@@ -68,36 +65,76 @@ def _column(headers: dict[str, str], key: str, path: Path) -> int | None:
     return int(value) - 1
 
 
+def deck_name(name: str) -> str:
+    """A deck name with its `::` parts trimmed and empty parts dropped (`::` alone is no name)."""
+    return "::".join(part.strip() for part in name.split("::") if part.strip())
+
+
+def _refuse_review_log(path: Path, header: list[str]) -> None:
+    names = {cell.strip().lower() for cell in header}
+    if names >= REVLOG_COLUMNS:
+        raise ImportFormatError(
+            path,
+            "line 1",
+            "this is a review log (card_id, review_time, review_rating): use `trainer import-revlog`",
+        )
+
+
 def read_text(path: Path, *, deck: str | None = None) -> Package:
     """Notes from an Anki text file; one card per note (per cloze number for cloze)."""
-    text = _text(path)
-    lines = text.splitlines(keepends=True)
-    headers, skip = _headers(lines)
-    body = "".join(lines[skip:])
-    first = next((line for line in lines[skip:] if line.strip()), "")
-    delimiter = _separator(headers.get("separator", ""), first, path)
-    html = headers.get("html", "false").strip().lower() == "true"
+    lines = _lines(_text(path))
+    header = read_header(lines)
+    headers = header.values
+    body = lines[header.lines :]
+    separator = headers.get("separator", "").rstrip("\n")
+    if separator:
+        chosen = named_separator(separator)
+        if chosen is None:
+            raise ImportFormatError(path, "header #separator", f"unknown separator '{separator.strip()}'")
+        delimiter = chosen
+    else:
+        delimiter = "\t" if path.suffix.lower() == ".tsv" else sniff_delimiter(body)
+    html_value = headers.get("html", "").strip().lower()
     special = {
         name: _column(headers, f"{name} column", path) for name in ("guid", "deck", "tags", "notetype")
     }
+    unescape = ESCAPE_HEADER in headers
     file_tags = tuple(headers.get("tags", "").split())
-    default_deck = deck or headers.get("deck", "").strip() or path.stem
+    if deck is not None and not deck_name(deck):
+        raise ImportFormatError(path, "--deck", f"'{deck}' names no deck")
+    default_deck = deck_name(deck or "") or deck_name(headers.get("deck", "")) or path.stem
     notetype = headers.get("notetype", "").strip()
     package = Package()
-    reader = csv.reader(io.StringIO(body), delimiter=delimiter, quotechar='"', strict=False)
     try:
-        for number, row in enumerate(reader, start=skip + 1):
-            if not any(cell.strip() for cell in row):
-                continue
-            where = f"row {number}"
-            for cell in row:
-                if len(cell) > MAX_FIELD_CHARS:
-                    raise ImportFormatError(path, where, f"field too large ({len(cell)} characters)")
-            package.cards.extend(
-                _row_cards(row, special, html, file_tags, default_deck, notetype, where, package)
-            )
+        rows = [
+            (row, first, warning)
+            for row, first, warning in records(body, delimiter)
+            if any(cell.strip() for cell in row)
+        ]
     except csv.Error as exc:
-        raise ImportFormatError(path, f"row {reader.line_num}", f"malformed CSV ({exc})") from None
+        raise ImportFormatError(path, "", f"malformed CSV ({exc})") from None
+    if rows and not header.lines:
+        _refuse_review_log(path, rows[0][0])
+    html = (
+        html_value == "true" if html_value in ("true", "false") else looks_like_html([r for r, _, _ in rows])
+    )
+    if special["tags"] is None and rows and len(rows[0][0]) > BASIC_FIELDS:
+        taken = {i for i in special.values() if i is not None}
+        free = [i for i in range(len(rows[0][0])) if i not in taken]
+        if len(free) > BASIC_FIELDS:
+            special["tags"] = free[BASIC_FIELDS]  # Anki: the column after the fields holds tags
+    for row, first, warning in rows:
+        where = f"line {first + header.lines}"
+        if warning:
+            package.notices.append((where, warning.partition(": ")[2]))
+        for cell in row:
+            if len(cell) > MAX_FIELD_CHARS:
+                raise ImportFormatError(path, where, f"field too large ({len(cell)} characters)")
+        if unescape:
+            row = [_unescape_formula(cell) for cell in row]
+        package.cards.extend(
+            _row_cards(row, special, html, file_tags, default_deck, notetype, where, package)
+        )
     return package
 
 
@@ -116,11 +153,11 @@ def _row_cards(
         return row[index].strip() if index is not None and index < len(row) else ""
 
     skip = {i for i in special.values() if i is not None}
-    converted = [_field(cell, html) for i, cell in enumerate(row) if i not in skip]
+    converted = [_field(cell, html) for i, cell in enumerate(row) if i not in skip][:BASIC_FIELDS]
     fields = [text for text, _ in converted]
     media = tuple(dict.fromkeys(name for _, refs in converted for name in refs))
     guid = get("guid")
-    deck = (get("deck") or default_deck).strip()
+    deck = deck_name(get("deck")) or default_deck
     tags = tuple(dict.fromkeys((*file_tags, *get("tags").split())))
     kind_name = (get("notetype") or notetype).lower()
     front = fields[0] if fields else ""
@@ -134,12 +171,12 @@ def _row_cards(
         if not numbers:
             package.skipped.append((where, "cloze note without {{c1::...}} deletions"))
             return []
-        note = "\n".join(f for f in rest if f)
+        note = rest[0] if rest else ""
         contents = [CardContent(kind=CardKind.CLOZE, text=front, cloze_ord=n, note=note) for n in numbers]
         ords = [n - 1 for n in numbers]
     else:
         back = rest[0] if rest else ""
-        note = "\n".join(f for f in rest[1:] if f)
+        note = ""
         if "type" in kind_name:
             contents = [CardContent(kind=CardKind.TYPED, front=front, back=back, answers=(back,), note=note)]
         elif "reverse" in kind_name:
@@ -195,15 +232,47 @@ def guid_for(key: str) -> str:
     return "t" + hashlib.sha256(key.encode()).hexdigest()[:15]
 
 
+def _formula_like(cell: str) -> bool:
+    core = cell.lstrip("'")
+    return core.startswith(_FORMULA_START) and not _NUMBER.fullmatch(core)
+
+
+def _escape_formula(cell: str) -> str:
+    """A cell a spreadsheet would run as a formula, with a `'` in front (numbers stay as they are).
+
+    A cell already starting with `'` before such a character gets one more, so that removing
+    one on import gives the text back exactly.
+    """
+    return "'" + cell if _formula_like(cell) else cell
+
+
+def _unescape_formula(cell: str) -> str:
+    return cell[1:] if cell.startswith("'") and _formula_like(cell) else cell
+
+
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
+
+
 def write_text(path: Path, records: Sequence[CardRecord], *, delimiter: str = ",") -> None:
-    """Write notes as an Anki text file with headers (plain text, html:false)."""
+    """Write notes as an Anki text file with headers (plain text, html:false).
+
+    Field and tag cells that start like a spreadsheet formula (`=`, `+`, `-`, `@`) get a
+    leading `'` (spreadsheets show such a cell as text); ids, note types and decks are
+    written as they are, so that Anki matches its notes again. trainer removes it again on import (the
+    `#trainer formula escape` header says so); Anki, which ignores that header, keeps it.
+    Ids starting with `#` are quoted so that Anki does not read their rows as comments.
+    """
     name = {v: k for k, v in SEPARATORS.items()}[delimiter].capitalize()
     out = io.StringIO()
     out.write(f"#separator:{name}\n#html:false\n#guid column:1\n#notetype column:2\n#deck column:3\n")
-    out.write("#tags column:6\n")
+    out.write(f"#tags column:6\n#{ESCAPE_HEADER}:'\n")
     writer = csv.writer(
         out, delimiter=delimiter, quotechar='"', quoting=csv.QUOTE_MINIMAL, lineterminator="\n"
     )
     for guid, deck, notetype, fields, tags in note_rows(records):
-        writer.writerow([guid, notetype, deck, *fields, " ".join(tags)])
-    write_atomic(path, out.getvalue())
+        row = [guid, notetype, deck, *(_escape_formula(c) for c in (*fields, " ".join(tags)))]
+        if guid.startswith("#"):
+            out.write('"' + guid.replace('"', '""') + '"' + delimiter)
+            row = row[1:]
+        writer.writerow(row)
+    path.write_text(out.getvalue(), encoding="utf-8")

@@ -1,0 +1,45 @@
+"""Anki's own text importer as the oracle: import a CSV/TSV file, read back notes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from anki.collection import Collection as AnkiCollection
+from anki.import_export_pb2 import ImportCsvRequest
+
+
+@dataclass(frozen=True)
+class AnkiNote:
+    """One note as Anki imported it: note type, deck of its first card, fields (HTML), tags."""
+
+    notetype: str
+    deck: str
+    fields: tuple[str, ...]
+    tags: tuple[str, ...]
+    cards: int
+
+
+def anki_import_text(path: Path, folder: Path) -> list[AnkiNote]:
+    """Notes Anki makes from `path` with the options its own metadata detection picks."""
+    folder.mkdir(parents=True, exist_ok=True)
+    col = AnkiCollection(str(folder / "oracle.anki2"))
+    try:
+        metadata = col.get_csv_metadata(str(path), None)
+        col.import_csv(ImportCsvRequest(path=str(path), metadata=metadata))
+        notes = []
+        for nid in sorted(col.find_notes("")):
+            note = col.get_note(nid)
+            cards = note.cards()
+            notes.append(
+                AnkiNote(
+                    notetype=note.note_type()["name"],  # type: ignore[index]
+                    deck=col.decks.name(cards[0].did) if cards else "",
+                    fields=tuple(note.fields),
+                    tags=tuple(sorted(note.tags)),
+                    cards=len(cards),
+                )
+            )
+        return notes
+    finally:
+        col.close()
