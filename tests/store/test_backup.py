@@ -373,8 +373,9 @@ def filled(path: Path, clock: Clock, tmp_path: Path, cards: int = 300) -> tuple[
             col.answer(study.card.id, Rating.GOOD)
     finally:
         col.close()
-    with sqlite3.connect(path) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()  # the last connection: SQLite removes the -wal and -shm files
     return held(path)
 
 
@@ -480,3 +481,34 @@ def test_trainer_tables_list_every_table_of_the_models() -> None:
     from trainer.store.sqlitefile import TRAINER_TABLES
 
     assert set(Base.metadata.tables) | {"alembic_version"} == TRAINER_TABLES
+
+
+@pytest.mark.parametrize("blocker", ["read-only folder", "full disk"])
+def test_a_collection_sqlite_cannot_open_for_lack_of_room_is_not_called_damaged(
+    tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch, blocker: str
+) -> None:
+    from trainer.errors import TrainerError
+    from trainer.services import maintenance
+    from trainer.store import sqlitefile
+
+    path = tmp_path / "col.sqlite3"
+    expected = filled(path, clock, tmp_path, cards=20)
+    Path(f"{path}-wal").mkdir()  # SQLite cannot create its -wal file, as on a read-only folder
+    if blocker == "read-only folder":
+        real_access = os.access
+        monkeypatch.setattr(
+            sqlitefile.os, "access", lambda p, mode: False if Path(p) == tmp_path else real_access(p, mode)
+        )
+        said = "its folder is read-only"
+    else:
+        monkeypatch.setattr(
+            sqlitefile.shutil, "disk_usage", lambda _p: __import__("shutil")._ntuple_diskusage(1, 1, 0)
+        )
+        said = "the disk holding it is full"
+    with pytest.raises(TrainerError, match=said) as caught:
+        open_collection(path, clock=clock, zone=TEST_ZONE, install_bundled=False)
+    assert "not a usable database" not in str(caught.value)
+    with pytest.raises(TrainerError, match=said):
+        maintenance.check_file(path, clock())
+    Path(f"{path}-wal").rmdir()
+    assert held(path) == expected

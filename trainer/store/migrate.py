@@ -12,6 +12,7 @@ from trainer.errors import SchemaError
 from trainer.paths import migrations_dir
 from trainer.store.backup import backup_sqlite
 from trainer.store.engine import Database
+from trainer.store.sqlitefile import CollectionAccessError, access_problem
 from trainer.store.values import HEAD_REVISION as HEAD_REVISION
 
 if TYPE_CHECKING:  # Alembic is imported only when a migration runs: it is slow to import.
@@ -61,8 +62,18 @@ def current_revision(db: Database) -> str | None:
                 return None
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except DatabaseError as exc:
+        path = db.sqlite_path
+        blocked = access_problem(path) if path is not None else None
+        if blocked is not None:  # the data may be fine: say what stops SQLite (issue 19)
+            raise CollectionAccessError(blocked) from None
+        hint = (
+            " ('trainer check' says what is wrong; 'trainer check --repair' recovers what it can,"
+            " 'trainer restore BACKUP' puts a backup back)"
+            if path is not None
+            else ""
+        )
         raise SchemaError(
-            f"{db.url.render_as_string(hide_password=True)} is not a usable database: {exc.orig or exc}"
+            f"{db.url.render_as_string(hide_password=True)} is not a usable database: {exc.orig or exc}{hint}"
         ) from None
 
 

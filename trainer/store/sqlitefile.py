@@ -6,12 +6,17 @@ Nothing here needs the collection to open: it serves `check` and `restore` on da
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
 import struct
 from dataclasses import dataclass
 from pathlib import Path
 
+from trainer.errors import TrainerError
+
 HEADER = b"SQLite format 3\x00"
+LOW_SPACE = 1 << 20  # bytes: below this SQLite cannot count on creating its -wal and -shm files
 BACKUP_MARK = 0x54524E42  # "TRNB" in the header's application_id: a backup file trainer wrote
 # Every table any schema revision of trainer has (tests compare with the models), and SQLite's own.
 TRAINER_TABLES = frozenset(
@@ -31,6 +36,36 @@ def open_readonly(path: Path, *, timeout: float = 5.0) -> sqlite3.Connection:
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
     return sqlite3.connect(file_uri(path), uri=True, timeout=timeout)
+
+
+class CollectionAccessError(TrainerError):
+    """SQLite cannot open a collection whose data may be fine: a read-only folder, a full disk."""
+
+
+def access_problem(path: Path) -> str | None:
+    """Why SQLite cannot open an SQLite file that may be whole, as a sentence; None when nothing
+    around the file stops it (then the file itself is the problem)."""
+    folder = path.parent
+    if not folder.is_dir():
+        return None
+    names = f"{path.name}-wal and {path.name}-shm"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return (
+            f"cannot open {path}: its folder is read-only and SQLite must create {names} beside it;"
+            " the collection was not touched (make the folder writable, or copy the collection elsewhere)"
+        )
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        return f"cannot open {path}: no permission to read and write it; the collection was not touched"
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return None
+    if free < LOW_SPACE:
+        return (
+            f"cannot open {path}: the disk holding it is full ({free:,} bytes free) and SQLite must"
+            f" create {names} beside it; the collection was not touched (free some space)"
+        )
+    return None
 
 
 @dataclass(frozen=True)
@@ -101,6 +136,9 @@ def file_problems(path: Path) -> list[str]:
         finally:
             conn.close()
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        blocked = access_problem(path)
+        if blocked is not None:
+            raise CollectionAccessError(blocked) from None
         rows = [f"SQLite cannot read it ({exc})"]
     problems.extend(f"damaged: {row}" for row in rows if row != "ok")
     return problems
