@@ -401,6 +401,12 @@ class Collection:
             with contextlib.suppress(sqlite3.Error):
                 record_failure(self._raw, moment, str(exc) or type(exc).__name__)
 
+    def startup_warnings(self) -> list[str]:
+        """What the learner must hear on opening: a lost `-wal` suspected, a failed automatic backup."""
+        found = [self._raw.wal_warning] if self._raw.wal_warning else []
+        failure = self.backup_failure()
+        return [*found, failure] if failure else found
+
     def backup_failure(self) -> str | None:
         """The last automatic backup's failure (a sentence to show), if none succeeded since."""
         from trainer.services.autobackup import pending_failure

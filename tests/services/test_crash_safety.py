@@ -153,6 +153,10 @@ def test_sigkilled_review_processes_lose_nothing(tmp_path: Path) -> None:
     assert [e for lane in lanes for e in lane.errors] == []
     assert sum(lane.kills for lane in lanes) >= 30
 
+    # trainer opens the crashed collection first: it finds the -wal in place (nothing lost) and
+    # forgets the killed sessions; a plain SQLite connection closing last could not tell it that.
+    col = open_collection(path, clock=lambda: FIXED_NOW, zone=TEST_ZONE, install_bundled=False)
+    assert col.startup_warnings() == []
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     logged = dict(conn.execute("SELECT id, card_id FROM reviews").fetchall())
@@ -166,7 +170,6 @@ def test_sigkilled_review_processes_lose_nothing(tmp_path: Path) -> None:
     assert len(missing) <= undos
     assert len(reported) - len(missing) > 30
 
-    col = open_collection(path, clock=lambda: FIXED_NOW, zone=TEST_ZONE, install_bundled=False)
     try:
         report = col.check()
         assert [(p.code, p.message) for p in report.problems] == []
@@ -304,3 +307,90 @@ def test_an_export_on_a_full_disk_leaves_the_previous_file_and_no_fragment(
         monkeypatch.undo()
     assert target.read_bytes() == b"previous export\n"
     assert [p.name for p in out.iterdir()] == [target.name]
+
+
+ANSWER_THEN_DIE = """
+import os, signal, sys
+from datetime import datetime, timedelta
+from trainer.collection import open_collection
+
+path, base, n = sys.argv[1], datetime.fromisoformat(sys.argv[2]), int(sys.argv[3])
+col = open_collection(path, install_bundled=False, clock=lambda: base)
+for i in range(n):
+    now = base + timedelta(minutes=10 * i)  # learning cards come back: no daily limit in the way
+    study = col.next_card(now=now)
+    col.answer(study.card.id, 1, now=now)
+print("answered", n, flush=True)
+if sys.argv[4] == "kill":
+    os.kill(os.getpid(), signal.SIGKILL)
+col.close()
+"""
+
+
+def _reviews(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def _crashed_collection(tmp_path: Path, how: str) -> Path:
+    path = tmp_path / "live" / "collection.sqlite3"
+    path.parent.mkdir()
+    with open_collection(path, clock=lambda: FIXED_NOW, zone=TEST_ZONE, install_bundled=False) as col:
+        col.load([write_deck(tmp_path / "crash.toml", deck_text(60))])
+    done = _run(ANSWER_THEN_DIE, str(path), FIXED_NOW.isoformat(), "43", how)
+    assert "answered 43" in done.stdout, done.stderr[-2000:]
+    return path
+
+
+@pytest.mark.parametrize("loss", ["copied without its -wal", "-wal deleted"])
+def test_a_collection_that_lost_its_wal_after_a_crash_says_so(tmp_path: Path, loss: str) -> None:
+    path = _crashed_collection(tmp_path, "kill")
+    assert Path(f"{path}-wal").stat().st_size > 0  # the 43 answers are in the -wal
+    if loss == "-wal deleted":
+        target = path
+        Path(f"{path}-wal").unlink()
+        Path(f"{path}-shm").unlink(missing_ok=True)
+    else:
+        target = tmp_path / "copy" / "collection.sqlite3"
+        target.parent.mkdir()
+        target.write_bytes(path.read_bytes())
+    with open_collection(target, clock=lambda: FIXED_NOW, zone=TEST_ZONE, install_bundled=False) as col:
+        assert _reviews(target) < 43  # the answers are gone ...
+        warnings = col.startup_warnings()
+        assert len(warnings) == 1 and "may be lost" in warnings[0]  # ... and it is said
+        assert "no collection.sqlite3-wal lies beside it" in warnings[0]
+        problems = col.check().problems
+        assert [p.code for p in problems] == ["wal"]
+        assert [p.repaired for p in col.check(repair=True).problems] == [True]
+        assert col.check().problems == []  # acknowledged
+    with open_collection(target, clock=lambda: FIXED_NOW, zone=TEST_ZONE, install_bundled=False) as col:
+        assert col.startup_warnings() == []  # said once, kept by check until acknowledged
+
+
+def test_a_crash_with_the_wal_in_place_or_a_clean_close_raise_no_alarm(tmp_path: Path) -> None:
+    path = _crashed_collection(tmp_path, "kill")
+    with open_collection(path, clock=lambda: FIXED_NOW, zone=TEST_ZONE, install_bundled=False) as col:
+        assert col.startup_warnings() == []
+        assert _reviews(path) == 43
+    assert not Path(f"{path}-wal").exists()  # closed cleanly: everything is in the main file
+    copy = tmp_path / "copy.sqlite3"
+    copy.write_bytes(path.read_bytes())
+    with open_collection(copy, clock=lambda: FIXED_NOW, zone=TEST_ZONE, install_bundled=False) as col:
+        assert col.startup_warnings() == []
+        assert _reviews(copy) == 43
+        assert col.check().problems == []
+
+
+def test_the_cli_warns_about_a_lost_wal(tmp_path: Path) -> None:
+    path = _crashed_collection(tmp_path, "kill")
+    Path(f"{path}-wal").unlink()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TRAINER_NOW": FIXED_NOW.isoformat()}
+    done = subprocess.run(
+        [sys.executable, "-m", "trainer", "--db", str(path), "decks"],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0
+    assert "trainer: warning:" in done.stderr and "may be lost" in done.stderr

@@ -30,8 +30,7 @@ class Context:
             from trainer.collection import open_collection
 
             self._collection = open_collection(self.target, clock=clock)
-            warning = self._collection.backup_failure()
-            if warning:
+            for warning in self._collection.startup_warnings():
                 click.echo(f"trainer: warning: {warning}", err=True)
         return self._collection
 

@@ -30,6 +30,7 @@ from trainer.store.engine import Database, is_sqlite
 from trainer.store.models import QUEUE_BURIED, QUEUE_SUSPENDED, MetaRow, QuizAnswerRow
 from trainer.store.restore import RestoreResult, recover_file, restore_file
 from trainer.store.sqlitefile import file_problems, foreign_objects
+from trainer.store.walguard import WAL_LOST_KEY
 
 cards_t, decks_t, presets_t, reviews_t = repo.cards_t, repo.decks_t, repo.presets_t, repo.reviews_t
 quiz_t = cast(Table, QuizAnswerRow.__table__)
@@ -97,6 +98,7 @@ def check(
         if any(p.code == "integrity" for p in report.problems):
             return report  # a damaged file: `check_file` recovers it, or restore a backup
         _schema_objects(db, report, repair)
+        _lost_wal(db, report, repair)
     with db.write() as session:
         _orphans(session, report, repair)
         _presets(session, report, repair)
@@ -148,6 +150,17 @@ def _schema_objects(db: Database, report: CheckReport, repair: bool) -> None:
         else:
             message = f"{obj.type} '{obj.name}' on {obj.table} is not part of trainer's schema"
             report.problems.append(Problem("schema", message, repaired=repair))
+
+
+def _lost_wal(db: Database, report: CheckReport, repair: bool) -> None:
+    """A lost `-wal` noticed when the collection was opened (see trainer.store.walguard)."""
+    with db.write() as session:
+        row = session.get(MetaRow, WAL_LOST_KEY)
+        if row is None:
+            return
+        report.problems.append(Problem("wal", row.value, repaired=repair))
+        if repair:
+            session.delete(row)
 
 
 def _sqlite_foreign_keys(db: Database, report: CheckReport) -> None:

@@ -91,6 +91,9 @@ def copy_database(source_path: Path, dest_path: Path, *, mark: bool) -> tuple[in
         try:
             source.backup(dest)
             dest.execute("PRAGMA journal_mode=DELETE")
+            if "meta" in tables:  # the sessions open now are not the copy's (see walguard)
+                dest.execute("DELETE FROM meta WHERE key LIKE 'session:%'")
+                dest.commit()
             dest.execute(f"PRAGMA application_id={BACKUP_MARK if mark else 0}")
         finally:
             dest.close()

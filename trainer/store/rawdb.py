@@ -69,6 +69,8 @@ class RawDB:
         self.sqlite = sqlite
         self.private = private
         self.path: Path | None = None  # the SQLite file, when opened here
+        self.session: str | None = None  # this process's session row (trainer.store.walguard)
+        self.wal_warning: str | None = None  # a lost `-wal` suspected when it was opened
         self._release = release or connection.close
         self._lock = threading.RLock()
         self._sql: dict[str, str] = {}
@@ -77,9 +79,13 @@ class RawDB:
 
     @classmethod
     def open_sqlite(cls, path: Path) -> RawDB:
-        """A connection of its own to an SQLite collection file."""
+        """A connection of its own to an SQLite collection file (its session recorded, see walguard)."""
+        from trainer.store import walguard
+
+        had_wal = walguard.wal_present(path)
         db = cls(connect_sqlite(path), sqlite=True)
         db.path = path
+        db.session, db.wal_warning = walguard.open_session(db.connection, path, had_wal)
         return db
 
     @classmethod
@@ -195,6 +201,11 @@ class RawDB:
     def close(self) -> None:
         """Give the connection back (or close it)."""
         with self._lock:
+            if self.session is not None and self.path is not None:
+                from trainer.store.walguard import close_session
+
+                close_session(self.connection, self.session, self.path)
+                self.session = None
             self._release()
 
 
