@@ -66,3 +66,35 @@ def test_reset_keeps_history(demo: Collection) -> None:
     assert len(demo.history(card.id)) == 1
     with pytest.raises(LookupError):
         demo.reset_card(99999)
+
+
+def test_anki_syntax_over_the_collection(demo: Collection) -> None:
+    regrow = demo.search("axons regrow")[0]
+    assert [c.id for c in demo.search('"axons regrow" OR tag:odd')] == [
+        regrow.id,
+        demo.search("tag:odd")[0].id,
+    ]
+    assert demo.search("kind") == []  # visible text only, not the stored field names
+    assert demo.search("odd") == []  # nor the tags
+    assert [c.id for c in demo.search("(axons OR nothing) -tag:odd is:new -kind:choice")] == [regrow.id]
+    demo.set_flag(regrow.id, 2)
+    assert [c.id for c in demo.search("flag:2")] == [regrow.id]
+    demo.answer(regrow.id, Rating.EASY)
+    assert [c.id for c in demo.search("rated:1")] == [regrow.id]
+    assert [c.id for c in demo.search("rated:1:4 prop:reps=1")] == [regrow.id]
+    assert demo.search("rated:1:1") == []
+    assert len(demo.search("added:1")) == 13
+    with pytest.raises(QueryError, match="not supported"):
+        demo.search("dupe:1,2")
+
+
+def test_paging_past_the_first_page(demo: Collection) -> None:
+    from trainer.core.search import parse_query
+    from trainer.services.browse import BrowseService
+
+    service = BrowseService(demo.db, demo.zone)
+    first = service.page(parse_query(""), demo.clock(), offset=0, limit=5, sort="question")
+    rest = service.page(parse_query(""), demo.clock(), offset=5, limit=100, sort="question")
+    assert first.total == rest.total == 13
+    questions = [c.question.casefold() for c in first.cards + rest.cards]
+    assert questions == sorted(questions) and len(questions) == 13
