@@ -79,7 +79,8 @@ def facts(**changes: object) -> CardFacts:
      ("flag:3", True), ("flag:1", False), ("prop:ivl>=10", True), ("prop:ivl>12", False),
      ("prop:lapses=1", True), ("prop:s>12", True), ("is:due", True), ("is:review", True), ("is:learn", False),
      ("rated:1", True), ("rated:1:1", False), ("rated:5:1", True), ("added:2", False), ("added:3", True),
-     ("is:new OR flag:3", True), ("-(is:new OR flag:3)", False), ("(axotomy OR nothing) deck:Denervation", True)],
+     ("is:new OR flag:3", True), ("-(is:new OR flag:3)", False),
+     ("(axotomy OR nothing) deck:Denervation", True)],
 )  # fmt: skip
 def test_matching_one_card(text: str, expected: bool) -> None:
     assert matches(parse_query(text).root, facts()) is expected
