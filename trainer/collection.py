@@ -487,13 +487,16 @@ class Collection:
         fmt: str | None = None,
         scheduling: bool = True,
         now: datetime | None = None,
+        split: bool = False,
     ) -> ExportReport:
-        """Export all cards (or one deck tree) as apkg, csv, tsv, toml or json."""
+        """Export all cards (or one deck tree) as apkg, csv, tsv, toml or json (`split`: one TOML
+        deck file per deck instead of one file)."""
         from trainer.services import io
 
         return io.export_file(
-            self.db, Path(path), self._now(now), deck=deck, fmt=fmt, scheduling=scheduling, zone=self.zone
-        )
+            self.db, Path(path), self._now(now), deck=deck, fmt=fmt, scheduling=scheduling, zone=self.zone,
+            split=split,
+        )  # fmt: skip
 
     # -- end import / export ------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -141,8 +142,14 @@ def test_native_round_trip_property(tmp_path: Path, notes: list[tuple[str, str, 
     path = tmp_path / "deck.toml"
     write_native(path, records, None)
     spec = parse_deck_file(path)
-    firsts = [c for c in spec.cards if not c.external_id.endswith("#rev")]
-    assert [c.content for c in firsts] == [r.content for r in records]
+    # a reversed card without its reverse is written as the one card it is (a basic card)
+    expected = [
+        CardContent(kind=CardKind.BASIC, front=r.content.front, back=r.content.back)
+        if r.content.kind is CardKind.REVERSED
+        else r.content
+        for r in records
+    ]
+    assert [c.content for c in spec.cards] == expected
     assert all(c.tags == ("t",) for c in spec.cards)
 
 
@@ -162,3 +169,46 @@ def test_markdown_cards(tmp_path: Path, col: Collection) -> None:
     first = col.import_file(path, deck="Bio")
     second = col.import_file(path, deck="Bio")
     assert len(first.added) == 3 and second.added == [] and second.unchanged == 3
+
+
+def test_collection_export_is_one_file_with_sources_and_descriptions(col: Collection, tmp_path: Path) -> None:
+    """`trainer export all.toml`: one file that imports back card for card (compare sets too),
+    with each deck's description and sources and each card's source; `split` writes deck files."""
+    from trainer.paths import bundled_decks_dir
+    from trainer.services.io_export import collect_cards
+
+    if not bundled_decks_dir().is_dir():
+        pytest.skip("bundled decks not found")
+    col.load_bundled()
+    out = tmp_path / "all.toml"
+    report = col.export_file(out)
+    assert report.files == [str(out)] and sorted(tmp_path.glob("*.toml")) == [out]
+    other = open_collection(tmp_path / "other.sqlite3", install_bundled=False)
+    try:
+        assert len(other.import_file(out).added) == report.cards
+
+        def seen(c: Collection) -> list[tuple[object, ...]]:
+            return sorted(
+                (r.deck, r.content.kind, r.content.front, r.content.back, r.content.text, r.source, r.tags)
+                for r in collect_cards(c.db, None, scheduling=False)
+            )
+
+        assert seen(other) == seen(col)
+        assert {d.name: (d.description, d.sources) for d in _deck_rows(other)} == {
+            d.name: (d.description, d.sources) for d in _deck_rows(col)
+        }
+    finally:
+        other.close()
+    (tmp_path / "split").mkdir()
+    written = col.export_file(tmp_path / "split" / "all.toml", split=True).files
+    assert len(written) == len({r.deck for r in collect_cards(col.db, None, scheduling=False)}) > 1
+    assert sum(len(parse_deck_file(Path(f)).cards) for f in written) == report.cards
+
+
+def _deck_rows(col: Collection) -> list:  # type: ignore[type-arg]
+    from sqlalchemy import select
+
+    from trainer.store import repo
+
+    with col.db.read() as session:
+        return list(session.execute(select(repo.decks_t)).all())

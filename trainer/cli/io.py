@@ -66,18 +66,28 @@ def import_command(
 @click.option("--deck", help="Export only this deck and its subdecks.")
 @click.option("--format", "fmt", type=click.Choice(["apkg", "csv", "tsv", "toml", "json"]))
 @click.option("--no-scheduling", is_flag=True, help="Leave out scheduling and review history.")
+@click.option("--split", is_flag=True, help="TOML: one deck file per deck (FILE's name + deck id).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
 @pass_context
 def export_command(
-    obj: Context, file: Path, deck: str | None, fmt: str | None, no_scheduling: bool, as_json: bool
+    obj: Context,
+    file: Path,
+    deck: str | None,
+    fmt: str | None,
+    no_scheduling: bool,
+    split: bool,
+    as_json: bool,
 ) -> None:
-    """Export cards as an Anki package, CSV/TSV, a TOML deck or JSON."""
-    report = obj.collection.export_file(file, deck=deck, fmt=fmt, scheduling=not no_scheduling, now=clock())
+    """Export cards as an Anki package, CSV/TSV, TOML (one file; --split: a deck file per deck) or JSON."""
+    report = obj.collection.export_file(
+        file, deck=deck, fmt=fmt, scheduling=not no_scheduling, now=clock(), split=split
+    )
     if as_json:
         emit_json(report.to_dict())
         return
+    files = report.files if len(report.files) > 1 else [str(file)]
     click.echo(
-        f"Wrote {safe(str(file))} ({report.format}): {report.cards} cards, {report.notes} notes, "
+        f"Wrote {safe(', '.join(files))} ({report.format}): {report.cards} cards, {report.notes} notes, "
         f"{report.reviews} reviews, {report.media} media files."
     )
 

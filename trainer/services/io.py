@@ -79,6 +79,7 @@ class ExportReport:
     notes: int = 0
     reviews: int = 0
     media: int = 0
+    files: list[str] = field(default_factory=list)  # every file written
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
@@ -360,14 +361,16 @@ def export_file(
     fmt: str | None = None,
     scheduling: bool = True,
     zone: tzinfo | None = None,
+    split: bool = False,
 ) -> ExportReport:
-    """Write cards (all, or one deck tree) to `path`; Anki's day numbers count study days in `zone`."""
+    """Write cards (all, or one deck tree) to `path`; Anki's day numbers count study days in `zone`;
+    `split`: TOML deck files one per deck beside `path` instead of one collection file."""
     from trainer.formats.registry import export_format
 
     chosen = export_format(path, fmt)
     regular_file(path, write=True)
     with paused_gc():
-        return _export(db, path, now, chosen, deck, scheduling, zone)
+        return _export(db, path, now, chosen, deck, scheduling, zone, split)
 
 
 def _export(
@@ -378,6 +381,7 @@ def _export(
     deck: str | None,
     scheduling: bool,
     zone: tzinfo | None,
+    split: bool = False,
 ) -> ExportReport:
     from trainer.services import io_export
 
@@ -408,5 +412,6 @@ def _export(
     else:
         from trainer.formats.native import write_native
 
-        write_native(path, records, deck)
+        written = write_native(path, records, deck, io_export.deck_meta(db, deck), split=split)
+        report.files = [str(p) for p in written]
     return report

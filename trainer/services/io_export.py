@@ -208,6 +208,29 @@ def collect_cards(db: Database, deck: str | None, *, scheduling: bool) -> list[C
     return records
 
 
+def deck_meta(db: Database, deck: str | None) -> dict[str, dict[str, Any]]:
+    """Per exported deck: its description, language and sources (for deck files)."""
+    with db.read() as session:
+        names = _chosen_decks(session, deck)
+        rows = session.execute(
+            select(decks_t.c.name, decks_t.c.description, decks_t.c.language, decks_t.c.sources).where(
+                decks_t.c.id.in_(list(names))
+            )
+        ).all()
+    out: dict[str, dict[str, Any]] = {}
+    for name, description, language, raw in rows:
+        try:
+            sources = json.loads(raw or "[]")
+        except ValueError:
+            sources = []
+        out[name] = {
+            "description": description or "",
+            "language": language or "",
+            "sources": [s for s in sources if isinstance(s, dict)] if isinstance(sources, list) else [],
+        }
+    return out
+
+
 def deck_settings(db: Database, deck: str | None) -> tuple[dict[str, str], dict[str, list[float]], int]:
     """Per exported deck: its description and its preset's FSRS parameters; and the day-start hour
     most of those decks use (an Anki collection has one)."""
