@@ -78,7 +78,11 @@ def export_command(
     split: bool,
     as_json: bool,
 ) -> None:
-    """Export cards as an Anki package, CSV/TSV, TOML (one file; --split: a deck file per deck) or JSON."""
+    """Export cards as an Anki package, CSV/TSV, a TOML deck or JSON.
+
+    TOML: one file (a collection file of [[decks]] when there are several); --split writes one
+    deck file per deck.
+    """
     report = obj.collection.export_file(
         file, deck=deck, fmt=fmt, scheduling=not no_scheduling, now=clock(), split=split
     )
