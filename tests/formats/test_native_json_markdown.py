@@ -165,7 +165,7 @@ def test_markdown_cards(tmp_path: Path, col: Collection) -> None:
     assert kinds == [(CardKind.BASIC, 0), (CardKind.CLOZE, 1), (CardKind.CLOZE, 2)]
     assert package.cards[0].content.front == "What is the powerhouse\nof the cell?"
     assert package.cards[1].content.text == "Speech is {{c1::silver}}, silence is {{c2::gold}}."
-    assert package.skipped == [("line 9", "a Q: without an A:, or a C: without [deletions]")]
+    assert package.skipped == [("line 9", "a Q: without an A:")]
     first = col.import_file(path, deck="Bio")
     second = col.import_file(path, deck="Bio")
     assert len(first.added) == 3 and second.added == [] and second.unchanged == 3
