@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from trainer.atomicfile import write_atomic
 from trainer.core.cards import CardContent, CardKind, clean_text, cloze_numbers
 from trainer.formats.csv_records import (
     SEPARATORS,
@@ -275,4 +276,4 @@ def write_text(path: Path, records: Sequence[CardRecord], *, delimiter: str = ",
             out.write('"' + guid.replace('"', '""') + '"' + delimiter)
             row = row[1:]
         writer.writerow(row)
-    path.write_text(out.getvalue(), encoding="utf-8")
+    write_atomic(path, out.getvalue())

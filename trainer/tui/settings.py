@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from trainer.atomicfile import write_atomic
+
 
 def settings_path() -> Path:
     """`settings.json` in the per-user config folder (`XDG_CONFIG_HOME` moves it)."""
@@ -30,8 +32,6 @@ def save_setting(key: str, value: object) -> None:
     path = settings_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
-        tmp.replace(path)
+        write_atomic(path, json.dumps(data, indent=2))
     except OSError:
         pass
