@@ -43,3 +43,17 @@ def test_items_sorted_by_time_and_refusal() -> None:
     reason = refusal(items, minimum=10)
     assert reason is not None and "2 reviews" in reason and "10" in reason
     assert refusal(items, minimum=2) is None
+
+
+def test_anki_rule_for_keeping_the_current_parameters() -> None:
+    from trainer.core.optimize import anki_keeps_current
+    from trainer.core.scheduling import DEFAULT_PARAMETERS
+
+    assert not anki_keeps_current(DEFAULT_PARAMETERS, 0.45, 0.44, 1)  # the fit is better: replace
+    assert anki_keeps_current(DEFAULT_PARAMETERS, 0.44, 0.45, 1)  # the current are better: keep
+    assert anki_keeps_current(DEFAULT_PARAMETERS, 0.44, 0.44, 0)  # equal: keep
+    # several relearning steps: kept only if a lapsed card's memory shrinks over them
+    growing = list(DEFAULT_PARAMETERS)
+    growing[17], growing[18], growing[19] = 1.5, 0.9, 0.0
+    assert not anki_keeps_current(growing, 0.44, 0.45, 3)
+    assert anki_keeps_current(DEFAULT_PARAMETERS, 0.44, 0.45, 3)

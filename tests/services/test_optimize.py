@@ -38,6 +38,24 @@ def test_real_log_import_and_optimise(col: Collection, clock: Clock, shared_data
     assert again_result.current_eval.log_loss == pytest.approx(result.new_eval.log_loss, abs=1e-4)
 
 
+def test_real_log_gives_ankis_fit(tmp_path: Path, shared_data: Path) -> None:
+    """Anki's training inputs (card ids, relearning steps, 8 epochs) on the log's 04:00 UTC days
+    give Anki's fit: log loss 0.4421 and RMSE(bins) 0.0428 (Anki 26.9 on the same log)."""
+    from datetime import UTC, datetime
+
+    from trainer.collection import open_collection
+
+    col = open_collection(tmp_path / "utc.sqlite3", zone=UTC, install_bundled=False)
+    try:
+        col.import_review_log(shared_data / "review-log-josh.csv")
+        dry = col.optimizer.optimize(dry_run=True, now=datetime(2024, 10, 8, tzinfo=UTC))
+    finally:
+        col.close()
+    assert dry.items == 6276 and dry.new_eval is not None
+    assert dry.new_eval.log_loss == pytest.approx(0.4421, abs=1e-4)
+    assert dry.new_eval.rmse_bins == pytest.approx(0.0428, abs=1e-4)
+
+
 def test_refuses_with_little_history(col: Collection, clock: Clock, tmp_path: Path) -> None:
     log = tmp_path / "small.csv"
     log.write_text(

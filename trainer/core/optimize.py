@@ -13,9 +13,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+import fsrs_rs_python as rs
+
 from trainer.core import days
 
 MIN_ITEMS = 400
+ANKI_EPOCHS = 8  # Anki trains for 8 epochs (fsrs-rs's default is 5)
 
 
 @dataclass(frozen=True)
@@ -98,3 +101,39 @@ def refusal(items: Sequence[TrainingItem], minimum: int = MIN_ITEMS) -> str | No
             f"at least {minimum} are needed"
         )
     return None
+
+
+def fit_as_anki(
+    parameters: Sequence[float], items: Sequence[TrainingItem], relearning_steps: int
+) -> tuple[float, ...]:
+    """New parameters for `items` (in time order) with Anki's training inputs: the card of each
+    item, the preset's relearning-step count, short-term scheduling on, Anki's epochs."""
+    fitted = rs.FSRS(list(parameters)).compute_parameters(
+        [rs.FSRSItem([rs.FSRSReview(s.rating, s.delta_t) for s in item.steps]) for item in items],
+        card_ids=[item.card_id for item in items],
+        enable_short_term=True,
+        num_relearning_steps=relearning_steps,
+        training_config=rs.TrainingConfig(num_epochs=ANKI_EPOCHS),
+    )
+    return tuple(float(w) for w in fitted)
+
+
+def anki_keeps_current(
+    current: Sequence[float], current_loss: float, new_loss: float, relearning_steps: int
+) -> bool:
+    """Anki's rule for discarding freshly fitted parameters.
+
+    The current ones stay when they predict the history at least as well, except with
+    several relearning steps, where they stay only if they make a lapsed card's memory
+    shrink over those steps (stability 1 after a lapse two days on, then Good on each step,
+    ending below 1); otherwise the fitted ones replace them.
+    """
+    if current_loss > new_loss:
+        return False
+    if relearning_steps <= 1:
+        return True
+    model = rs.FSRS(list(current))
+    memory = model.next_states(rs.MemoryState(1.0, 1.0), 0.9, 2).again.memory
+    for _ in range(relearning_steps):
+        memory = model.next_states(memory, 0.9, 0).good.memory
+    return bool(memory.stability < 1.0)

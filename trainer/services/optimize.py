@@ -16,7 +16,16 @@ from sqlalchemy import bindparam, text, update
 from sqlalchemy.orm import Session
 
 from trainer.core.cards import CardContent, CardKind
-from trainer.core.optimize import MIN_ITEMS, Answer, TrainingItem, history_steps, refusal, training_items
+from trainer.core.optimize import (
+    MIN_ITEMS,
+    Answer,
+    TrainingItem,
+    anki_keeps_current,
+    fit_as_anki,
+    history_steps,
+    refusal,
+    training_items,
+)
 from trainer.core.scheduling import Preset, stored_memory
 from trainer.core.stats import interval_for
 from trainer.errors import NotFoundError
@@ -162,7 +171,8 @@ class OptimizeService:
         minimum: int = MIN_ITEMS,
         now: datetime,
     ) -> OptimizeResult:
-        """Fit parameters to the history; save them only when they predict it better."""
+        """Fit parameters to the history as Anki does; save them by Anki's rule (they predict it
+        better, or the current ones fail its relearning-steps check)."""
         started = time.perf_counter()
         with self.db.read() as session:
             pid, chosen, deck_ids = self._scope(session, deck, preset)
@@ -173,13 +183,12 @@ class OptimizeService:
         if reason is not None:
             return _replace(base, refused=reason, current=chosen.parameters)
         rs_items = [to_rs(item) for item in items]
-        new = tuple(float(w) for w in rs.FSRS(list(chosen.parameters)).compute_parameters(rs_items))
+        steps = len(chosen.relearning_steps)
+        new = fit_as_anki(chosen.parameters, items, steps)
         current_eval = evaluate(chosen.parameters, rs_items)
         new_eval = evaluate(new, rs_items)
         split = split_evaluate(rs_items)
-        better = (
-            new_eval.log_loss < current_eval.log_loss and new_eval.rmse_bins <= current_eval.rmse_bins * 1.05
-        )
+        better = not anki_keeps_current(chosen.parameters, current_eval.log_loss, new_eval.log_loss, steps)
         result = _replace(
             base,
             current=chosen.parameters,
