@@ -138,7 +138,9 @@ def fill_parameters(values: Sequence[float]) -> tuple[float, ...]:
     Anki does (fsrs-rs `check_and_fill_parameters`). Raises ValueError for any other count."""
     try:
         filled = rs.check_and_fill_parameters([float(v) for v in values])
-    except BaseException as exc:  # the Rust side raises a ValueError-like error or panics
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # the Rust side raises an error, or panics (not an Exception)
         raise InvalidInputError(f"{len(values)} FSRS parameters cannot be used (17, 19 or 21 are)") from exc
     return tuple(float(v) for v in filled)
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from trainer.core.scheduling import DEFAULT_PARAMETERS, Preset
+from trainer.core.scheduling import DEFAULT_PARAMETERS, Preset, fill_parameters
 from trainer.core.validate import PARAMETER_BOUNDS
 from trainer.formats import protobuf
 
@@ -29,16 +29,20 @@ class DeckConfig:
 
 
 def parameters(values: Sequence[float]) -> tuple[float, ...] | None:
-    """FSRS-6 parameters from Anki's FSRS-6 (21) or FSRS-5 (19) weights, None otherwise.
+    """FSRS-6 parameters from Anki's FSRS-6 (21), FSRS-5 (19) or FSRS-4.5 (17) weights, filled as
+    Anki fills them (fsrs-rs `check_and_fill_parameters`); None otherwise.
 
-    FSRS-5 is FSRS-6 with no short-term stability exponent and a decay of 0.5. Parameters
-    the scheduler cannot use (not finite, outside the fsrs package's bounds) count as none.
+    Parameters the scheduler cannot use (not finite, outside the fsrs package's bounds)
+    count as none.
     """
+    if len(values) not in (17, 19, 21):
+        return None
     if not all(isinstance(v, int | float) and math.isfinite(v) for v in values):
         return None
-    params = [round(float(v), 6) for v in values]
-    if len(params) == 19:
-        params += [0.0, 0.5]
+    try:
+        params = [round(v, 6) for v in fill_parameters([float(v) for v in values])]
+    except ValueError:
+        return None
     if len(params) != len(DEFAULT_PARAMETERS):
         return None
     if any(not low <= p <= high for p, (low, high) in zip(params, PARAMETER_BOUNDS, strict=True)):
