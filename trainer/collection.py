@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # the ORM store: imported when first needed (listing decks an
 
 if TYPE_CHECKING:  # quiz and browse (TUI issue)
     from trainer.core.quiz import Question as QuizQuestion
+    from trainer.services.browse import Page as BrowsePage
     from trainer.services.maintenance import CheckReport  # maintenance (issue 8)
     from trainer.services.undo_actions import UndoneAction
     from trainer.store.backup import BackupInfo  # maintenance (issue 8)
@@ -335,6 +336,26 @@ class Collection:
         from trainer.services.browse import BrowseService
 
         return BrowseService(self.db, self.zone).search(parse_query(query), self._now(now), limit)
+
+    def search_page(
+        self,
+        query: str,
+        *,
+        offset: int = 0,
+        limit: int = 500,
+        sort: str = "deck",
+        descending: bool = False,
+        now: datetime | None = None,
+    ) -> BrowsePage:
+        """One page of the cards matching `query` sorted by `sort` (deck, question, due,
+        interval, reps, lapses, added), with how many match in all."""
+        from trainer.core.search import parse_query
+        from trainer.services.browse import BrowseService
+
+        service = BrowseService(self.db, self.zone)
+        return service.page(
+            parse_query(query), self._now(now), offset=offset, limit=limit, sort=sort, descending=descending
+        )
 
     def reset_card(self, card_id: int, *, now: datetime | None = None) -> None:
         """Forget a card: new again, memory state cleared, history kept."""

@@ -228,3 +228,38 @@ def test_the_theme_chosen_is_remembered(col: Collection) -> None:
         assert second.theme == "textual-light"
 
     drive(second, check)
+
+
+def test_browse_sorts_tells_siblings_apart_and_pages(demo: Collection) -> None:
+    from trainer.tui.screens import browse
+
+    browse.PAGE = 5
+    app = TrainerApp(demo, start=Start(screen="browse", query="kind:reversed OR kind:cloze OR deck:Demo"))
+
+    async def script(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, browse.BrowseScreen)
+        assert screen.total == 12 and len(screen.cards) == 5
+        text = screen_text(app)
+        assert "reversed front" in text and "12 cards, showing 1-5" in text
+        await pilot.press("n")
+        await pilot.pause()
+        assert "showing 6-10" in screen_text(app)
+        await pilot.press("o")  # the next sortable column after the deck
+        await pilot.pause()
+        assert screen.sort == "due"
+        screen.action_sort("question")  # as a click on the Question header does
+        await pilot.pause()
+        questions = [c.question.casefold() for c in screen.cards]
+        assert screen.sort == "question" and questions == sorted(questions)
+        await pilot.press("O")
+        await pilot.pause()
+        assert (
+            screen.descending and screen.cards[0].question.casefold() >= screen.cards[-1].question.casefold()
+        )
+
+    try:
+        drive(app, script, size=(120, 40))
+    finally:
+        browse.PAGE = 500

@@ -19,14 +19,29 @@ if TYPE_CHECKING:
     from trainer.collection import Collection
     from trainer.views import CardView
 
-QUERY_HELP = (
-    "text  deck:NAME  tag:TAG  is:due|new|learning|review|suspended|leech|buried  kind:KIND  -negates"
-)
+QUERY_HELP = "Anki search: text deck:NAME tag:TAG is:due flag:1 prop:ivl>=10 a OR b -(...)  (? for help)"
+PAGE = 500
+COLUMNS = (("Question", "question"), ("Card", None), ("Deck", "deck"), ("State", None), ("Due", "due"),
+           ("Ivl", "interval"), ("Reps", "reps"), ("Lapses", "lapses"))  # fmt: skip
 
 
 def _short(text: str, width: int = 60) -> Text:
     line = " ".join(text.split())
     return literal(line if len(line) <= width else line[: width - 1] + "…")
+
+
+def sibling_label(card: CardView) -> str:
+    """What tells a card from its siblings: its kind, a cloze's number, a reversed card's side,
+    a compare-set card's direction."""
+    content = card.content
+    if content.kind.value == "cloze":
+        return f"cloze c{content.cloze_ord}"
+    if content.kind.value == "reversed":
+        return "reversed back" if card.external_id.endswith("#rev") else "reversed front"
+    tail = card.external_id.rsplit("/", 1)[-1]
+    if content.group_title and tail in ("what", "which"):
+        return f"{content.kind.value} {tail}"
+    return content.kind.value
 
 
 class BrowseScreen(Screen[None]):
@@ -40,12 +55,21 @@ class BrowseScreen(Screen[None]):
         Binding("i", "info", "Info"),
         Binding("escape", "leave", "Back"),
         Binding("question_mark", "app.help", "Help"),
+        Binding("o", "sort", "Sort"),
+        Binding("O", "reverse", "Reverse sort", show=False),
+        Binding("n", "page(1)", "Next page", show=False),
+        Binding("p", "page(-1)", "Previous page", show=False),
     ]
 
     def __init__(self, query: str = "") -> None:
         super().__init__()
         self.initial = query
+        self.query_text = query
         self.cards: list[CardView] = []
+        self.total = 0
+        self.page_start = 0
+        self.sort = "deck"
+        self.descending = False
 
     @property
     def col(self) -> Collection:
@@ -59,7 +83,7 @@ class BrowseScreen(Screen[None]):
         yield Header()
         yield Input(self.initial, placeholder=QUERY_HELP, id="query")
         table: DataTable[Any] = DataTable(id="results", cursor_type="row", zebra_stripes=True)
-        for label in ("Question", "Deck", "Kind", "State", "Due"):
+        for label, _ in COLUMNS:
             table.add_column(label, key=label.lower())
         yield table
         yield Static("", id="status", markup=False)
@@ -74,22 +98,63 @@ class BrowseScreen(Screen[None]):
         self.run_search(event.value)
         self.query_one("#results", DataTable).focus()
 
-    def run_search(self, query: str) -> None:
-        """Search and fill the table."""
+    def run_search(self, query: str, offset: int = 0) -> None:
+        """Search and fill the table (one page of `PAGE` cards from `offset`)."""
         status = self.query_one("#status", Static)
         try:
-            self.cards = self.col.search(query)
+            page = self.col.search_page(
+                query, offset=offset, limit=PAGE, sort=self.sort, descending=self.descending
+            )
         except QueryError as exc:
             status.update(literal(str(exc)))
             return
+        self.query_text, self.cards, self.total, self.page_start = query, page.cards, page.total, page.offset
         self._fill()
-        status.update(Text(f"{len(self.cards)} cards" + (" (first 2000)" if len(self.cards) >= 2000 else "")))
+        self._status()
+
+    def _status(self) -> None:
+        from trainer.views import plural
+
+        text = plural(self.total, "card")
+        if self.total > PAGE:
+            last = min(self.page_start + PAGE, self.total)
+            text += f", showing {self.page_start + 1}-{last} (n/p: next/previous page)"
+        arrow = "descending" if self.descending else "ascending"
+        text += f"   sorted by {self.sort} ({arrow}; o: sort by another column, O: reverse)"
+        self.query_one("#status", Static).update(Text(text))
+
+    def action_sort(self, column: str | None = None) -> None:
+        """Sort by the next sortable column (or `column`)."""
+        sorts = [key for _, key in COLUMNS if key]
+        self.sort = column or sorts[(sorts.index(self.sort) + 1) % len(sorts) if self.sort in sorts else 0]
+        self.run_search(self.query_text)
+
+    def action_reverse(self) -> None:
+        """Reverse the sort order."""
+        self.descending = not self.descending
+        self.run_search(self.query_text)
+
+    def action_page(self, step: int) -> None:
+        """The next or previous page of results."""
+        offset = self.page_start + step * PAGE
+        if 0 <= offset < self.total:
+            self.run_search(self.query_text, offset)
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        """A click on a column header sorts by it (again: reverses)."""
+        key = dict(COLUMNS).get(str(event.label))
+        if key is None:
+            return
+        if key == self.sort:
+            self.descending = not self.descending
+        self.sort = key
+        self.run_search(self.query_text)
 
     def _fill(self) -> None:
         table = self.query_one("#results", DataTable)
         row = table.cursor_row
         table.clear()
-        width = max(20, self.app.size.width - 48)
+        width = max(20, self.app.size.width - 72)
         zone = self.col.zone
         for card in self.cards:
             table.add_row(*self._cells(card, width, zone), key=str(card.id))
@@ -99,9 +164,14 @@ class BrowseScreen(Screen[None]):
     @staticmethod
     def _cells(card: CardView, width: int, zone: tzinfo) -> list[Text]:
         state = "suspended" if card.suspended else "buried" if card.buried else card.state.state.name.lower()
-        due = card.state.due.astimezone(zone).strftime("%Y-%m-%d") if card.state.due else "-"
-        return [_short(card.question, width), _short(card.deck_name, 16), Text(card.content.kind.value),
-                Text(state, style="dim" if card.suspended else ""), Text(due)]  # fmt: skip
+        due = card.state.due.astimezone(zone).strftime("%Y-%m-%d %H:%M") if card.state.due else "-"
+        interval = "-"
+        if card.state.due and card.state.last_review and int(card.state.state) == 2:
+            interval = f"{round((card.state.due - card.state.last_review).total_seconds() / 86400)}d"
+        right = [Text(interval, justify="right"), Text(str(card.state.reps), justify="right"),
+                 Text(str(card.state.lapses), justify="right")]  # fmt: skip
+        return [_short(card.question, width), literal(sibling_label(card)), _short(card.deck_name, 16),
+                Text(state, style="dim" if card.suspended else ""), Text(due), *right]  # fmt: skip
 
     def selected(self) -> CardView | None:
         """The highlighted card."""
