@@ -9,6 +9,7 @@ answers marks a reset of the card's history). Reading is pure; the collection wr
 from __future__ import annotations
 
 import csv
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
@@ -19,6 +20,8 @@ from trainer.core.scheduling import Preset, Rating, SchedulingState, cap_duratio
 from trainer.errors import ImportRefusedError
 
 REQUIRED = ("card_id", "review_time", "review_rating")
+MAX_LINE_BYTES = 64 * 1024
+MAX_FILE_BYTES = 2 * 1024**3
 
 
 class RevlogError(ImportRefusedError):
@@ -64,29 +67,62 @@ def read_revlog(path: Path) -> dict[int, list[LoggedReview]]:
     return by_card
 
 
+def _lines(path: Path) -> Iterator[str]:
+    """The file's lines, each at most `MAX_LINE_BYTES` and all together at most `MAX_FILE_BYTES`.
+
+    A file without line breaks (`/dev/zero`) or an endless one stops with an error at the
+    limit instead of growing in memory.
+    """
+    total = 0
+    with path.open("rb") as handle:
+        for number in itertools.count(1):
+            raw = handle.readline(MAX_LINE_BYTES + 1)
+            if not raw:
+                return
+            total += len(raw)
+            if len(raw) > MAX_LINE_BYTES:
+                raise RevlogError(f"{path}:{number}: line longer than {MAX_LINE_BYTES} bytes")
+            if total > MAX_FILE_BYTES:
+                raise RevlogError(f"{path}:{number}: file larger than {MAX_FILE_BYTES // 1024**2} MB")
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                raise RevlogError(f"{path}:{number}: invalid UTF-8 at byte {exc.start} of the line") from None
+            yield line
+
+
 def _rows(path: Path) -> Iterator[LoggedReview]:
     regular_file(path)
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in REQUIRED if c not in (reader.fieldnames or ())]
+    reader = csv.DictReader(_lines(path))
+    try:
+        fieldnames = reader.fieldnames
+        missing = [c for c in REQUIRED if c not in (fieldnames or ())]
         if missing:
             raise RevlogError(f"{path}:1: missing column(s): {', '.join(missing)}")
         for row in reader:
-            line = reader.line_num
-            try:
-                rating = int(row["review_rating"])
-                if not 1 <= rating <= 4:
-                    raise RevlogError(f"rating {rating} is not 1-4")
-                state_text = (row.get("review_state") or "").strip()
-                yield LoggedReview(
-                    card_id=int(row["card_id"]),
-                    at=parse_time(row["review_time"]),
-                    rating=rating,
-                    duration_ms=cap_duration(int(float(row.get("review_duration") or 0))),
-                    state=int(state_text) if state_text else None,
-                )
-            except (TypeError, ValueError) as exc:
-                raise RevlogError(f"{path}:{line}: {exc}") from None
+            yield _review(row, path, reader.line_num)
+    except csv.Error as exc:
+        raise RevlogError(f"{path}:{reader.line_num}: malformed CSV ({exc})") from None
+
+
+def _review(row: dict[str, str], path: Path, line: int) -> LoggedReview:
+    try:
+        rating = int(row["review_rating"])
+        if not 1 <= rating <= 4:
+            raise ValueError(f"rating {rating} is not 1-4")
+        state_text = (row.get("review_state") or "").strip()
+        card_id = int(row["card_id"])
+        if not -(2**63) <= card_id < 2**63:
+            raise ValueError(f"card_id {str(card_id)[:30]} is not a 64-bit integer")
+        return LoggedReview(
+            card_id=card_id,
+            at=parse_time(row["review_time"]),
+            rating=rating,
+            duration_ms=cap_duration(int(float(row.get("review_duration") or 0))),
+            state=int(state_text) if state_text else None,
+        )
+    except (TypeError, ValueError, OverflowError, OSError) as exc:
+        raise RevlogError(f"{path}:{line}: {str(exc)[:200]}") from None
 
 
 def replay(reviews: list[LoggedReview], preset: Preset, zone: tzinfo) -> list[ReplayedReview]:
