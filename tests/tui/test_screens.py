@@ -92,7 +92,7 @@ def test_browse_search_suspend_reset_edit(demo: Collection) -> None:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, BrowseScreen)
-        assert len(screen.cards) == 1 and "1 cards" in screen_text(app)
+        assert len(screen.cards) == 1 and "1 card " in screen_text(app)
         card = screen.cards[0]
         await pilot.press("s")
         assert demo.card(card.id).suspended
