@@ -87,3 +87,12 @@ def test_single_capital_letters_keep_their_case_and_subjects_with_pronouns_give_
     ]
     text = "Phagocytes engulf microbes.\n\nThe most common of them are called neutrophils.\n"
     assert not [f for f, _ in fronts_backs(text) if "them" in f]
+
+
+def test_a_comparison_is_not_a_definition_and_a_verb_definition_asks_what_it_does() -> None:
+    assert fronts_backs("Heat is the bigger enemy of a battery than age.\n") == []
+    text = "# Cell\n\n- Nucleus: holds the DNA and controls gene expression\n- Ribosomes - build proteins\n"
+    assert fronts_backs(text, "cell.md") == [
+        ("What does the nucleus do?", "Holds the DNA and controls gene expression."),
+        ("What do ribosomes do?", "Build proteins."),
+    ]

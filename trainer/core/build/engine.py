@@ -184,7 +184,7 @@ class _DocBuilder:
         if not isinstance(draft, str):
             self.compares.append((draft, block.lines, block.path))
             return
-        glossary = sum(1 for item in items if ": " in item) * 2 > len(items)
+        glossary = sum(1 for item in items if glossary_entry(item)) * 2 >= len(items)
         if not glossary:
             result = bullet_cards(items, block.lines, intro or heading, self.lang)
             if result.cards:

@@ -42,7 +42,9 @@ _NOT_SUBJECT = {
         )
     ),
 }
-_INNER_PRONOUNS = frozenset(words("it them they this these those its their eux elles ceux celles"))
+_INNER_PRONOUNS = frozenset(
+    words("it them they this these those its their eux elles ceux celles ce cet cette ces")
+)
 _CLAUSE_WORDS = frozenset(
     words(
         "when if that which who whom where while because although there can could may might"

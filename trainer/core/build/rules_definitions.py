@@ -9,6 +9,7 @@ from .clean import capitalise, drop_parentheticals, end_sentence, normalise, squ
 from .entries import glossary_entry
 from .guards import first_word, subject_problem, too_long
 from .model import Candidate, RuleResult, Sentence
+from .verbs import verb_form
 
 _SUBJ = r"(?P<subj>[^,;:!?]{1,80}?)"
 _IS = re.compile(_SUBJ + r"\s+(?P<verb>is|are)\s+(?P<pred>.+)$")
@@ -88,9 +89,20 @@ def _plural(term: str) -> bool:
     )
 
 
+_COMPARATIVES = frozenset(
+    words(
+        "bigger better greater smaller larger higher lower more less worse older younger faster"
+        " slower stronger weaker other latter former"
+    )
+)
+
+
 def _predicate_problem(pred: str, needs_determiner: bool, lang: str) -> str:
     """A reason why `pred` does not define the subject, else ""."""
     first = first_word(pred)
+    tokens = pred.lower().split()
+    if len(tokens) > 1 and tokens[0] in ("the", "a", "an") and tokens[1] in _COMPARATIVES:
+        return "vague: a comparison with something said before"
     if not pred[:1].isalnum():
         return "not a definition (no words after the verb)"
     if first in _NOT_PREDICATE or first.endswith("ly"):
@@ -196,6 +208,10 @@ def _colon_or_occurs(sentence: Sentence, text: str, lang: str, reason: str) -> R
             back, short = _back(pred)
             shown = f"{term} ({entry.alias})" if _is_alias(entry.alias) else term
             front = wording.what_is(shown, _plural(term), lang)
+            first = pred.split()[0].rstrip(",;:") if pred.split() else ""
+            action = verb_form(first) if lang == "en" and first[:1].islower() else None
+            if action is not None:  # "Nucleus: holds the DNA" says what it does
+                front = wording.what_does_do(shown, _plural(term))
             note = sentence.text if short else ""
             return RuleResult((make_card(sentence, "definition", front, back, term, 0.7, note),))
         reason = reason or problem

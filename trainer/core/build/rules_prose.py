@@ -12,6 +12,7 @@ from .clean import capitalise, decapitalise, drop_parentheticals, end_sentence, 
 from .guards import anaphoric, subject_problem, too_long
 from .model import Candidate, RuleResult, Sentence
 from .rules_definitions import make_card
+from .verbs import VERBS, verb_form
 
 _SUBJ = r"(?P<subj>[^,;:!?]{2,70}?)"
 _CALLED_EN = re.compile(
@@ -43,33 +44,10 @@ _DEPENDS = re.compile(
 )
 _BECAUSE = re.compile(r"^(?P<main>.{8,200}?),?\s+because\s+(?P<why>.{8,200})$")
 _ADVERBS = frozenset(words("also mainly mostly usually often only typically generally normally always"))
-_VERBS = frozenset(
-    words(
-        "absorb allow bind break build carry cause connect contain control convert coordinate cover"
-        " create destroy detect digest divide emit engulf form generate give grow have help hold"
-        " increase kill lack lead link live lower make measure modify move need produce protect"
-        " provide raise receive reduce reflect regulate release remove repair replace rise secrete"
-        " send separate show store supply support surround take transport trap travel turn use"
-    )
-)
 _OBJECT_VERBS = frozenset(words("cause contain need produce release secrete store use"))
 _SECOND_VERB = re.compile(r"\b(?:and|or)\s+[a-z]+s\b")
-_IRREGULAR = {"has": "have", "does": "do", "carries": "carry", "supplies": "supply"}
 _QUANTIFIERS = frozenset(words("most many some several all few"))
 _BE = frozenset(words("is are was were be been has have had can could will would may might must"))
-
-
-def verb_form(word: str) -> tuple[str, bool] | None:
-    """(base form, third person singular) of a known verb form, else None."""
-    lower = word.lower()
-    if lower in _IRREGULAR:
-        return _IRREGULAR[lower], True
-    if lower in _VERBS:
-        return lower, False
-    for suffix, repl in (("ies", "y"), ("es", ""), ("s", "")):
-        if lower.endswith(suffix) and lower[: -len(suffix)] + repl in _VERBS:
-            return lower[: -len(suffix)] + repl, True
-    return None
 
 
 def _subject_ok(subject: str, lang: str) -> str:
@@ -161,7 +139,7 @@ def _action_cards(sentence: Sentence, text: str, lang: str) -> RuleResult:
         subject = " ".join(subject_tokens)
         if not subject or _subject_ok(subject, lang) or not subject[0].isupper():
             return RuleResult()
-        if any(t.lower() in _VERBS or t.lower() in ("is", "are", "was", "were") for t in subject_tokens[1:]):
+        if any(t.lower() in VERBS or t.lower() in ("is", "are", "was", "were") for t in subject_tokens[1:]):
             return RuleResult()
         base, singular = verb
         last = subject_tokens[-1].lower()

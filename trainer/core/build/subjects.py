@@ -7,6 +7,7 @@ import re
 from .clean import capitalise, decapitalise, drop_parentheticals, squash, words
 from .guards import subject_problem
 from .model import Sentence
+from .verbs import verb_form
 
 _AUX = frozenset(words("is are was were has have can may will must also often"))
 _SUBJECT_FR = re.compile(
@@ -35,8 +36,6 @@ def subject_of(text: str, lang: str) -> str:
 
 def _english_subject(text: str) -> str:
     """The words before the first verb ("is", "have", "can", or a known verb), an alias aside."""
-    from .rules_prose import verb_form
-
     head = re.sub(r",\s+(?:also called|also known as|or)\s+[^,]+,", "", drop_parentheticals(text))
     tokens = head.split()
     for index, token in enumerate(tokens[:6]):

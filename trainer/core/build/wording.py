@@ -25,6 +25,15 @@ def what_is(term: str, plural: bool, lang: str) -> str:
     return f"What {'are' if plural else 'is'} {term}?"
 
 
+def what_does_do(term: str, plural: bool) -> str:
+    """ "What does the nucleus do?" / "What do ribosomes do?" (English)."""
+    term = decapitalise(term)
+    if plural:
+        return f"What do {term} do?"
+    article = "" if term[:1].isupper() or term.split()[0].lower() in ("a", "an", "the") else "the "
+    return f"What does {article}{term} do?"
+
+
 def when_occurs(term: str, plural: bool, lang: str) -> str:
     """ "When does X occur?" / "Dans quels cas survient X ?" """
     term = decapitalise(term)
