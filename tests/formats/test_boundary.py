@@ -184,3 +184,39 @@ def test_hostile_anki_values(name: str, packages: dict[str, Path], col: Collecti
     else:
         refused(col, path, fragment)
     studies_fine(col)
+
+
+def _peak_import_mb(path: Path, db: Path) -> tuple[float, str]:
+    """Peak resident memory (MB) of a separate process importing `path`, and its stderr."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from trainer.cli import main\n"
+        "try:\n"
+        f"    main(['--db', {str(db)!r}, 'import', {str(path)!r}])\n"
+        "except SystemExit:\n    pass\n"
+        "status = open('/proc/self/status').read()\n"  # VmHWM: this process's own peak (not the parent's)
+        "print(int(status.split('VmHWM:')[1].split()[0]) / 1024, file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    *lines, peak = done.stderr.strip().splitlines()
+    return float(peak), "\n".join(lines)
+
+
+def test_zstd_media_bomb_is_streamed_and_capped(packages: dict[str, Path], tmp_path: Path) -> None:
+    import zipfile
+
+    import zstandard
+
+    bomb = zstandard.ZstdCompressor(level=19, write_content_size=False).compress(b"\0" * 300_000_000)
+    assert len(bomb) < 20_000
+    out = tmp_path / "media-bomb.apkg"
+    with zipfile.ZipFile(packages["current"]) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            dst.writestr(info, data if info.filename != "0" else bomb)
+    peak, err = _peak_import_mb(out, tmp_path / "c.sqlite3")
+    assert "size cap" in err and "Traceback" not in err
+    assert peak < 300, f"{peak:.0f} MB"

@@ -35,17 +35,20 @@ def read_package(path: Path, *, scheduling: bool = True, limits: Limits | None =
             raise ImportFormatError(
                 path, "member 'meta'", f"package version {version} is newer than supported"
             )
-        data = archive.read_zstd(member, required=member.endswith("b"))
         with tempfile.TemporaryDirectory(prefix="trainer-import-") as folder:
             db_path = Path(folder) / "collection.sqlite"
-            db_path.write_bytes(data)
-            del data
+            archive.extract(member, db_path, zstd=True if member.endswith("b") else None)
             conn = open_sqlite(db_path, path, member)
             try:
                 package = Reader(conn, path, member, limits).read(scheduling=scheduling)
             finally:
                 conn.close()
-        package.media = _media(archive, path, modern=member.endswith("b"))
+        package.scratch = Path(tempfile.mkdtemp(prefix="trainer-media-"))
+        try:
+            package.media = _media(archive, path, package.scratch, modern=member.endswith("b"))
+        except BaseException:
+            package.discard()
+            raise
         return package
     finally:
         archive.close()
@@ -87,8 +90,9 @@ def _media_map(archive: SafeZip, path: Path, modern: bool) -> dict[str, str]:
     return {str(k): str(v) for k, v in mapping.items()}
 
 
-def _media(archive: SafeZip, path: Path, *, modern: bool) -> dict[str, bytes]:
-    files: dict[str, bytes] = {}
+def _media(archive: SafeZip, path: Path, folder: Path, *, modern: bool) -> dict[str, bytes | Path]:
+    """Media files streamed to `folder` (never held in memory), by name."""
+    files: dict[str, bytes | Path] = {}
     for member, name in _media_map(archive, path, modern).items():
         if safe_media_name(name) is None:
             raise ImportFormatError(
@@ -96,5 +100,7 @@ def _media(archive: SafeZip, path: Path, *, modern: bool) -> dict[str, bytes]:
             )
         if member not in archive:
             continue
-        files[name] = archive.read_zstd(member) if modern else archive.read(member)
+        target = folder / f"{len(files)}"
+        archive.extract(member, target, zstd=None if modern else False)
+        files[name] = target
     return files

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from trainer.core.cards import CardContent
@@ -58,7 +60,7 @@ class Package:
     """Everything read from one file."""
 
     cards: list[CardRecord] = field(default_factory=list)
-    media: dict[str, bytes] = field(default_factory=dict)
+    media: dict[str, bytes | Path] = field(default_factory=dict)  # name -> bytes, or a file in `scratch`
     presets: list[Preset] = field(default_factory=list)
     deck_presets: dict[str, str] = field(default_factory=dict)  # deck name -> preset name
     deck_meta: dict[str, dict[str, Any]] = field(default_factory=dict)  # description, language, ...
@@ -68,3 +70,10 @@ class Package:
     )  # brought over, but not all of it: (where, what)
     has_scheduling: bool = False
     replace_presets: bool = False  # a backup: its presets overwrite same-named ones
+    scratch: Path | None = None  # a temporary folder the reader filled (media); removed by `discard`
+
+    def discard(self) -> None:
+        """Remove the reader's temporary files (after the import, or when it is refused)."""
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            self.scratch = None

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import IO, Any, cast
 
 import zstandard
 
@@ -162,6 +163,51 @@ class SafeZip:
         if self.read_total > self.limits.total_bytes:
             raise ImportFormatError(self.path, f"member '{name}'", "package content too large")
 
+    def extract(self, name: str, target: Path, *, zstd: bool | None = None) -> int:
+        """Stream a member to `target` in 1 MiB chunks, zstd-decompressed when it is zstd
+        (`zstd=None`: when it starts with the magic; `True`: required; `False`: never).
+
+        Memory stays at a few chunks whatever the member holds. Caps: the declared size for
+        the stored bytes; for the decompressed bytes the member cap, `ratio` x the compressed
+        size (a small zstd bomb stops at once) and the package total. Returns bytes written."""
+        info = self.members.get(name)
+        if info is None:
+            raise ImportFormatError(self.path, f"member '{name}'", "missing")
+        where = f"member '{name}'"
+        try:
+            with self.zip.open(info) as raw, open(target, "wb") as out:
+                head = raw.read(len(ZSTD_MAGIC))
+                if zstd is True and head != ZSTD_MAGIC:
+                    raise ImportFormatError(self.path, where, "not zstd-compressed")
+                if head == ZSTD_MAGIC and zstd is not False:
+                    limit = min(self.limits.member_bytes, max(self.limits.ratio * info.file_size, _CHUNK))
+                    source: Any = zstandard.ZstdDecompressor().stream_reader(
+                        cast(IO[bytes], _Rejoined(head, raw))
+                    )
+                else:
+                    limit = min(info.file_size, self.limits.member_bytes)
+                    source = _Rejoined(head, raw)
+                written = 0
+                while chunk := source.read(_CHUNK):
+                    written += len(chunk)
+                    if written > limit:
+                        raise ImportFormatError(self.path, where, "decompresses past the size cap")
+                    self._count(name, len(chunk))
+                    out.write(chunk)
+        except ImportFormatError:
+            raise
+        except zipfile.BadZipFile as exc:
+            if "CRC" in str(exc):
+                raise ImportFormatError(
+                    self.path, where, "larger than declared or damaged (checksum mismatch)"
+                ) from None
+            raise ImportFormatError(self.path, where, f"corrupt ({exc})") from None
+        except zstandard.ZstdError as exc:
+            raise ImportFormatError(self.path, where, f"corrupt zstd data ({exc})") from None
+        except (EOFError, ValueError, zipfile.LargeZipFile) as exc:
+            raise ImportFormatError(self.path, where, f"corrupt ({exc})") from None
+        return written
+
     def read_zstd(self, name: str, *, required: bool = False) -> bytes:
         """A member that may be zstd-compressed, decompressed with a bounded stream."""
         data = self.read(name)
@@ -169,13 +215,30 @@ class SafeZip:
             if required:
                 raise ImportFormatError(self.path, f"member '{name}'", "not zstd-compressed")
             return data
-        out = unzstd(data, self.limits.member_bytes, self.path, name)
+        cap = min(self.limits.member_bytes, max(self.limits.ratio * len(data), _CHUNK))
+        out = unzstd(data, cap, self.path, name)
         self._count(name, len(out))
         return out
 
     def close(self) -> None:
         """Close the archive."""
         self.zip.close()
+
+
+class _Rejoined:
+    """A stream whose first bytes were already read: `head`, then the rest of `raw`."""
+
+    def __init__(self, head: bytes, raw: Any) -> None:
+        self.head = head
+        self.raw = raw
+
+    def read(self, size: int = -1) -> bytes:
+        if self.head:
+            data, self.head = self.head, b""
+            if size < 0 or size > len(data):
+                data += self.raw.read(-1 if size < 0 else size - len(data))
+            return data
+        return bytes(self.raw.read(size))
 
 
 def unzstd(data: bytes, cap: int, file: Path | str, member: str) -> bytes:

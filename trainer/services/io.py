@@ -7,6 +7,7 @@ scheduling and review log when the file has them.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
@@ -16,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from trainer.atomicfile import write_atomic
+from trainer.atomicfile import atomic_path, write_atomic
 from trainer.core.cards import hash_json
 from trainer.core.files import regular_file
 from trainer.core.millis import optional_millis as millis
@@ -308,7 +309,7 @@ def _insert_reviews(session: Session, histories: dict[str, list[ReviewRecord]], 
     return len(rows)
 
 
-def _store_media(db: Database, media: dict[str, bytes]) -> list[str]:
+def _store_media(db: Database, media: dict[str, bytes | Path]) -> list[str]:
     folder = media_dir(db)
     if folder is None or not media:
         return []
@@ -317,7 +318,11 @@ def _store_media(db: Database, media: dict[str, bytes]) -> list[str]:
     for name, data in media.items():
         if safe_media_name(name) is None:
             continue
-        write_atomic(inside(folder, name), data)
+        if isinstance(data, Path):
+            with atomic_path(inside(folder, name)) as temp:
+                shutil.copyfile(data, temp)  # streamed: a package's media never sit in memory
+        else:
+            write_atomic(inside(folder, name), data)
         written.append(name)
     return written
 
@@ -344,12 +349,16 @@ def import_file(
     with paused_gc():
         with reading(path):
             package = read_file(path, fmt, scheduling=scheduling, deck=deck)
-            if not scheduling:
-                package.has_scheduling = False
-            package.replace_presets = replace_presets
-            deck_for = deck if import_format(path, fmt) == "apkg" else None
-            check_package(package, path, prefix=deck_for)
-        return import_package(db, package, str(path), now, deck=deck_for, progress=progress)
+        try:
+            with reading(path):
+                if not scheduling:
+                    package.has_scheduling = False
+                package.replace_presets = replace_presets
+                deck_for = deck if import_format(path, fmt) == "apkg" else None
+                check_package(package, path, prefix=deck_for)
+            return import_package(db, package, str(path), now, deck=deck_for, progress=progress)
+        finally:
+            package.discard()
 
 
 def export_file(
