@@ -96,3 +96,13 @@ def test_a_comparison_is_not_a_definition_and_a_verb_definition_asks_what_it_doe
         ("What does the nucleus do?", "Holds the DNA and controls gene expression."),
         ("What do ribosomes do?", "Build proteins."),
     ]
+
+
+def test_a_description_before_a_colon_names_the_thing_after_it() -> None:
+    text = "Water moves between the oceans, the air and the land: this cycle is called the water cycle.\n"
+    assert fronts_backs(text) == [
+        (
+            "Water moves between the oceans, the air and the land. What is this cycle called?",
+            "The water cycle.",
+        )
+    ]

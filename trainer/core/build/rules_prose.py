@@ -92,6 +92,13 @@ def called_cards(sentence: Sentence, lang: str, previous: Sentence | None) -> Ru
         else:
             front = f"What {'are' if plural else 'is'} {decapitalise(subject)} called?"
         return RuleResult((_card(sentence, front, name, name, 0.75, "name"),))
+    for separator in (" : ", ": ", "; "):  # "<description>: this process is called Y"
+        desc, _, tail = text.partition(separator)
+        if tail and _DEMONSTRATIVE.match(tail) and len(desc.split()) >= 4:
+            described = Sentence(desc, sentence.lines, sentence.path)
+            inner = called_cards(Sentence(tail, sentence.lines, sentence.path), lang, described)
+            if inner.cards:
+                return inner
     cest = _CEST.match(text) if lang == "fr" else None
     if cest and not anaphoric(cest.group("desc"), lang):
         name = re.sub(r"^(?:le|la|les|l['’])\s*", "", cest.group("name"))
