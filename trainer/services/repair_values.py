@@ -22,8 +22,27 @@ from sqlalchemy.orm import Session
 from trainer.core.validate import EARLIEST, EPOCH_UTC, LATEST, MAX_STEPS, MS
 
 LOW_MS, HIGH_MS = (EARLIEST - EPOCH_UTC) // MS, (LATEST - EPOCH_UTC) // MS
-_NUM = "typeof({c}) IN ('integer', 'real')"
-_INT = "typeof({c}) = 'integer'"
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """The SQL that differs: SQLite stores any type in any column, PostgreSQL enforces them."""
+
+    sqlite: bool
+
+    def number(self, column: str) -> str:
+        """`column` holds a number (always true where the schema enforces the type)."""
+        return f"typeof({column}) IN ('integer', 'real')" if self.sqlite else "TRUE"
+
+    def integer(self, column: str) -> str:
+        """`column` holds an integer."""
+        return f"typeof({column}) = 'integer'" if self.sqlite else "TRUE"
+
+    def clamp(self, column: str, low: float, high: float) -> str:
+        """`column` brought into [low, high] (scalar MIN/MAX on SQLite, LEAST/GREATEST elsewhere)."""
+        if self.sqlite:
+            return f"MIN(MAX({column}, {low}), {high})"
+        return f"LEAST(GREATEST({column}, {low}), {high})"
 
 
 @dataclass(frozen=True)
@@ -36,62 +55,62 @@ class Rule:
     fix: str
 
 
-def _time(table: str, column: str, fix: str, *, nullable: bool = True) -> Rule:
+def _time(sql: Dialect, table: str, column: str, fix: str, *, nullable: bool = True) -> Rule:
     null = f"{column} IS NOT NULL AND " if nullable else ""
     return Rule(
         table,
-        f"{null}NOT ({_INT.format(c=column)} AND {column} BETWEEN {LOW_MS} AND {HIGH_MS})",
+        f"{null}NOT ({sql.integer(column)} AND {column} BETWEEN {LOW_MS} AND {HIGH_MS})",
         f"{column} is not a time between 1900 and 3000",
         f"{column} = {fix}",
     )
 
 
-def _memory(table: str, suffix: str = "") -> list[Rule]:
+def _memory(sql: Dialect, table: str, suffix: str = "") -> list[Rule]:
     s, d, step = f"stability{suffix}", f"difficulty{suffix}", f"step{suffix}"
     return [
         Rule(
             table,
-            f"{s} IS NOT NULL AND NOT ({_NUM.format(c=s)} AND {s} BETWEEN 0.001 AND 1e9)",
+            f"{s} IS NOT NULL AND NOT ({sql.number(s)} AND {s} BETWEEN 0.001 AND 1e9)",
             f"{s} is not a stability the scheduler can use",
-            f"{s} = CASE WHEN {_NUM.format(c=s)} THEN MIN(MAX({s}, 0.001), 36500.0) ELSE NULL END",
+            f"{s} = CASE WHEN {sql.number(s)} THEN {sql.clamp(s, 0.001, 36500.0)} ELSE NULL END",
         ),
         Rule(
             table,
-            f"{d} IS NOT NULL AND NOT ({_NUM.format(c=d)} AND {d} BETWEEN 1 AND 10)",
+            f"{d} IS NOT NULL AND NOT ({sql.number(d)} AND {d} BETWEEN 1 AND 10)",
             f"{d} is not a difficulty from 1 to 10",
-            f"{d} = CASE WHEN {_NUM.format(c=d)} THEN MIN(MAX({d}, 1.0), 10.0) ELSE 5.0 END",
+            f"{d} = CASE WHEN {sql.number(d)} THEN {sql.clamp(d, 1.0, 10.0)} ELSE 5.0 END",
         ),
         Rule(
             table,
-            f"{step} IS NOT NULL AND NOT ({_INT.format(c=step)} AND {step} BETWEEN 0 AND {MAX_STEPS})",
+            f"{step} IS NOT NULL AND NOT ({sql.integer(step)} AND {step} BETWEEN 0 AND {MAX_STEPS})",
             f"{step} is not a learning step",
             f"{step} = 0",
         ),
     ]
 
 
-def rules(now_ms: int) -> list[Rule]:
+def rules(now_ms: int, sql: Dialect) -> list[Rule]:
     """Every rule, cards first, then the review log."""
     return [
-        Rule("cards", "NOT (typeof(state) = 'integer' AND state BETWEEN 0 AND 3)", "state is not 0-3",
+        Rule("cards", f"NOT ({sql.integer('state')} AND state BETWEEN 0 AND 3)", "state is not 0-3",
              "state = 0, queue = CASE WHEN queue IN (-1, -2) THEN queue ELSE 0 END, step = NULL,"
              " stability = NULL, difficulty = NULL, due = NULL"),
-        _time("cards", "due", str(now_ms)),
-        _time("cards", "last_review", "NULL"),
-        _time("cards", "buried_until", "NULL, queue = CASE WHEN queue = -2 THEN state ELSE queue END"),
-        _time("cards", "created_at", str(now_ms), nullable=False),
-        _time("cards", "modified_at", str(now_ms), nullable=False),
-        *_memory("cards"),
+        _time(sql, "cards", "due", str(now_ms)),
+        _time(sql, "cards", "last_review", "NULL"),
+        _time(sql, "cards", "buried_until", "NULL, queue = CASE WHEN queue = -2 THEN state ELSE queue END"),
+        _time(sql, "cards", "created_at", str(now_ms), nullable=False),
+        _time(sql, "cards", "modified_at", str(now_ms), nullable=False),
+        *_memory(sql, "cards"),
         Rule("cards", "state IN (1, 3) AND step IS NULL", "a learning card has no step", "step = 0"),
         # a card in learning or review without a memory state: services/check_memory rebuilds it
-        Rule("cards", "NOT (typeof(reps) = 'integer' AND reps BETWEEN 0 AND 2147483647)"
-             " OR NOT (typeof(lapses) = 'integer' AND lapses BETWEEN 0 AND 2147483647)",
+        Rule("cards", f"NOT ({sql.integer('reps')} AND reps BETWEEN 0 AND 2147483647)"
+             f" OR NOT ({sql.integer('lapses')} AND lapses BETWEEN 0 AND 2147483647)",
              "reps or lapses is not a count", "reps = 0, lapses = 0"),
-        *_memory("reviews", "_after"),
-        *_memory("reviews", "_before"),
-        _time("reviews", "due_after", "NULL"),
-        _time("reviews", "due_before", "NULL"),
-        _time("reviews", "last_review_before", "NULL"),
+        *_memory(sql, "reviews", "_after"),
+        *_memory(sql, "reviews", "_before"),
+        _time(sql, "reviews", "due_after", "NULL"),
+        _time(sql, "reviews", "due_before", "NULL"),
+        _time(sql, "reviews", "last_review_before", "NULL"),
     ]  # fmt: skip
 
 
@@ -103,7 +122,8 @@ def check_values(
     Whether any was found."""
     now_ms = (now - EPOCH_UTC) // MS
     found = False
-    for rule in rules(now_ms):
+    sql = Dialect(sqlite=session.get_bind().dialect.name == "sqlite")
+    for rule in rules(now_ms, sql):
         label = "card" if rule.table == "cards" else "review"
         ids = [row[0] for row in session.execute(text(f"SELECT id FROM {rule.table} WHERE {rule.bad}"))]
         for row_id in ids[:1000]:
