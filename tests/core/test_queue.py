@@ -48,18 +48,21 @@ def test_learning_due_now_then_reviews_then_new_then_learning_ahead() -> None:
 
 
 def test_counts_respect_the_limits_and_the_day() -> None:
-    queue = StudyQueue([scope(learning=[(NOW, 1), (CUTOFF + 1, 2)], reviews_done=1)], valid_until=CUTOFF)
-    assert queue.counts() == (2, 1, 1)  # learning due tomorrow is not counted today
+    learning = [(NOW, 1), (NOW + AHEAD - 1, 3), (NOW + AHEAD + 1, 4), (CUTOFF + 1, 2)]
+    queue = StudyQueue([scope(learning=learning, reviews_done=1)], valid_until=CUTOFF)
+    # learning counts as Anki's: due within the learn-ahead limit (20 minutes), never tomorrow
+    assert queue.counts(NOW + AHEAD) == (2, 2, 1)
+    assert queue.counts(CUTOFF + 10 * AHEAD) == (2, 3, 1)
 
 
 def test_an_answer_and_its_undo_leave_the_queue_as_it_was() -> None:
     queue = StudyQueue([scope()], valid_until=CUTOFF)
-    before = (list(queue.scopes[0].new), queue.counts())
+    before = (list(queue.scopes[0].new), queue.counts(NOW + AHEAD))
     queue.answered(change(101, NEW, NEW, 1, LEARNING, NOW + 60_000))
     assert queue.scopes[0].new == [(2, 102)] and queue.scopes[0].learning == [(NOW + 60_000, 101)]
-    assert queue.counts() == (1, 1, 2)  # one new card used up today's limit by one
+    assert queue.counts(NOW + AHEAD) == (1, 1, 2)  # one new card used up today's limit by one
     queue.undone(change(101, NEW, LEARNING, NOW + 60_000, NEW, 1))
-    assert (list(queue.scopes[0].new), queue.counts()) == before
+    assert (list(queue.scopes[0].new), queue.counts(NOW + AHEAD)) == before
     assert not queue.stale
 
 

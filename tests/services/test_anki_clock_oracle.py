@@ -7,9 +7,10 @@ path every preview and answer takes (`trainer.core.scheduling`), fuzz off on bot
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -136,3 +137,69 @@ def test_real_ankidroid_package_checks_clean(tmp_path: Path, shared_data: Path) 
         assert {c.id: c.state for c in col.search("", limit=5000)} == states
     finally:
         col.close()
+
+
+ZONES = [
+    ("UTC", date(2026, 3, 2)),
+    ("Etc/GMT+4", date(2026, 3, 2)),  # UTC-4
+    ("Asia/Kolkata", date(2026, 3, 2)),  # UTC+5:30
+    ("Europe/Paris", date(2026, 3, 28)),  # the night of the 29th loses an hour
+    ("Europe/Paris", date(2026, 10, 24)),  # the night of the 25th gains one
+]
+# (day offset, local time, card, rating) answers; then counts at (day offset, local time)
+ANSWERS = [
+    (0, "10:00", 0, 1),
+    (0, "10:00", 1, 3),
+    (0, "10:00", 2, 3),
+    (0, "10:11", 2, 3),
+    (0, "10:00", 3, 2),
+    (0, "10:00", 4, 4),
+    (0, "23:50", 5, 3),
+    (1, "03:55", 6, 3),
+    (1, "10:00", 7, 3),
+    (1, "10:11", 7, 3),
+]
+MOMENTS = [(0, "10:05"), (0, "10:25"), (0, "10:45"), (0, "23:55"), (1, "00:05"), (1, "03:50"),
+           (1, "03:58"), (1, "04:10"), (1, "10:05"), (2, "03:59"), (2, "04:01"), (2, "23:59"),
+           (3, "00:01"), (3, "04:01"), (5, "04:01")]  # fmt: skip
+
+
+def local(zone: str, day: date, offset: int, clock: str) -> datetime:
+    hour, minute = (int(x) for x in clock.split(":"))
+    return datetime.combine(day + timedelta(days=offset), time(hour, minute), ZoneInfo(zone)).astimezone(UTC)
+
+
+@pytest.mark.parametrize(("zone", "day"), ZONES, ids=[f"{z}-{d}" for z, d in ZONES])
+def test_deck_counts_around_day_start_and_midnight_match_anki(zone: str, day: date, tmp_path: Path) -> None:
+    """New / learning / review counts of the deck list at moments around the 04:00 day start
+    and midnight, across both DST changes in Paris: Anki's and trainer's are equal."""
+    events: list[tuple[datetime, dict[str, Any]]] = []
+    for offset, clock, card, rating in ANSWERS:
+        events.append((local(zone, day, offset, clock), {"answer": [card, rating]}))
+    for offset, clock in MOMENTS:
+        events.append((local(zone, day, offset, clock), {"counts": True}))
+    events.sort(key=lambda e: (e[0], "counts" in e[1]))
+    steps = [{"at": at.isoformat(), **step} for at, step in events]
+    # a second step of an hour: a card due in it is outside the 20-minute learn-ahead limit
+    anki = run_anki(job(10, steps, zone=zone, fuzz=True, learn=[1.0, 60.0]))
+    col = open_collection(tmp_path / "c.sqlite3", zone=ZoneInfo(zone), install_bundled=False)
+    try:
+        deck = tmp_path / "oracle.toml"
+        cards = "".join(f'[[cards]]\nid = "c{i}"\nfront = "card {i}"\nback = "a"\n\n' for i in range(10))
+        deck.write_text(f'[deck]\nid = "oracle"\nname = "Oracle"\n\n{cards}', encoding="utf-8")
+        col.load([deck], now=events[0][0] - timedelta(hours=1))
+        col.preset_options.change(
+            "Default", ["new_per_day=9999", "reviews_per_day=9999", "learning_steps=1m 1h"], now=events[0][0]
+        )
+        ids = {int(c.content.front.split()[1]): c.id for c in col.search("deck:Oracle", limit=100)}
+        ours = []
+        for at, step in events:
+            if "answer" in step:
+                col.answer(ids[step["answer"][0]], step["answer"][1], now=at)
+            else:
+                info = next(d for d in col.decks(now=at) if d.name == "Oracle")
+                ours.append([info.new, info.learning, info.due])
+    finally:
+        col.close()
+    moments = [at.astimezone(ZoneInfo(zone)).isoformat() for at, step in events if "counts" in step]
+    assert list(zip(moments, ours, strict=True)) == list(zip(moments, anki, strict=True))

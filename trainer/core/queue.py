@@ -53,9 +53,10 @@ class ScopeQueue:
         """Reviews that may still be done today."""
         return max(0, self.review_limit - self.reviews_done)
 
-    def counts(self) -> tuple[int, int, int]:
-        """New, learning (due before the day ends) and review cards left today."""
-        learning = bisect_left(self.learning, (self.cutoff, -1))
+    def counts(self, learn_until: int) -> tuple[int, int, int]:
+        """New, learning (due before `learn_until`, at most the day's end: Anki's learn-ahead
+        limit) and review cards left today."""
+        learning = bisect_left(self.learning, (min(learn_until, self.cutoff), -1))
         return min(len(self.new), self.new_left), learning, min(len(self.reviews), self.reviews_left)
 
 
@@ -82,11 +83,11 @@ class StudyQueue:
             return first[1]
         return None
 
-    def counts(self) -> tuple[int, int, int]:
-        """New, learning and review cards left today over every scope."""
+    def counts(self, learn_until: int) -> tuple[int, int, int]:
+        """New, learning (due before `learn_until`) and review cards left today over every scope."""
         new = learning = review = 0
         for scope in self.scopes:
-            n, lrn, r = scope.counts()
+            n, lrn, r = scope.counts(learn_until)
             new, learning, review = new + n, learning + lrn, review + r
         return new, learning, review
 

@@ -116,8 +116,10 @@ class StudyService:
             for hour in hours:
                 cutoff = to_millis(days.next_day_start(now, self.zone, hour))
                 start = to_millis(days.day_start(now, self.zone, hour))
+                learn_until = min(cutoff, to_millis(now) + LEARN_AHEAD_MS)  # Anki's learn-ahead limit
                 table = {
-                    d.id: sql.deck_counts(self.db, d.id, cutoff, new_cap, review_cap) for d in snap.decks
+                    d.id: sql.deck_counts(self.db, d.id, cutoff, learn_until, new_cap, review_cap)
+                    for d in snap.decks
                 }
                 per_hour[hour] = (table, sql.done_today_by_deck(self.db, start))
         infos = []
@@ -179,7 +181,7 @@ class StudyService:
             return self.next_card(deck, now)
         card = card_view(row, snap.names)
         state = card.state
-        new, learning, review = queue.counts()
+        new, learning, review = queue.counts(to_millis(now) + LEARN_AHEAD_MS)
         return StudyCard(
             card=card,
             preview=preview(

@@ -117,16 +117,19 @@ def presets(db: RawDB) -> dict[int, Preset]:
     }
 
 
-def deck_counts(db: RawDB, deck_id: int, cutoff: int, new_cap: int, review_cap: int) -> DeckCounts:
-    """A deck's own due counts: new (at most `new_cap`), learning and reviews due before `cutoff`
-    (reviews at most `review_cap`), and the earliest due learning or review card."""
+def deck_counts(
+    db: RawDB, deck_id: int, cutoff: int, learn_until: int, new_cap: int, review_cap: int
+) -> DeckCounts:
+    """A deck's own due counts: new (at most `new_cap`), learning due before `learn_until`,
+    reviews due before `cutoff` (at most `review_cap`), and the earliest due learning or
+    review card."""
     row = db.one(
         "SELECT (SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = ? AND queue = 0 LIMIT ?) AS n),"
         " (SELECT count(*) FROM cards WHERE deck_id = ? AND queue IN (1, 3) AND due < ?),"
         " (SELECT count(*) FROM"
         "  (SELECT 1 FROM cards WHERE deck_id = ? AND queue = 2 AND due < ? LIMIT ?) AS r),"
         " (SELECT min(due) FROM cards WHERE deck_id = ? AND queue IN (1, 2, 3))",
-        (deck_id, new_cap, deck_id, cutoff, deck_id, cutoff, review_cap, deck_id),
+        (deck_id, new_cap, deck_id, learn_until, deck_id, cutoff, review_cap, deck_id),
     )
     return DeckCounts(*row)
 
