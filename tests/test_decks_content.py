@@ -20,6 +20,9 @@ from typing import Any
 
 import pytest
 
+from trainer.core.compare import DIRECTIONS as COMPARE_DIRECTIONS
+from trainer.core.deckfile import CARD_KEYS, COMPARE_KEYS, DECK_KEYS, SOURCE_KEYS
+
 ROOT = Path(__file__).resolve().parents[1]
 DECKS_DIR = ROOT / "decks"
 README = DECKS_DIR / "README.md"
@@ -39,14 +42,7 @@ REQUIRED = {
     "choice": ("front", "answer", "distractors"),
 }
 HINT_KINDS = {"basic", "typed", "choice"}
-CARD_KEYS = {
-    "id", "kind", "front", "back", "text", "answers", "answer", "distractors",
-    "hint", "note", "tags", "source", "section",
-}  # fmt: skip
-COMPARE_KEYS = {"id", "title", "items", "facets", "directions", "tags", "source", "section"}
-DIRECTIONS = {"both", "what", "which"}
-DECK_KEYS = {"id", "name", "description", "language", "preset", "sources"}
-SOURCE_KEYS = {"id", "title", "file", "note"}
+DIRECTIONS = set(COMPARE_DIRECTIONS)
 
 EXPECTED_DECKS = {
     "denervation.basics": "Denervation::Basics",

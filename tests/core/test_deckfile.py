@@ -193,3 +193,13 @@ def test_line_numbers_count_only_newlines(tmp_path: Path) -> None:
     with pytest.raises(DeckFileError) as caught:
         parse_deck_text(text, "x.toml")
     assert [e.line for e in caught.value.errors] == [5, 9, 9]  # with splitlines(): 7, 11, 11
+
+
+def test_an_unknown_key_in_a_source_is_an_error() -> None:
+    text = (
+        '[deck]\nid = "d"\nname = "D"\n\n[[deck.sources]]\nid = "s"\ntitle = "S"\nfiel = "x.txt"\n\n'
+        '[[cards]]\nid = "c"\nfront = "Q"\nback = "A"\n'
+    )
+    with pytest.raises(DeckFileError) as raised:
+        parse_deck_text(text, "d.toml")
+    assert "d.toml:8: unknown key 'fiel' in [[deck.sources]]" in str(raised.value)

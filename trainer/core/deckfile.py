@@ -27,6 +27,7 @@ CARD_KEYS = {
 }  # fmt: skip
 COMPARE_KEYS = {"id", "title", "items", "facets", "directions", "tags", "source", "section"}
 DECK_KEYS = {"id", "name", "description", "language", "preset", "sources"}
+SOURCE_KEYS = {"id", "title", "file", "note"}
 
 
 @dataclass(frozen=True)
@@ -239,6 +240,9 @@ class _Validator:
             if not isinstance(source, dict):
                 self.error(sline, "each [[deck.sources]] entry must be a table")
                 continue
+            for key in source:
+                if key not in SOURCE_KEYS:
+                    self.error(self.lines.key(sline, key), f"unknown key '{_short(key)}' in [[deck.sources]]")
             sid = self._str(source, "id", sline, "[[deck.sources]]", required=True)
             title = self._str(source, "title", sline, "[[deck.sources]]", required=True)
             if sid in self.source_titles:
