@@ -57,3 +57,29 @@ def test_unreadable_options_group_uses_defaults_and_says_so(
     assert len(report.added) == 8
     assert [w for w, _ in report.notices] == ["deck options"]
     assert "default options used" in report.notices[0][1]
+
+
+def test_unused_media_is_not_stored_and_is_reported(col: Collection, tmp_path: Path) -> None:
+    from anki.collection import Collection as AnkiCollection
+
+    from tests.formats.anki_oracle import PNG, export_colpkg
+
+    source = tmp_path / "media.anki2"
+    anki = AnkiCollection(str(source))
+    try:
+        used = anki.media.write_data("used.png", PNG)
+        anki.media.write_data("_font.ttf", b"font")
+        anki.media.write_data("orphan.png", PNG)
+        note = anki.new_note(anki.models.by_name("Basic"))  # type: ignore[arg-type]
+        note.fields[0], note.fields[1] = f'<img src="{used}">', "a picture"
+        anki.add_note(note, 1)
+    finally:
+        anki.close()
+    package = export_colpkg(source, tmp_path / "media.colpkg")  # a whole collection: every file
+    with zipfile.ZipFile(package) as z:
+        assert len([n for n in z.namelist() if n.isdigit()]) == 3
+    report = col.import_file(package)
+    assert report.media == ["used.png"]
+    assert report.skipped == [
+        ("media", "2 file(s) no imported card shows, not stored: _font.ttf, orphan.png")
+    ]

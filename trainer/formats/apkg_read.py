@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import tempfile
 from pathlib import Path
+from urllib.parse import unquote
 
 from trainer.formats import protobuf
 from trainer.formats.anki_db import Reader
@@ -44,11 +45,21 @@ def read_package(path: Path, *, scheduling: bool = True, limits: Limits | None =
             finally:
                 conn.close()
         package.scratch = Path(tempfile.mkdtemp(prefix="trainer-media-"))
+        used = {name for card in package.cards for name in card.content.media}
+        unused: list[str] = []
         try:
-            package.media = _media(archive, path, package.scratch, modern=member.endswith("b"))
+            package.media = _media(
+                archive, path, package.scratch, modern=member.endswith("b"),
+                used=used | {unquote(n) for n in used}, unused=unused,
+            )  # fmt: skip
         except BaseException:
             package.discard()
             raise
+        if unused:
+            listed = ", ".join(sorted(unused)[:10]) + (", ..." if len(unused) > 10 else "")
+            package.skipped.append(
+                ("media", f"{len(unused)} file(s) no imported card shows, not stored: {listed}")
+            )
         return package
     finally:
         archive.close()
@@ -90,8 +101,11 @@ def _media_map(archive: SafeZip, path: Path, modern: bool) -> dict[str, str]:
     return {str(k): str(v) for k, v in mapping.items()}
 
 
-def _media(archive: SafeZip, path: Path, folder: Path, *, modern: bool) -> dict[str, bytes | Path]:
-    """Media files streamed to `folder` (never held in memory), by name."""
+def _media(
+    archive: SafeZip, path: Path, folder: Path, *, modern: bool, used: set[str], unused: list[str]
+) -> dict[str, bytes | Path]:
+    """The media files cards show (`used`), streamed to `folder` (never held in memory), by name;
+    the names of the others go to `unused`."""
     files: dict[str, bytes | Path] = {}
     for member, name in _media_map(archive, path, modern).items():
         if safe_media_name(name) is None:
@@ -99,6 +113,9 @@ def _media(archive: SafeZip, path: Path, folder: Path, *, modern: bool) -> dict[
                 path, f"member 'media', entry '{member}'", f"unsafe media file name {name!r}"
             )
         if member not in archive:
+            continue
+        if name not in used:
+            unused.append(name)
             continue
         target = folder / f"{len(files)}"
         archive.extract(member, target, zstd=None if modern else False)
