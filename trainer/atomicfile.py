@@ -55,8 +55,9 @@ def _mode_for(target: Path) -> int:
 
 
 def temp_name(target: Path) -> Path:
-    """A fresh temporary path beside `target` (hidden, ending in `.part`)."""
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=PART, dir=target.parent)
+    """A fresh temporary path beside `target`: `.NAME.PID.RANDOM.part` (the writer's process id
+    tells a leftover of a killed writer from a file being written)."""
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=PART, dir=target.parent)
     os.close(fd)
     return Path(name)
 

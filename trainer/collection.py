@@ -576,6 +576,10 @@ def open_collection(
     imported when something first needs it.
     """
     text = _target_text(target)
+    if "://" not in text:
+        from trainer.store.leftovers import clean_leftovers
+
+        clean_leftovers(Path(text).expanduser())  # what killed writers left (issue 19)
     quick = _open_current_sqlite(text, clock, zone)
     if quick is not None:
         return quick

@@ -394,3 +394,65 @@ def test_the_cli_warns_about_a_lost_wal(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 0
     assert "trainer: warning:" in done.stderr and "may be lost" in done.stderr
+
+
+def test_leftovers_of_killed_writers_are_cleaned_on_start(tmp_path: Path) -> None:
+    import tempfile
+    import time
+
+    from trainer.store.leftovers import clean_leftovers
+
+    path = tmp_path / "col.sqlite3"
+    open_collection(path, clock=lambda: FIXED_NOW, zone=TEST_ZONE, install_bundled=False).close()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    pid = int(dead.stdout)  # a process that has ended
+    me = os.getpid()
+    backups, media, temp = tmp_path / "backups", tmp_path / "media", tmp_path / "tmp"
+    for folder in (backups, media, temp):
+        folder.mkdir(exist_ok=True)
+    gone = [
+        backups / f"col-20260302-120000-auto.sqlite3.{pid}.partial",
+        backups / f"col-20260302-120000-auto.sqlite3.{pid}.partial-journal",
+        backups / "col-20200302-120000-auto.sqlite3.partial",  # an old one without a process id
+        tmp_path / f".col.sqlite3.{pid}.abc123.part",
+        tmp_path / f".col.sqlite3.{pid}.abc123.part-journal",
+        media / f".pic.png.{pid}.xyz.part",
+        temp / f"trainer-import-{pid}-q1w2e3",
+        temp / f"trainer-export-{pid}-r4t5y6",
+    ]
+    kept = [
+        backups / f"col-20260302-120000-auto.sqlite3.{me}.partial",  # being written right now
+        tmp_path / f".col.sqlite3.{me}.abc123.part",
+        temp / f"trainer-import-{me}-a1s2d3",
+        backups / "col-20260302-120000-auto.sqlite3.partial",  # recent, without a process id
+        backups / "notes.partial.txt",
+        media / "pic.png",
+        temp / "trainer-importer",
+    ]
+    for item in gone + kept:
+        if item.parent == temp and item.name.startswith("trainer-"):
+            item.mkdir()
+            (item / "collection.anki21").write_bytes(b"x" * 100)
+        else:
+            item.write_bytes(b"x")
+    old = time.time() - 3 * 24 * 3600
+    os.utime(backups / "col-20200302-120000-auto.sqlite3.partial", (old, old))
+    removed = clean_leftovers(path, temp_root=temp)
+    assert sorted(removed) == sorted(gone)
+    assert all(p.exists() for p in kept) and not any(p.exists() for p in gone)
+    assert Path(tempfile.gettempdir()).is_dir()
+
+
+def test_opening_a_collection_cleans_leftovers(tmp_path: Path) -> None:
+    path = tmp_path / "col.sqlite3"
+    open_collection(path, clock=lambda: FIXED_NOW, zone=TEST_ZONE, install_bundled=False).close()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    partial = tmp_path / "backups" / f"col-20260302-120000-auto.sqlite3.{int(dead.stdout)}.partial"
+    partial.parent.mkdir()
+    partial.write_bytes(b"x" * 4096)
+    open_collection(path, clock=lambda: FIXED_NOW, zone=TEST_ZONE, install_bundled=False).close()
+    assert not partial.exists()

@@ -11,6 +11,7 @@ The dummy `collection.anki2` is never read when a newer member exists.
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 from pathlib import Path
 from urllib.parse import unquote
@@ -36,7 +37,7 @@ def read_package(path: Path, *, scheduling: bool = True, limits: Limits | None =
             raise ImportFormatError(
                 path, "member 'meta'", f"package version {version} is newer than supported"
             )
-        with tempfile.TemporaryDirectory(prefix="trainer-import-") as folder:
+        with tempfile.TemporaryDirectory(prefix=f"trainer-import-{os.getpid()}-") as folder:
             db_path = Path(folder) / "collection.sqlite"
             archive.extract(member, db_path, zstd=True if member.endswith("b") else None)
             conn = open_sqlite(db_path, path, member)
@@ -44,7 +45,7 @@ def read_package(path: Path, *, scheduling: bool = True, limits: Limits | None =
                 package = Reader(conn, path, member, limits).read(scheduling=scheduling)
             finally:
                 conn.close()
-        package.scratch = Path(tempfile.mkdtemp(prefix="trainer-media-"))
+        package.scratch = Path(tempfile.mkdtemp(prefix=f"trainer-media-{os.getpid()}-"))
         used = {name for card in package.cards for name in card.content.media}
         unused: list[str] = []
         try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import sqlite3
 import tempfile
 import zipfile
@@ -60,7 +61,7 @@ def write_package(
     descriptions: dict[str, str] | None = None,
 ) -> None:
     """Write `records` (and the media they use) as an .apkg file."""
-    with tempfile.TemporaryDirectory(prefix="trainer-export-") as folder:
+    with tempfile.TemporaryDirectory(prefix=f"trainer-export-{os.getpid()}-") as folder:
         db_path = Path(folder) / "collection.anki21"
         _write_db(db_path, records, now, scheduling, timing or Timing(), descriptions or {})
         with (

@@ -31,7 +31,8 @@ def wal_present(path: Path) -> bool:
         return False
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this machine."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -48,7 +49,7 @@ def _live(value: str, here: str) -> bool:
         pid, host, path = int(data["pid"]), str(data["host"]), str(data["path"])
     except (ValueError, KeyError, TypeError):
         return False
-    return host == socket.gethostname() and path == here and _alive(pid)
+    return host == socket.gethostname() and path == here and pid_alive(pid)
 
 
 def open_session(conn: sqlite3.Connection, path: Path, had_wal: bool) -> tuple[str | None, str | None]:
