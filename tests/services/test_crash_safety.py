@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import pytest
+from sqlalchemy import text
 
 from tests.conftest import FIXED_NOW, TEST_ZONE, write_deck
 from trainer.collection import open_collection
@@ -456,3 +457,40 @@ def test_opening_a_collection_cleans_leftovers(tmp_path: Path) -> None:
     partial.write_bytes(b"x" * 4096)
     open_collection(path, clock=lambda: FIXED_NOW, zone=TEST_ZONE, install_bundled=False).close()
     assert not partial.exists()
+
+
+def test_optimize_saves_parameters_and_memory_states_together_or_not_at_all(
+    tmp_path: Path, shared_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trainer.core.scheduling import DEFAULT_PARAMETERS
+    from trainer.services import optimize
+
+    col = open_collection(
+        tmp_path / "c.sqlite3", clock=lambda: FIXED_NOW, zone=TEST_ZONE, install_bundled=False
+    )
+    try:
+        col.import_review_log(shared_data / "review-log-josh.csv")
+        with col.db.read() as session:
+            before = session.execute(text("SELECT id, stability, difficulty FROM cards ORDER BY id")).all()
+        real, calls = optimize.stored_memory, []
+
+        def dies_midway(stability: float, difficulty: float) -> tuple[float, float]:
+            calls.append(1)
+            if len(calls) > 600:  # half of the cards' new states computed: the process dies here
+                raise KeyboardInterrupt
+            return real(stability, difficulty)
+
+        monkeypatch.setattr(optimize, "stored_memory", dies_midway)
+        with pytest.raises(KeyboardInterrupt):
+            col.optimizer.optimize(now=FIXED_NOW)
+        monkeypatch.undo()
+        assert col.presets()["Default"].parameters == DEFAULT_PARAMETERS  # no new parameters ...
+        with col.db.read() as session:  # ... and no new memory states
+            assert (
+                session.execute(text("SELECT id, stability, difficulty FROM cards ORDER BY id")).all()
+                == before
+            )
+        result = col.optimizer.optimize(now=FIXED_NOW)
+        assert result.saved and col.presets()["Default"].parameters == pytest.approx(result.new)
+    finally:
+        col.close()

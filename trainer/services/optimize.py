@@ -3,6 +3,7 @@ and the review-log CSV import that brings history from another app."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Iterator, Sequence
@@ -199,15 +200,15 @@ class OptimizeService:
         )
         if not better or dry_run:
             return _replace(result, seconds=time.perf_counter() - started)
-        with self.db.write() as session:
+        with self.db.write() as session:  # parameters and memory states: one transaction
             session.execute(
                 update(repo.presets_t)
                 .where(repo.presets_t.c.id == pid)
                 .values(parameters=json.dumps(list(new)))
             )
-        before, after, updated = self.recompute_memory(
-            deck_ids, histories, chosen, new, chosen.desired_retention, now
-        )
+            before, after, updated = self.recompute_memory(
+                deck_ids, histories, chosen, new, chosen.desired_retention, now, session=session
+            )
         return _replace(
             result,
             saved=True,
@@ -225,10 +226,13 @@ class OptimizeService:
         parameters: Sequence[float],
         desired_retention: float,
         now: datetime,
+        *,
+        session: Session | None = None,
     ) -> tuple[float, float, int]:
         """Set every reviewed card's stability and difficulty from its whole history (in bulk).
 
-        Returns the daily load (sum of 1/interval over review cards) before and after.
+        Returns the daily load (sum of 1/interval over review cards) before and after. Runs in
+        `session`'s transaction when given (with the change that calls for it), else in its own.
         """
         card_ids = list(histories.answers)
         steps = [history_steps(histories.answers[c], self.zone, preset.day_start_hour) for c in card_ids]
@@ -240,7 +244,7 @@ class OptimizeService:
         old_decay, new_decay = _decay(preset.parameters), _decay(parameters)
         load_before = load_after = 0.0
         values: list[dict[str, Any]] = []
-        with self.db.write() as session:
+        with contextlib.nullcontext(session) if session is not None else self.db.write() as session:
             current = {
                 int(i): (s, st)
                 for i, s, st in session.execute(
