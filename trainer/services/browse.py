@@ -18,6 +18,7 @@ from trainer.core import days
 from trainer.core.cards import CardKind, render
 from trainer.core.search import CardFacts, Group, Node, Query, Term, deck_matches, matches, rated_window
 from trainer.errors import NotFoundError
+from trainer.services.card_views import card_view
 from trainer.store import repo
 from trainer.store.engine import Database
 from trainer.store.models import QUEUE_BURIED, QUEUE_SUSPENDED
@@ -92,7 +93,7 @@ class BrowseService:
                 .order_by(cards_t.c.deck_id, cards_t.c.position, cards_t.c.id)
             )
             for row in rows:
-                card = repo.card_view(cast(Any, row), names)
+                card = card_view(cast(Any, row), names)
                 facts = _facts(card, row.created_at, today, cutoff, rated.get(card.id, ()))
                 if matches(query.root, facts):
                     found.append((card, facts, row.position))

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 from trainer.core.scheduling import CardState, Preset, Rating
+from trainer.services.card_views import card_view
 from trainer.store import repo
 from trainer.store.engine import Database
 from trainer.store.models import QUEUE_BURIED, QUEUE_SUSPENDED, MetaRow
@@ -30,7 +31,7 @@ class CardService:
             row = repo.load_card(session, card_id)
             if row is None:
                 return None
-            return repo.card_view(row, {d.id: d.name for d in repo.decks(session)})
+            return card_view(row, {d.id: d.name for d in repo.decks(session)})
 
     def history(self, card_id: int) -> list[ReviewEntry]:
         """A card's review history, oldest first."""

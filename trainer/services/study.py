@@ -28,11 +28,11 @@ from trainer.core.scheduling import (
 )
 from trainer.core.scheduling import outcome as answer_outcome
 from trainer.errors import InvalidInputError, NotFoundError
+from trainer.services.card_views import card_view
 from trainer.store import study_sql as sql
 from trainer.store.rawdb import RawDB
 from trainer.store.rows import (
     DeckEntry,
-    card_view,
     join_tags,
     scheduling_state,
     split_tags,

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from trainer.core.cards import CardContent
+from trainer.services.card_views import card_view
 from trainer.views import CardView
 
 if TYPE_CHECKING:
@@ -123,7 +124,7 @@ def read_cards(db: Database, card_ids: list[int]) -> list[CardView]:
             chunk = card_ids[start : start + 500]
             query = select(*repo.CARD_COLUMNS).where(cards.c.id.in_(chunk)).order_by(cards.c.id)
             rows = session.execute(query)
-            found.extend(repo.card_view(row, names) for row in rows)
+            found.extend(card_view(row, names) for row in rows)
     return found
 
 

@@ -19,7 +19,6 @@ from trainer.store.models import (
     ReviewRow,
 )
 from trainer.store.rows import DeckEntry as DeckEntry
-from trainer.store.rows import card_view as card_view
 from trainer.store.rows import join_tags as join_tags
 from trainer.store.rows import preset_from_row as preset_from_row
 from trainer.store.rows import preset_values as preset_values

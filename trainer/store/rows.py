@@ -7,10 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from trainer.core.cards import CardContent
 from trainer.core.scheduling import CardState, Preset, SchedulingState
 from trainer.store.values import from_millis, to_millis
-from trainer.views import CardView
 
 
 @dataclass(frozen=True)
@@ -100,21 +98,3 @@ def join_tags(tags: Iterable[str]) -> str:
     """Tags as stored: space separated with a space on each side, for `LIKE '% tag %'`."""
     clean = [t.strip().replace(" ", "_") for t in tags if t.strip()]
     return f" {' '.join(dict.fromkeys(clean))} " if clean else ""
-
-
-def card_view(row: Any, deck_names: dict[int, str]) -> CardView:
-    """A `CardView` from a row selected with `CARD_COLUMNS`."""
-    return CardView(
-        id=row.id,
-        external_id=row.external_id,
-        deck_id=row.deck_id,
-        deck_name=deck_names.get(row.deck_id, ""),
-        content=CardContent.from_json(row.content),
-        tags=split_tags(row.tags),
-        source=row.source,
-        group_id=row.group_id,
-        state=scheduling_state(row),
-        queue=row.queue,
-        flag=row.flag,
-        buried_until=from_millis(row.buried_until) if isinstance(row.buried_until, int) else row.buried_until,
-    )
