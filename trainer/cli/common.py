@@ -14,9 +14,7 @@ from typing import Any
 import click
 
 from trainer.clock import ClockError, env_clock
-from trainer.core.cards import clean_text
 from trainer.core.days import local_zone
-from trainer.core.deckfile import DeckFileError
 from trainer.errors import TrainerError
 
 
@@ -50,10 +48,8 @@ def handled_errors() -> Iterator[None]:
         raise CliError(exc.format_message() + hint, 2) from None
     except click.ClickException as exc:
         raise CliError(exc.format_message(), exc.exit_code) from None
-    except DeckFileError as exc:
-        raise CliError(f"{len(exc.errors)} problem(s) in deck files, nothing loaded:\n" + str(exc)) from None
     except TrainerError as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(_trainer_error(exc)) from None
     except OSError as exc:
         raise CliError(str(exc)) from None
     except OverflowError as exc:  # a number from the input past what Python, C or SQLite can hold
@@ -68,6 +64,14 @@ def handled_errors() -> Iterator[None]:
         if message is None:
             raise
         raise CliError(message) from None
+
+
+def _trainer_error(exc: TrainerError) -> str:
+    """The message for a trainer error; deck files list every problem (matched lazily, like the store's)."""
+    deckfile = sys.modules.get("trainer.core.deckfile")
+    if deckfile is not None and isinstance(exc, deckfile.DeckFileError):
+        return f"{len(exc.errors)} problem(s) in deck files, nothing loaded:\n" + str(exc)
+    return str(exc)
 
 
 def _store_error(exc: Exception) -> str | None:
@@ -101,6 +105,8 @@ _UNSAFE_JSON = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")  
 
 def safe(text: str) -> str:
     """Card text made safe for a terminal: no control or bidi characters."""
+    from trainer.core.cards import clean_text  # lazily: `--help` needs none of the card model
+
     return clean_text(text)
 
 
