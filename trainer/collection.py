@@ -264,6 +264,60 @@ class Collection:
             edits[card.external_id] = card.content.content_hash()
             self.set_meta(EDITS_KEY, json.dumps(edits, ensure_ascii=False, sort_keys=True))
 
+    def add_card(
+        self, deck: str, content: CardContent, *, tags: Sequence[str] = (), now: datetime | None = None
+    ) -> list[CardView]:
+        """Add a card to `deck`: into the deck's file when it comes from one (then synced),
+        else as a collection card (a cloze gives one card per gap number). The new cards."""
+        from dataclasses import replace
+
+        from trainer.core.cards import CardKind, cloze_numbers
+        from trainer.paths import bundled_decks_dir
+        from trainer.services import authoring
+
+        authoring.check_content(content)
+        moment = self._now(now)
+        target = authoring.target(self.db, deck, bundled_decks_dir())
+        if target.file is not None:
+            external = authoring.append_to_file(target.file, content, list(tags))
+            self.load([target.file], now=moment)
+            prefix = external + "#"
+            return [
+                c
+                for c in self.search(f'deck:"{target.name}"')
+                if c.external_id in (external,) or c.external_id.startswith(prefix)
+            ]
+        contents = [content]
+        if content.kind is CardKind.CLOZE:
+            contents = [replace(content, cloze_ord=n) for n in cloze_numbers(content.text)]
+        elif content.kind is CardKind.REVERSED:
+            contents = [content, replace(content, front=content.back, back=content.front, hint="")]
+        ids = [authoring.add_collection_card(self.db, target, c, list(tags), moment) for c in contents]
+        return [self.card(i) for i in ids]
+
+    def deck_file(self, deck: str) -> Path | None:
+        """The learner's deck file new cards of `deck` are written to, or None."""
+        from trainer.paths import bundled_decks_dir
+        from trainer.services import authoring
+
+        return authoring.target(self.db, deck, bundled_decks_dir()).file
+
+    def card_file(self, card_id: int) -> Path | None:
+        """The learner's deck file a card comes from, or None for a collection card."""
+        from trainer.services import authoring
+
+        return authoring.from_file(self.db, card_id)
+
+    def delete_card(self, card_id: int) -> int:
+        """Delete a collection card with its history (a deck-file card is removed from its
+        file instead: refused here). The number of reviews deleted with it."""
+        from trainer.services import authoring
+
+        path = authoring.from_file(self.db, card_id)
+        if path is not None:
+            raise InvalidInputError(f"this card comes from {path}: remove it there, or suspend it")
+        return authoring.delete_card(self.db, card_id)
+
     def set_suspended(self, card_ids: Sequence[int], suspended: bool, *, now: datetime | None = None) -> None:
         """Suspend or unsuspend cards (undoable)."""
         entry = self._journal("suspend" if suspended else "unsuspend", card_ids)

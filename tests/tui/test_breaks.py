@@ -263,3 +263,22 @@ def test_browse_sorts_tells_siblings_apart_and_pages(demo: Collection) -> None:
         drive(app, script, size=(120, 40))
     finally:
         browse.PAGE = 500
+
+
+def test_a_adds_a_card_to_the_deck_with_the_keyboard_only(col: Collection, tmp_path: Path) -> None:
+    load_three(col, tmp_path)
+    app = TrainerApp(col, start=Start(screen="study", deck="Beta"))
+
+    async def script(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        assert "Add a card to Beta" in screen_text(app)
+        await pilot.press(*"Nerve sheath?", "tab", *"Epineurium", "tab", "tab", *"anatomy", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+
+    drive(app, script)
+    [card] = col.search('"Nerve sheath?"')
+    assert (card.deck_name, card.content.back, card.tags) == ("Beta", "Epineurium", ("anatomy",))
+    assert "Nerve sheath?" in (tmp_path / "Beta.toml").read_text(encoding="utf-8")

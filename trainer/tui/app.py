@@ -170,6 +170,45 @@ class TrainerApp(App[None]):
 
         self._push(StatsScreen)
 
+    def add_card(self, deck: str | None, after: Callable[[], None] | None = None) -> None:
+        """Open the add dialog for `deck` (the first deck when None), then add the card."""
+        from trainer.tui.screens.add import AddDialog
+
+        if not self.ready:
+            return
+        names = [d.name for d in self.col.decks()]
+        if deck is None:
+            if not names:
+                self.notify("No deck to add to yet: import or load one first.", severity="warning")
+                return
+            deck = names[0]
+        path = self.col.deck_file(deck)
+        where = (
+            f"Written to its deck file {path}"
+            if path
+            else "Kept in the collection (the deck has no file of its own)"
+        )
+
+        def done(result: tuple[object, list[str]] | None) -> None:
+            if result is None or deck is None:
+                return
+            from trainer.core.cards import CardContent
+            from trainer.errors import TrainerError
+            from trainer.views import plural
+
+            content, tags = result
+            assert isinstance(content, CardContent)
+            try:
+                added = self.col.add_card(deck, content, tags=tags)
+            except TrainerError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            self.notify(f"{plural(len(added), 'card')} added to {deck}.", markup=False)
+            if after is not None:
+                after()
+
+        self.push_screen(AddDialog(deck, where), done)
+
     def action_help(self) -> None:
         """Open the help of the current screen (or close it when it is open)."""
         from trainer.tui.screens.help import HelpScreen

@@ -52,6 +52,7 @@ class BrowseScreen(Screen[None]):
         Binding("e", "edit", "Edit"),
         Binding("s", "toggle_suspend", "Suspend/unsuspend"),
         Binding("r", "reset", "Reset"),
+        Binding("delete", "delete", "Delete"),
         Binding("i", "info", "Info"),
         Binding("escape", "leave", "Back"),
         Binding("question_mark", "app.help", "Help"),
@@ -241,6 +242,29 @@ class BrowseScreen(Screen[None]):
                 self.notify("Card reset to new.")
 
         self.app.push_screen(ConfirmDialog("Reset this card to new? Its memory state is cleared."), done)
+
+    def action_delete(self) -> None:
+        """Delete the highlighted collection card (after confirmation); a deck-file card is
+        deleted from its file, so here it is refused with where to do it."""
+        card = self.selected()
+        if card is None:
+            return
+        path = self.col.card_file(card.id)
+        if path is not None:
+            self.notify(f"This card comes from {path}: delete it there (or suspend it with s).", markup=False)
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                from trainer.views import plural
+
+                removed = self.col.delete_card(card.id)
+                self.run_search(self.query_text, self.page_start)
+                self.notify(f"Card deleted with {plural(removed, 'review')}.")
+
+        self.app.push_screen(
+            ConfirmDialog("Delete this card and its review history? This cannot be undone."), done
+        )
 
     def action_leave(self) -> None:
         """Back home."""

@@ -36,6 +36,7 @@ class HomeScreen(Screen[None]):
         # (a priority binding would run first and open the deck highlighted before them).
         Binding("enter", "study", "Study"),
         Binding("z", "quiz", "Quiz"),
+        Binding("a", "add", "Add card"),
         Binding("b", "browse", "Browse"),
         Binding("t", "stats", "Stats"),
         Binding("i", "import", "Import"),
@@ -149,6 +150,10 @@ class HomeScreen(Screen[None]):
         """Browse the highlighted deck."""
         deck = self.selected_deck()
         self.trainer.action_browse(f'deck:"{deck}"' if deck else "")
+
+    def action_add(self) -> None:
+        """Add a card to the highlighted deck."""
+        self.trainer.add_card(self.selected_deck(), self.refresh_decks)
 
     def action_stats(self) -> None:
         """Statistics."""

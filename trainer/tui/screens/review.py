@@ -84,6 +84,7 @@ class ReviewScreen(Screen[None]):
         Binding("4", "rate(4)", "Easy", show=False),
         Binding("u", "undo", "Undo"),
         Binding("e", "edit", "Edit"),
+        Binding("a", "add", "Add"),
         Binding("i", "info", "Info"),
         Binding("s", "suspend", "Suspend"),
         Binding("b", "bury", "Bury"),
@@ -346,6 +347,14 @@ class ReviewScreen(Screen[None]):
             self.notify("Card saved.")
 
         self.app.push_screen(EditDialog(card), done)
+
+    def action_add(self) -> None:
+        """Add a card to the deck being studied (the shown card's deck when studying all)."""
+        from trainer.tui.app import TrainerApp
+
+        deck = self.deck or (self.study.card.deck_name if self.study else None)
+        if isinstance(self.app, TrainerApp):
+            self.app.add_card(deck, self._show_counts)
 
     def action_info(self) -> None:
         """Card info: memory state, retrievability, history, source."""
