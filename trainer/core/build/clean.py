@@ -6,6 +6,8 @@ import hashlib
 import re
 import unicodedata
 
+from .propernames import is_proper
+
 _MD_IMAGE = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)")
 _ATTR_LIST = re.compile(r"\{\s*(?:[#.][\w-]+\s*)*(?:[\w-]+\s*=\s*[^{}\n]*)?\}")
 _MD_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)")
@@ -107,6 +109,8 @@ def capitalise(text: str) -> str:
 def decapitalise(term: str) -> str:
     """Lower-case a term's first letter unless the first word looks like an acronym or name."""
     first = term.split(" ", 1)[0]
+    if is_proper(first):  # "Venus", a name the document writes capitalised mid-sentence
+        return term
     letters = [ch for ch in first if ch.isalpha()]
     if len(letters) >= 2 and any(ch.isupper() for ch in letters[1:]):
         return term

@@ -28,6 +28,7 @@ from .model import (
     Skipped,
     SourceDoc,
 )
+from .propernames import document_names
 from .rules_acronyms import acronym_cards
 from .rules_causes import cause_cards
 from .rules_compare import CompareDraft, bullets_compare, table_compare
@@ -176,6 +177,14 @@ class _DocBuilder:
         elif block.kind == "bullets":
             self.bullets(block, intro)
 
+    def extract(self, blocks: Sequence[Block]) -> None:
+        """Extract from every block; a paragraph ending in ":" introduces the list after it."""
+        intro = ""
+        for block in blocks:
+            self.block(block, intro if block.kind == "bullets" else "")
+            last = block.parts[-1][2].strip() if block.kind == "para" and block.parts else ""
+            intro = last if last.endswith(":") else ""
+
     def bullets(self, block: Block, intro: str) -> None:
         """Compare set, list cards, or sentences, for a bulleted list."""
         items = [text for _, _, text in block.parts]
@@ -267,11 +276,8 @@ def build_drafts(docs: Sequence[SourceDoc], *, lang: str = "auto") -> BuildResul
         source = DraftSource(source.id, plain(document.title) or source.id, source.file)
         final_sources.append(source)
         builder = _DocBuilder(doc, source, doc_lang)
-        intro = ""
-        for block in document.blocks:
-            builder.block(block, intro if block.kind == "bullets" else "")
-            last = block.parts[-1][2].strip() if block.kind == "para" and block.parts else ""
-            intro = last if last.endswith(":") else ""
+        with document_names(doc.text):
+            builder.extract(document.blocks)
         for candidate, path in builder.candidates:
             digest = short_hash(
                 doc.name,

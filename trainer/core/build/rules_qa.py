@@ -6,6 +6,7 @@ import re
 
 from .clean import capitalise, end_sentence, normalise, plain
 from .model import Candidate, RuleResult, Sentence
+from .propernames import sentence_case
 from .rules_numbers import number_spans
 
 MAX_BACK = 600
@@ -34,7 +35,7 @@ def _strip_term(first: str, question: str) -> str:
 def qa_card(question: str, answer: list[Sentence], lines: tuple[int, int]) -> RuleResult:
     """A basic card: the question on the front, its whole answer on the back (a too long
     answer is cut to its first sentences, the whole kept in the note)."""
-    front = plain(question)
+    front = sentence_case(plain(question))
     texts = [plain(s.text) for s in answer if plain(s.text)]
     if not texts:
         return RuleResult(reason="question without an answer")
