@@ -84,7 +84,7 @@ def document_names(text: str) -> Iterator[None]:
 def is_proper(word: str) -> bool:
     """Whether `word` (punctuation aside) is a proper noun of the current document."""
     match = _WORD.search(word)
-    return bool(match) and match.group(0) in _NAMES.get()
+    return match is not None and match.group(0) in _NAMES.get()
 
 
 def sentence_case(question: str) -> str:
