@@ -6,11 +6,9 @@ buttons, intervals and kinds), and Anki's backend `graphs()` computes its statis
 Anki's graphs count days from the real clock, so this test runs at the real time,
 fixed once at its start.
 
-True retention: the issue (and Anki's current source) counts only the first review of a
-card on each day; the installed Anki release still counts every review. The Anki
-comparison therefore uses a history without same-day repeats of review cards, where
-both definitions agree; `test_true_retention_counts_first_review_of_day` checks the
-first-of-day rule itself.
+True retention counts every answer of a review card, same-day repeats included, as Anki
+does; the report keeps the first-answer-of-the-day figure as `first_of_day_retention`
+(`test_first_of_day_rule_on_a_history_with_repeats` checks that rule).
 """
 
 from __future__ import annotations
@@ -170,7 +168,7 @@ def test_confusion_matrix_from_quiz_answers(col: Collection, clock: Clock, tmp_p
     assert (only.group_id, only.expected, only.given, only.count) == ("nerves", "median", "ulnar", 2)
 
 
-def test_true_retention_counts_first_review_of_day(col: Collection, clock: Clock, tmp_path: Path) -> None:
+def test_true_retention_counts_every_review_answer(col: Collection, clock: Clock, tmp_path: Path) -> None:
     start = clock.now - timedelta(days=40)
     rows = ["card_id,review_time,review_rating,review_duration"]
     for day, rating in [(0, 3), (3, 3), (10, 3), (30, 3)]:
@@ -180,8 +178,11 @@ def test_true_retention_counts_first_review_of_day(col: Collection, clock: Clock
     rows.append(f"1,{(clock.now - timedelta(minutes=5)).isoformat()},1,1000")
     (tmp_path / "r.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     col.import_review_log(tmp_path / "r.csv")
-    today = col.stats_report().retention["today"]
-    assert (today.mature_passed, today.mature_failed, today.young_passed) == (1, 0, 0)
+    report = col.stats_report()
+    today = report.retention["today"]  # Anki's: every answer, the repeat included
+    assert (today.mature_passed, today.mature_failed, today.young_passed) == (1, 1, 0)
+    first = report.first_of_day_retention["today"]
+    assert (first.mature_passed, first.mature_failed, first.young_passed) == (1, 0, 0)
     assert col.stats_report().today.again == 1
 
 
@@ -215,7 +216,7 @@ def test_first_of_day_rule_on_a_history_with_repeats(col: Collection, clock: Clo
                 expected[name][slot] += 1
     assert repeats > 0, "the history has same-day repeats of review cards"
     for name in ("month", "year"):
-        m = report.retention[name]
+        m = report.first_of_day_retention[name]
         assert [m.young_passed, m.young_failed, m.mature_passed, m.mature_failed] == expected[name], name
     deck = next(t for t in report.mastery if t.kind == "deck")
     assert deck.reviews == sum(expected["month"])
@@ -320,6 +321,7 @@ def test_report_equals_a_straightforward_computation(col: Collection, clock: Clo
     buttons = {name: [0, 0, 0, 0] for name in ("learning", "young", "mature")}
     hours = [[0, 0] for _ in range(24)]
     first: dict[tuple[int, int], tuple[int, int, bool, int]] = {}
+    every: list[tuple[int, bool, int]] = []
     for rid, card, at, rating, ms, before, due, last in log:
         day = (at - nds) // DAY_MS + 1
         mature = before == 2 and due - last >= 21 * DAY_MS - DAY_MS // 2
@@ -334,6 +336,8 @@ def test_report_equals_a_straightforward_computation(col: Collection, clock: Clo
             hours[(at + offset) // 3_600_000 % 24][1] += rating > 1
         if before == 2 and ((card, day) not in first or (at, rid) < first[(card, day)][:2]):
             first[(card, day)] = (at, rid, mature, rating)
+        if before == 2:
+            every.append((day, mature, rating))
     assert [(r.counts, r.time_ms) for r in report.reviews] == [
         (tuple(per_day.get(d, [[0] * 4])[0]), tuple(per_day.get(d, [[0] * 4, [0] * 4])[1]))
         for d in range(1 - period, 1)
@@ -344,11 +348,17 @@ def test_report_equals_a_straightforward_computation(col: Collection, clock: Clo
     assert report.buttons == {k: tuple(v) for k, v in buttons.items()}
     assert report.hours == tuple((a, b) for a, b in hours)
     retention = {name: RetentionCounts() for name, _, _ in PERIODS}
-    for (_card, day), (_at, _rid, mature, rating) in first.items():
+    for day, mature, rating in every:  # Anki's true retention: every answer of a review card
         for name, start, end in PERIODS:
             if start <= day <= end:
                 retention[name].add(mature, rating > 1)
     assert report.retention == retention
+    first_of_day = {name: RetentionCounts() for name, _, _ in PERIODS}
+    for (_card, day), (_at, _rid, mature, rating) in first.items():
+        for name, start, end in PERIODS:
+            if start <= day <= end:
+                first_of_day[name].add(mature, rating > 1)
+    assert report.first_of_day_retention == first_of_day
     topics_of = {
         card[0]: {("deck", names[card[1]]), *(("tag", t) for t in card[2].split()), ("set", card[3])}
         for card in cards

@@ -243,6 +243,12 @@ class StatsQueries:
             if first != (int(at), int(rid)):
                 self.repeats.append((int(cid), int(day), int(cls), int(rating)))
 
+    def review_answers(self, since: int) -> list[tuple[int, bool, int, int]]:
+        """(day, mature, rating, count) of every answer of a review card since day `since`
+        (same-day repeats included: Anki's true retention)."""
+        counts = {key: n for key, n in self.by_class.items() if key[1] in (1, 2) and key[0] >= since}
+        return [(day, cls == 2, rating, n) for (day, cls, rating), n in counts.items() if n]
+
     def first_of_day(self, since: int) -> list[tuple[int, bool, int, int]]:
         """(day, mature, rating, count) of first-of-day answers of review cards since day `since`."""
         counts = {key: n for key, n in self.by_class.items() if key[1] in (1, 2) and key[0] >= since}

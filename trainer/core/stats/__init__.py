@@ -4,8 +4,9 @@ Definitions follow Anki's so that the numbers can be checked against it:
 - a study day is a fixed 86,400 s span counted back from the next day start
   (0 is today, -1 yesterday), as Anki's graphs count them;
 - a review card is *mature* when its interval is 21 days or more;
-- true retention counts the first review of each card on each day among reviews of
-  cards with an interval of at least a day; Again is a fail, every other button a pass.
+- true retention counts every answer of a card with an interval of at least a day (a
+  review card), same-day repeats included, as Anki does; Again is a fail, every other button
+  a pass. The report keeps a first-answer-of-the-day figure under its own name.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ class RetentionCounts:
     mature_failed: int = 0
 
     def add(self, mature: bool, passed: bool, count: int = 1) -> None:
-        """Count first-of-day reviews."""
+        """Count reviews."""
         if mature:
             if passed:
                 self.mature_passed += count
@@ -95,7 +96,7 @@ def rate(passed: int, total: int) -> float | None:
 
 
 def true_retention(first_reviews: Iterable[tuple[int, bool, int, int]]) -> dict[str, RetentionCounts]:
-    """Counts per period from (day index, mature, rating, count) of first-of-day reviews."""
+    """Counts per period from (day index, mature, rating, count) of review answers."""
     result = {name: RetentionCounts() for name, _, _ in PERIODS}
     for day, mature, rating, count in first_reviews:
         for name, start, end in PERIODS:

@@ -116,11 +116,13 @@ class StatsReport:
     retrievability: Histogram
     knowledge: float  # sum of retrievability over studied cards
     studied: int
-    retention: dict[str, RetentionCounts]
+    retention: dict[str, RetentionCounts]  # Anki's true retention: every answer of a review card
     buttons: dict[str, tuple[int, int, int, int]]  # learning / young / mature -> Again..Easy
     hours: tuple[tuple[int, int], ...]  # 24 x (reviews, passed), local time
     added: tuple[int, ...]  # cards added per day over the period, oldest first
     mastery: tuple[TopicMastery, ...] = ()
+    # the same counted on each card's first answer of the day only (not Anki's definition)
+    first_of_day_retention: dict[str, RetentionCounts] = field(default_factory=dict)
     confusion: tuple[Confusion, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -140,8 +142,9 @@ class StatsReport:
             {"day": r.day.isoformat(), "counts": list(r.counts), "time_ms": list(r.time_ms)}
             for r in self.reviews
         ]
-        data["retention"] = {
-            name: {**asdict(c), "young": c.young, "mature": c.mature, "total": c.total}
-            for name, c in self.retention.items()
-        }
+        for key in ("retention", "first_of_day_retention"):
+            data[key] = {
+                name: {**asdict(c), "young": c.young, "mature": c.mature, "total": c.total}
+                for name, c in getattr(self, key).items()
+            }
         return data
