@@ -494,3 +494,86 @@ def test_optimize_saves_parameters_and_memory_states_together_or_not_at_all(
         assert result.saved and col.presets()["Default"].parameters == pytest.approx(result.new)
     finally:
         col.close()
+
+
+def _pictured(key: str, picture: str) -> Any:
+    from trainer.core.cards import CardContent, CardKind
+    from trainer.formats.model import CardRecord
+
+    content = CardContent(kind=CardKind.BASIC, front=f"{key}? [image: {picture}]", back="a", media=(picture,))
+    return CardRecord(f"t/{key}", "Deck", content)
+
+
+def test_a_second_package_with_the_same_media_name_does_not_replace_the_first(
+    tmp_path: Path,
+) -> None:
+    from trainer.formats.model import Package
+    from trainer.services import io
+
+    with open_collection(
+        tmp_path / "c.sqlite3", clock=lambda: FIXED_NOW, zone=TEST_ZONE, install_bundled=False
+    ) as col:
+        first = io.import_package(
+            col.db, Package(cards=[_pictured("one", "pic.png")], media={"pic.png": b"FIRST"}), "1", FIXED_NOW
+        )
+        second = io.import_package(
+            col.db, Package(cards=[_pictured("two", "pic.png")], media={"pic.png": b"SECOND"}), "2", FIXED_NOW
+        )
+        again = io.import_package(
+            col.db, Package(cards=[_pictured("two", "pic.png")], media={"pic.png": b"SECOND"}), "2", FIXED_NOW
+        )
+        folder = io.media_dir(col.db)
+        assert folder is not None
+        shown = {c.content.front: c.content.media for c in col.search("")}
+    import hashlib
+
+    stored = f"pic-{hashlib.sha1(b'SECOND').hexdigest()}.png"
+    assert first.media == ["pic.png"] and second.media == [stored] and again.media == [stored]
+    assert (folder / "pic.png").read_bytes() == b"FIRST"  # the first package's picture is intact
+    assert (folder / stored).read_bytes() == b"SECOND"
+    assert shown == {"one? [image: pic.png]": ("pic.png",), f"two? [image: {stored}]": (stored,)}
+    assert again.unchanged == 1
+
+
+@pytest.mark.parametrize("failure", ["media write", "commit"])
+def test_an_import_whose_media_or_commit_fails_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
+    from trainer.formats.model import Package
+    from trainer.services import io, media_stage
+
+    col = open_collection(
+        tmp_path / "c.sqlite3", clock=lambda: FIXED_NOW, zone=TEST_ZONE, install_bundled=False
+    )
+    try:
+        package = Package(
+            cards=[_pictured(str(i), f"p{i}.png") for i in range(5)],
+            media={f"p{i}.png": b"x" * (i + 1) for i in range(5)},
+        )
+        if failure == "media write":
+            calls: list[int] = []
+            real_write = Path.write_bytes
+
+            def full(self: Path, data: bytes) -> int:
+                calls.append(1)
+                if len(calls) == 3:
+                    raise OSError(28, "No space left on device")
+                return real_write(self, data)
+
+            monkeypatch.setattr(Path, "write_bytes", full)
+        else:
+            real_place = media_stage.StagedMedia.place
+
+            def place_then_fail(self: Any) -> None:
+                real_place(self)
+                raise OSError(5, "disk I/O error at commit")
+
+            monkeypatch.setattr(media_stage.StagedMedia, "place", place_then_fail)
+        with pytest.raises(OSError):
+            io.import_package(col.db, package, "f", FIXED_NOW)
+        monkeypatch.undo()
+        assert col.search("") == []  # no card added
+        folder = io.media_dir(col.db)
+        assert folder is None or not folder.exists() or list(folder.iterdir()) == []  # no media, no temp
+    finally:
+        col.close()

@@ -7,7 +7,6 @@ scheduling and review log when the file has them.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
@@ -17,16 +16,16 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from trainer.atomicfile import atomic_path, write_atomic
 from trainer.core.cards import hash_json
 from trainer.core.files import regular_file
 from trainer.core.millis import optional_millis as millis
 from trainer.core.millis import to_millis
 from trainer.core.scheduling import SchedulingState
 from trainer.formats.model import CardRecord, Package, ReviewRecord
-from trainer.formats.safety import inside, reading, safe_media_name
+from trainer.formats.safety import reading
 from trainer.services.gc_pause import paused_gc
 from trainer.services.io_bulk import KIND_VALUE, bulk_insert
+from trainer.services.media_stage import rename_references, stage_media
 from trainer.store import repo
 from trainer.store.backup import backup_sqlite
 from trainer.store.engine import Database
@@ -107,72 +106,91 @@ def import_package(
     path = db.sqlite_path
     if path is not None and path.exists() and len(package.cards) >= LARGE_IMPORT and _has_cards(db):
         report.backup = str(backup_sqlite(path, "import", now))
-    total = len(package.cards)
     stamp = millis(now)
-    with db.write() as session:
-        if db.sqlite_path is not None and total >= LARGE_IMPORT:
-            _set_cache(session, BIG_CACHE)
-        _store_presets(session, package, report)
-        decks = _Decks(session, package, deck, report)
-        for name in package.deck_meta:
-            decks.id_for(name)
-        existing = _existing(session, [c.external_id for c in package.cards])
-        position = int(session.execute(select(func.max(cards_t.c.position))).scalar() or 0)
-        max_id = int(session.execute(select(func.max(cards_t.c.id))).scalar() or 0)
-        inserts: list[tuple[Any, ...]] = []
-        histories: dict[str, list[ReviewRecord]] = {}
-        seen: set[str] = set()
-        joined: dict[tuple[str, ...], str] = {}  # tags -> stored form (notes share tags)
-        deck_ids = decks.by_file_name
-        scheduling = package.has_scheduling
-        added = report.added
-        for done, card in enumerate(package.cards, 1):
-            key = card.external_id
-            if key in seen:
-                report.skipped.append((card.where or key, "duplicate of an earlier card in the file"))
-                continue
-            seen.add(key)
-            deck_id = deck_ids.get(card.deck)
-            if deck_id is None:
-                deck_id = decks.id_for(card.deck)
-            raw_json = card.content.to_json()
-            digest = hash_json(raw_json)
-            tags = joined.get(card.tags)
-            if tags is None:
-                tags = joined[card.tags] = repo.join_tags(card.tags)
-            row = existing.get(key) if existing else None
-            if row is not None:
-                values: dict[str, Any] = {}
-                if row.content_hash != digest:
-                    values.update(content=raw_json, content_hash=digest, kind=KIND_VALUE[card.content.kind])
-                if row.tags != tags:
-                    values["tags"] = tags
-                if row.deck_id != deck_id:
-                    values["deck_id"] = deck_id
-                if values:
-                    values["modified_at"] = now
-                    session.execute(cards_t.update().where(cards_t.c.id == row.id).values(**values))
-                    report.updated.append(key)
-                else:
-                    report.unchanged += 1
-            else:
-                position += 1
-                order = card.position if scheduling and card.position > 0 else position
-                inserts.append(
-                    _insert_values(card, deck_id, raw_json, digest, tags, order, stamp, scheduling)
-                )
-                if scheduling and card.reviews:
-                    histories[key] = card.reviews
-                added.append(key)
-            if progress and (done % 1000 == 0 or done == total):
-                progress(done, total)
-        bulk_insert(session, cards_t, INSERT_COLUMNS, inserts)
-        if histories:
-            report.reviews = _insert_reviews(session, histories, max_id)
-        if db.sqlite_path is not None and total >= LARGE_IMPORT:
-            _set_cache(session, DEFAULT_CACHE)
-    report.media = _store_media(db, package.media)
+    staged = stage_media(media_dir(db), package.media)  # media go in with the cards, or not at all
+    rename_references(package.cards, staged.renamed)
+    try:
+        with db.write() as session:
+            _store_package(session, db, package, deck, report, now, stamp, progress)
+            staged.place()  # just before the commit: a failed commit removes them below
+    except BaseException:
+        staged.discard()
+        raise
+    report.media = staged.names
     return report
+
+
+def _store_package(
+    session: Session,
+    db: Database,
+    package: Package,
+    deck: str | None,
+    report: ImportReport,
+    now: datetime,
+    stamp: int | None,
+    progress: Progress | None,
+) -> None:
+    """The import's writes, in the caller's transaction."""
+    total = len(package.cards)
+    if db.sqlite_path is not None and total >= LARGE_IMPORT:
+        _set_cache(session, BIG_CACHE)
+    _store_presets(session, package, report)
+    decks = _Decks(session, package, deck, report)
+    for name in package.deck_meta:
+        decks.id_for(name)
+    existing = _existing(session, [c.external_id for c in package.cards])
+    position = int(session.execute(select(func.max(cards_t.c.position))).scalar() or 0)
+    max_id = int(session.execute(select(func.max(cards_t.c.id))).scalar() or 0)
+    inserts: list[tuple[Any, ...]] = []
+    histories: dict[str, list[ReviewRecord]] = {}
+    seen: set[str] = set()
+    joined: dict[tuple[str, ...], str] = {}  # tags -> stored form (notes share tags)
+    deck_ids = decks.by_file_name
+    scheduling = package.has_scheduling
+    added = report.added
+    for done, card in enumerate(package.cards, 1):
+        key = card.external_id
+        if key in seen:
+            report.skipped.append((card.where or key, "duplicate of an earlier card in the file"))
+            continue
+        seen.add(key)
+        deck_id = deck_ids.get(card.deck)
+        if deck_id is None:
+            deck_id = decks.id_for(card.deck)
+        raw_json = card.content.to_json()
+        digest = hash_json(raw_json)
+        tags = joined.get(card.tags)
+        if tags is None:
+            tags = joined[card.tags] = repo.join_tags(card.tags)
+        row = existing.get(key) if existing else None
+        if row is not None:
+            values: dict[str, Any] = {}
+            if row.content_hash != digest:
+                values.update(content=raw_json, content_hash=digest, kind=KIND_VALUE[card.content.kind])
+            if row.tags != tags:
+                values["tags"] = tags
+            if row.deck_id != deck_id:
+                values["deck_id"] = deck_id
+            if values:
+                values["modified_at"] = now
+                session.execute(cards_t.update().where(cards_t.c.id == row.id).values(**values))
+                report.updated.append(key)
+            else:
+                report.unchanged += 1
+        else:
+            position += 1
+            order = card.position if scheduling and card.position > 0 else position
+            inserts.append(_insert_values(card, deck_id, raw_json, digest, tags, order, stamp, scheduling))
+            if scheduling and card.reviews:
+                histories[key] = card.reviews
+            added.append(key)
+        if progress and (done % 1000 == 0 or done == total):
+            progress(done, total)
+    bulk_insert(session, cards_t, INSERT_COLUMNS, inserts)
+    if histories:
+        report.reviews = _insert_reviews(session, histories, max_id)
+    if db.sqlite_path is not None and total >= LARGE_IMPORT:
+        _set_cache(session, DEFAULT_CACHE)
 
 
 def _set_cache(session: Session, kib: int) -> None:
@@ -307,24 +325,6 @@ def _insert_reviews(session: Session, histories: dict[str, list[ReviewRecord]], 
     ]  # fmt: skip
     bulk_insert(session, reviews_t, REVIEW_COLUMNS, rows)
     return len(rows)
-
-
-def _store_media(db: Database, media: dict[str, bytes | Path]) -> list[str]:
-    folder = media_dir(db)
-    if folder is None or not media:
-        return []
-    folder.mkdir(parents=True, exist_ok=True)
-    written: list[str] = []
-    for name, data in media.items():
-        if safe_media_name(name) is None:
-            continue
-        if isinstance(data, Path):
-            with atomic_path(inside(folder, name)) as temp:
-                shutil.copyfile(data, temp)  # streamed: a package's media never sit in memory
-        else:
-            write_atomic(inside(folder, name), data)
-        written.append(name)
-    return written
 
 
 def import_file(
