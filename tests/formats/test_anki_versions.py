@@ -83,3 +83,49 @@ def test_unused_media_is_not_stored_and_is_reported(col: Collection, tmp_path: P
     assert report.skipped == [
         ("media", "2 file(s) no imported card shows, not stored: _font.ttf, orphan.png")
     ]
+
+
+def test_forget_and_set_due_date_entries_are_kept(col: Collection, tmp_path: Path) -> None:
+    """Anki logs "Forget" and "Set due date" (ease 0, type Manual): kept as manual rows, the card
+    as Anki left it, trainer's check content, and written back to Anki as Anki logged them."""
+    from anki.collection import Collection as AnkiCollection
+
+    from tests.formats.anki_judge import judge_package
+    from tests.formats.anki_oracle import build_collection, export_package
+
+    built = build_collection(tmp_path / "src")
+    anki = AnkiCollection(str(built.path))
+    try:
+        forgotten, rescheduled = anki.find_cards("is:review")[:2]
+        anki.sched.schedule_cards_as_new([forgotten], restore_position=True, reset_counts=False)
+        anki.sched.set_due_date([rescheduled], "5")
+        manual = anki.db.all("select cid, ease, ivl, type from revlog where ease = 0 order by id")
+        guids = {
+            cid: (anki.get_card(cid).note().guid, anki.get_card(cid).ord) for cid in (forgotten, rescheduled)
+        }
+        total = anki.db.scalar("select count() from revlog")
+    finally:
+        anki.close()
+    assert [(e, i, t) for _, e, i, t in manual] == [(0, 0, 4), (0, 5, 4)]
+    package = export_package(built.path, tmp_path / "manual.apkg", legacy=False)
+    report = col.import_file(package)
+    assert report.reviews == total
+    from sqlalchemy import select
+
+    from trainer.store import repo
+
+    with col.db.read() as session:
+        rows = session.execute(
+            select(repo.cards_t.c.external_id, repo.reviews_t.c.kind, repo.reviews_t.c.rating)
+            .join(repo.reviews_t, repo.reviews_t.c.card_id == repo.cards_t.c.id)
+            .where(repo.reviews_t.c.kind == "manual")
+        ).all()
+    assert sorted(r[0] for r in rows) == sorted(f"anki/{g}/{o}" for g, o in guids.values())
+    check = col.check()
+    assert check.ok, check.to_dict()["problems"]
+    out = tmp_path / "back.apkg"
+    col.export_file(out)
+    judged = judge_package(out, tmp_path / "judge")
+    back = [row for row in judged["revlog"] if row[2] == 0]
+    assert [(r[2], r[3], r[7]) for r in back] == [(0, 0, 4), (0, 5, 4)]
+    assert len(judged["revlog"]) == total

@@ -9,11 +9,12 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from trainer.core.scheduling import CardState, SchedulingState
 from trainer.formats import anki_bounds, anki_config, protobuf
 from trainer.formats.anki_cards import Card, CardBuilder, NoteType
 from trainer.formats.anki_config import DeckConfig
 from trainer.formats.anki_sched import AnkiCard, AnkiReview, card_state, fill_memory_states, review_records
-from trainer.formats.model import CardRecord, Package
+from trainer.formats.model import CardRecord, Package, ReviewRecord
 from trainer.formats.safety import ImportFormatError, Limits, decode, reading
 
 _NEEDED = {"col", "notes", "cards", "revlog"}
@@ -151,6 +152,9 @@ class Reader:
             )
             for i, state in zip(pending, filled, strict=True):
                 package.cards[i].scheduling = state
+        for record in cards:
+            if record.reviews and record.reviews[-1].kind == "manual":
+                record.reviews[-1] = _settled(record.reviews[-1], record.scheduling)
         return package
 
     def _notes(self) -> dict[int, tuple[str, int, list[str], tuple[str, ...]]]:
@@ -273,6 +277,16 @@ class Reader:
             int(did): _deck_name(self.text(name, f"deck {did}").replace("\x1f", "::"))
             for did, name in self.conn.execute("SELECT id, name FROM decks")
         }
+
+
+def _settled(row: ReviewRecord, state: SchedulingState | None) -> ReviewRecord:
+    """A card's last log row, when a "Forget" or "Set due date": it leaves the card as Anki has it."""
+    if state is None:
+        return replace(row, state_after=CardState.NEW, due_after=None, step_after=None)
+    return replace(
+        row, state_after=state.state, step_after=state.step, due_after=state.due,
+        stability_after=state.stability, difficulty_after=state.difficulty,
+    )  # fmt: skip
 
 
 _EARLIEST_MS, _LATEST_MS = 946_684_800_000, 32_503_680_000_000  # 2000 .. 3000: ids that are times

@@ -53,15 +53,36 @@ def _at(seconds: float) -> datetime:
 _BEFORE = {0: CardState.LEARNING, 1: CardState.REVIEW, 2: CardState.RELEARNING}  # revlog type -> state
 
 
+MANUAL_TYPES = (4, 5)  # revlog types of "Forget" / "Set due date" entries (ease 0): Manual, Rescheduled
+
+
 def review_records(rows: Sequence[AnkiReview]) -> list[ReviewRecord]:
-    """Logged answers (manual reschedule entries with ease 0 are left out)."""
+    """Logged answers, and Anki's "Forget" and "Set due date" entries as `manual` rows (rating 0):
+    after a forget the card is new again (no due), after a set due date it is due in `ivl` days."""
     out: list[ReviewRecord] = []
     seen = False
     previous: datetime | None = None
+    state = CardState.NEW
     for r in rows:
+        at = _at(r.id / 1000)
+        if r.ease == 0 and r.type in MANUAL_TYPES:
+            after = CardState.REVIEW if r.ivl > 0 else CardState.NEW
+            due = at + timedelta(days=r.ivl) if r.ivl > 0 else None
+            out.append(
+                ReviewRecord(
+                    reviewed_at=at,
+                    rating=0,
+                    state_before=state,
+                    state_after=after,
+                    due_after=due,
+                    kind="manual",
+                )
+            )
+            state = after
+            seen = seen and after is not CardState.NEW
+            continue
         if not 1 <= r.ease <= 4 or r.type == 4:
             continue
-        at = _at(r.id / 1000)
         before = _BEFORE.get(r.type, CardState.REVIEW)
         if r.type == 0 and not seen:
             before = CardState.NEW
@@ -76,6 +97,7 @@ def review_records(rows: Sequence[AnkiReview]) -> list[ReviewRecord]:
         else:
             after = CardState.LEARNING if r.type == 0 else CardState.RELEARNING
             due = at + timedelta(seconds=-r.ivl)
+        state = after
         out.append(
             ReviewRecord(
                 reviewed_at=at, rating=r.ease, duration_ms=max(0, min(r.time_ms, 60_000)),
@@ -84,6 +106,16 @@ def review_records(rows: Sequence[AnkiReview]) -> list[ReviewRecord]:
             )
         )  # fmt: skip
     return out
+
+
+def answers(history: Sequence[ReviewRecord]) -> Sequence[ReviewRecord]:
+    """The answers that make the card's memory: those after its last "Forget" (manual rows left out)."""
+    start = 0
+    for i, record in enumerate(history):
+        if record.kind == "manual" and record.state_after is CardState.NEW:
+            start = i + 1
+    chosen = history[start:]
+    return [r for r in chosen if r.kind != "manual"] if any(r.kind == "manual" for r in chosen) else chosen
 
 
 def learning_step(left: int, steps: int) -> int:
@@ -118,8 +150,8 @@ def card_state(
     last_review = None
     if isinstance(lrt, int | float) and lrt > 0:
         last_review = _at(lrt)
-    elif reviews:
-        last_review = reviews[-1].reviewed_at
+    elif answered := answers(reviews):
+        last_review = answered[-1].reviewed_at
     elif state is CardState.REVIEW:
         last_review = due - timedelta(days=max(card.ivl, 1))
     has_memory = isinstance(stability, int | float) and isinstance(difficulty, int | float)
@@ -153,7 +185,7 @@ def fill_memory_states(
     index: list[int] = []
     out = list(states)
     for i, (history, card) in enumerate(zip(histories, cards, strict=True)):
-        reviews = _fsrs_reviews(history, crt)
+        reviews = _fsrs_reviews(answers(history), crt)
         if reviews:
             items.append(fsrs_rs_python.FSRSItem(reviews))
             index.append(i)

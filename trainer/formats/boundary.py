@@ -81,7 +81,7 @@ def review_problems(review: ReviewRecord) -> list[str]:
     problems: list[str] = []
     checks: list[Callable[[], object]] = [
         lambda: v.moment(review.reviewed_at, "reviewed_at"),
-        lambda: v.integer(review.rating, "rating", 1, 4),
+        lambda: v.integer(review.rating, "rating", 0 if review.kind == "manual" else 1, 4),  # 0: Forget etc.
         lambda: v.integer(review.duration_ms, "duration_ms", 0, v.MAX_COUNT),
         lambda: _state(review.state_before, "state_before"),
         lambda: _state(review.state_after, "state_after"),

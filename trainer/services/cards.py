@@ -39,7 +39,7 @@ class CardService:
         with self.db.read() as session:
             rows = session.execute(
                 select(reviews)
-                .where(reviews.c.card_id == card_id)
+                .where(reviews.c.card_id == card_id, reviews.c.rating.between(1, 4))  # answers, not resets
                 .order_by(reviews.c.reviewed_at, reviews.c.id)
             )
             return [
