@@ -9,6 +9,7 @@ from pathlib import PurePath
 
 from trainer.errors import InvalidInputError
 
+from .clauses import split_clauses
 from .clean import capitalise, normalise, plain, short_hash, slugify, squash, strip_controls
 from .dedupe import dedupe
 from .entries import glossary_entry
@@ -30,6 +31,8 @@ from .model import (
 )
 from .propernames import document_names
 from .rules_acronyms import acronym_cards
+from .rules_action_fr import action_cards_fr
+from .rules_called import called_cloze
 from .rules_causes import cause_cards
 from .rules_compare import CompareDraft, bullets_compare, table_compare
 from .rules_definitions import definition_cards
@@ -91,6 +94,10 @@ def sentence_rules(
     results.append(number_cards(sentence, lang))
     if not any(result.cards for result in results):
         results.append(prose_cards(sentence, lang))
+    if not any(result.cards for result in results):
+        results.append(action_cards_fr(sentence, lang))
+    if not any(card.rule == "name" for result in results for card in result.cards):
+        results.append(called_cloze(sentence, lang))  # a name given in passing ("projections called villi")
     cards = [card for result in results for card in result.cards]
     if cards:
         return cards, ""
@@ -132,7 +139,7 @@ class _DocBuilder:
         previous: Candidate | None = None
         before: Sentence | None = None
         subject = ""
-        for sentence in sentences:
+        for sentence in [clause for whole in sentences for clause in split_clauses(whole)]:
             original = sentence
             sentence = resolve_reference(sentence, previous)
             if sentence is original and subject:

@@ -12,7 +12,7 @@ from .model import Candidate, RuleResult, Sentence
 from .verbs import verb_form
 
 _SUBJ = r"(?P<subj>[^,;:!?]{1,80}?)"
-_IS = re.compile(_SUBJ + r"\s+(?P<verb>is|are)\s+(?P<pred>.+)$")
+_IS = re.compile(_SUBJ + r"\s+(?P<verb>is|are|was|were)\s+(?P<pred>.+)$")
 _MEANS = re.compile(
     _SUBJ + r"\s+(?P<verb>refers? to|means?|is defined as|are defined as|denotes?)\s+(?P<pred>.+)$"
 )
@@ -123,6 +123,14 @@ def _predicate_problem(pred: str, needs_determiner: bool, lang: str) -> str:
     return ""
 
 
+def _past_problem(term: str, pred: str) -> str:
+    """A past-tense definition needs a plain subject and an article-led noun ("The Senate was a
+    council ..."); "Usually the dough was under-proofed" is a narration, not a definition."""
+    if first_word(term).endswith("ly") or first_word(pred) not in ("a", "an", "the"):
+        return "not a definition (a past event, not what the term was)"
+    return ""
+
+
 def _back(pred: str) -> tuple[str, bool]:
     """The definition as an answer, and whether it was shortened."""
     text = drop_parentheticals(pred).rstrip(" .")
@@ -179,14 +187,18 @@ def definition_cards(sentence: Sentence, lang: str) -> RuleResult:
         problem = (
             problem
             or subject_problem(term, lang, articles=True)
-            or _predicate_problem(pred, strict and verb in ("is", "est", "sont"), lang)
+            or _predicate_problem(pred, strict and verb in ("is", "was", "est", "sont"), lang)
         )
+        if not problem and verb in ("was", "were"):
+            problem = _past_problem(term, pred)
         if problem:
             reason = reason or problem
             continue
-        plural = verb in ("are", "sont", "désignent", "correspondent à") or verb.startswith("are ")
+        plural = verb in ("are", "were", "sont", "désignent", "correspondent à") or verb.startswith("are ")
         back, short = _back(pred)
         front = wording.what_is(term, plural, lang)
+        if verb in ("was", "were"):  # a definition in the past: "What were the patricians?"
+            front = front.replace("What is ", "What was ", 1).replace("What are ", "What were ", 1)
         note = sentence.text if short else ""
         return RuleResult((make_card(sentence, "definition", front, back, term, conf, note),))
     return _colon_or_occurs(sentence, text, lang, reason)

@@ -28,7 +28,8 @@ _FRACTION = (
     r"|half|la moitié)(?=\s+(?:of|des?|du|d['’]))"
 )
 _YEAR = (
-    r"(?<=\b(?:in|en) )(?:1[5-9]\d\d|20\d\d)\b"
+    r"\b\d{1,4}\s(?-i:BCE?|AD|CE|av\. J\.-C\.|apr\. J\.-C\.)(?!\w)"
+    r"|(?<=\b(?:in|en) )(?:1[5-9]\d\d|20\d\d)\b"
     r"|(?:(?<=\bsince )|(?<=\bvers )|(?<=\baround )|(?<=\bdepuis ))(?:1[5-9]\d\d|20\d\d)\b"
 )
 _FACT = re.compile(f"{_QUANTITY}|{_FRACTION}|{_YEAR}", re.IGNORECASE)

@@ -39,8 +39,20 @@ _FOUND_FR = re.compile(
     r"|sont stockée?s|est stockée?|sont produite?s|est produite?)\s+"
     r"(?P<where>(?:dans|en|sur|sous|le long d[eu']|au|aux|entre|près d[eu']|à)\s?.{3,160})$"
 )
+_HAPPENS_EN = re.compile(
+    _SUBJ + r"\s+(?P<verb>takes? place|occurs?|happens?)\s+(?:mainly\s+|mostly\s+|only\s+)?"
+    r"(?P<where>(?:in|inside|within|on)\s.{3,160})$"
+)
+_HAPPENS_FR = re.compile(
+    _SUBJ + r"\s+(?P<verb>se déroulent|se déroule|ont lieu|a lieu)\s+(?:surtout\s+|principalement\s+)?"
+    r"(?P<where>(?:dans|en|sur|au|aux|à)\s.{3,160})$"
+)
 _DEPENDS = re.compile(
     _SUBJ + r"\s+(?P<verb>depends?|relies|rely)\s+(?:mainly\s+|mostly\s+|largely\s+)?on\s+(?P<obj>.{3,160})$"
+)
+_WHERE_VERB = re.compile(
+    r"^(?P<subj>(?:The |An? )?[A-Z]?[\w-]+(?:\s+[\w-]+){0,3}?)\s+(?P<verb>[a-z]{3,})\s+"
+    r"(?P<where>(?:in|inside|within)\s+(?:the|a|an)\s.{3,120})$"
 )
 _BECAUSE = re.compile(r"^(?P<main>.{8,200}?),?\s+because\s+(?P<why>.{8,200})$")
 _ADVERBS = frozenset(words("also mainly mostly usually often only typically generally normally always"))
@@ -121,6 +133,11 @@ def prose_cards(sentence: Sentence, lang: str) -> RuleResult:
             verb = found.group("verb")
             front = f"Where {verb} {decapitalise(subject)} found?"
         return RuleResult((_card(sentence, front, found.group("where"), subject, 0.7),))
+    happens = (_HAPPENS_FR if lang == "fr" else _HAPPENS_EN).match(text)
+    if happens and not _subject_ok(drop_parentheticals(happens.group("subj")), lang):
+        subject = drop_parentheticals(happens.group("subj"))
+        front = _where_happens(decapitalise(subject), happens.group("verb"), lang)
+        return RuleResult((_card(sentence, front, happens.group("where"), subject, 0.7),))
     if lang != "en":
         return RuleResult()
     depends = _DEPENDS.match(text)
@@ -129,7 +146,24 @@ def prose_cards(sentence: Sentence, lang: str) -> RuleResult:
         aux = "does" if depends.group("verb") in ("depends", "relies") else "do"
         front = f"What {aux} {subject} depend on?"
         return RuleResult((_card(sentence, front, depends.group("obj"), subject, 0.7),))
-    return _action_cards(sentence, text, lang)
+    return _where_cards(sentence, text) or _action_cards(sentence, text, lang)
+
+
+def _where_cards(sentence: Sentence, text: str) -> RuleResult | None:
+    """ "T cells mature in the thymus" -> "Where do T cells mature?" / "In the thymus"."""
+    match = _WHERE_VERB.match(text)
+    if not match or match.group("verb").lower() in _BE or match.group("verb").endswith(("ly", "ed")):
+        return None
+    subject, verb = match.group("subj"), match.group("verb")
+    if _subject_ok(subject, "en") or any(verb_form(t) or t.lower() in _BE for t in subject.split()[1:]):
+        return None
+    last = subject.split()[-1].lower()
+    plural = last.endswith("s") and not last.endswith(("ss", "us", "is"))
+    if plural == verb.endswith("s"):
+        return None  # no agreement: the verb is not where we think it is
+    base = verb if plural else re.sub(r"(sh|ch|ss|x|z)es$|s$", r"\1", verb)
+    front = f"Where {'do' if plural else 'does'} {decapitalise(subject)} {base}?"
+    return RuleResult((_card(sentence, front, match.group("where"), subject, 0.65),))
 
 
 def _action_cards(sentence: Sentence, text: str, lang: str) -> RuleResult:
@@ -173,6 +207,15 @@ def _action_cards(sentence: Sentence, text: str, lang: str) -> RuleResult:
             front, answer = f"What {aux} {term} do?", " ".join(tokens[index:])
         return RuleResult((_card(sentence, front, answer, subject, 0.65),))
     return RuleResult()
+
+
+def _where_happens(subject: str, verb: str, lang: str) -> str:
+    """ "Where does X take place?" / "Où se déroule X ?" from the sentence's own verb."""
+    if lang == "fr":
+        return f"Où {verb} {subject} ?"
+    base = {"takes place": "take place", "occurs": "occur", "happens": "happen"}.get(verb, verb)
+    aux = "does" if base != verb else "do"
+    return f"Where {aux} {subject} {base}?"
 
 
 def _plural_fr(subject: str) -> bool:

@@ -17,6 +17,7 @@ _ABBREVIATIONS = frozenset(
         " inc ltd co p pp mme mlle m av env ex"
     )
 )
+_NAME_INTRO = frozenset(words("from with into onto than that pour avec dans chez selon"))
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+")
 
 
@@ -50,8 +51,10 @@ def _is_boundary(text: str, start: int, end: int) -> bool:
         return True
     before = text[:start].rsplit(None, 1)
     token = before[-1].lower().lstrip("(\"'“«") if before else ""
-    if len(token) == 1 and token.isalpha():
-        return False
+    if len(token) == 1 and token.isalpha():  # an initial ("J. Smith"), unless it ends a noun ("vitamin K.")
+        words_before = before[0].rsplit(None, 1) if len(before) > 1 else []
+        named = words_before and words_before[-1].isalpha() and words_before[-1].islower()
+        return bool(named) and len(words_before[-1]) > 3 and words_before[-1] not in _NAME_INTRO
     return token not in _ABBREVIATIONS
 
 
