@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -107,6 +108,7 @@ safe_text = (
     )
     .map(str.strip)
     .filter(lambda s: bool(s) and "{{c" not in s and not s.startswith("#"))
+    .filter(lambda s: unicodedata.is_normalized("NFC", s))  # Anki and trainer store NFC
 )
 tag = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789_:-", min_size=1, max_size=8)
 
@@ -170,3 +172,14 @@ def test_export_quotes_hash_ids_and_escapes_formulas(tmp_path: Path) -> None:
     finally:
         anki.close()
     assert notes == {"#abc": "'=1+2", "xyz": "-5", "#q": "''=kept"}  # the documented trade-off
+
+
+def test_large_fields_read_up_to_the_field_limit(tmp_path: Path) -> None:
+    """csv's own 128 KB field limit no longer refuses fields the collection accepts (1 M)."""
+    path = tmp_path / "big.csv"
+    path.write_text(f"#html:true\n#separator:comma\n{'<b>' * 100_000}x,back\n", encoding="utf-8")
+    (card,) = read_text(path).cards
+    assert (card.content.front, card.content.back) == ("x", "back")
+    path.write_text(f'#separator:comma\nq,"{"y" * 1_100_000}"\n', encoding="utf-8")
+    with pytest.raises(ImportFormatError, match=r"big.csv: line 2: .*(field|too large)"):
+        read_text(path)

@@ -17,12 +17,24 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from trainer.core.limits import MAX_FIELD_CHARS
+
 SEPARATORS = {"comma": ",", "semicolon": ";", "tab": "\t", "space": " ", "pipe": "|", "colon": ":"}
 ANKI_ORDER = ("\t", "|", ";", ":", ",")  # Anki's detection order; space is its last resort
 SNIFF_RECORDS = 20
 SNIFF_CHARS = 8 * 1024
 HTML_RECORDS = 5
 MAX_RECOVERIES = 100
+csv.field_size_limit(max(csv.field_size_limit(), MAX_FIELD_CHARS + 1))  # the field check says more
+
+
+class RecordError(ValueError):
+    """A record that cannot be read, with the line (of the body) it starts on."""
+
+    def __init__(self, line: int, why: str) -> None:
+        self.line = line
+        self.why = why
+        super().__init__(f"line {line}: {why}")
 
 
 @dataclass
@@ -109,7 +121,7 @@ def records(lines: list[str], delimiter: str) -> Iterator[tuple[list[str], int, 
             return
         recoveries += 1
         if recoveries > MAX_RECOVERIES:
-            raise csv.Error(f"line {literal_line}: too many unclosed quotes")
+            raise RecordError(literal_line, f"more than {MAX_RECOVERIES} quotes never closed")
         line = lines[literal_line - 1]
         row = next(csv.reader([line], delimiter=delimiter, quoting=csv.QUOTE_NONE), [])
         yield row, literal_line, f"line {literal_line}: a quote is never closed; read as a plain character"
@@ -138,6 +150,11 @@ def _parse(lines: list[str], start: int, delimiter: str) -> Iterator[tuple[list[
             row = next(reader)
         except StopIteration:
             return
+        except csv.Error as exc:
+            why = str(exc)
+            if "field limit" in why:
+                why = f"a field longer than {MAX_FIELD_CHARS:,} characters (a quote never closed?)"
+            raise RecordError(before + 1, why) from None
         first = before + 1
         while first <= position and lines[first - 1].startswith("#"):
             first += 1  # comment lines the feed skipped before this record

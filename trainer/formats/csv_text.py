@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -19,6 +20,7 @@ from trainer.atomicfile import write_atomic
 from trainer.core.cards import CardContent, CardKind, clean_text, cloze_numbers
 from trainer.formats.csv_records import (
     SEPARATORS,
+    RecordError,
     looks_like_html,
     named_separator,
     read_header,
@@ -112,6 +114,8 @@ def read_text(path: Path, *, deck: str | None = None) -> Package:
             for row, first, warning in records(body, delimiter)
             if any(cell.strip() for cell in row)
         ]
+    except RecordError as exc:
+        raise ImportFormatError(path, f"line {exc.line + header.lines}", exc.why) from None
     except csv.Error as exc:
         raise ImportFormatError(path, "", f"malformed CSV ({exc})") from None
     if rows and not header.lines:
@@ -131,6 +135,7 @@ def read_text(path: Path, *, deck: str | None = None) -> Package:
         for cell in row:
             if len(cell) > MAX_FIELD_CHARS:
                 raise ImportFormatError(path, where, f"field too large ({len(cell)} characters)")
+        row = [_nfc(cell) for cell in row]
         if unescape:
             row = [_unescape_formula(cell) for cell in row]
         package.cards.extend(
@@ -195,6 +200,13 @@ def _row_cards(
         )
         for o, c in zip(ords, contents, strict=True)
     ]  # fmt: skip
+
+
+def _nfc(cell: str) -> str:
+    """Text in Unicode's composed form, as Anki stores note text and tags."""
+    if cell.isascii() or unicodedata.is_normalized("NFC", cell):
+        return cell
+    return unicodedata.normalize("NFC", cell)
 
 
 def _field(cell: str, html: bool) -> tuple[str, list[str]]:

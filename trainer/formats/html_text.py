@@ -79,7 +79,12 @@ class _Converter:
 
     def soft_break(self) -> None:
         """A newline unless the output is empty or already ends a line (block boundaries)."""
-        parts, held = self.parts, set(self.opens.values())
+        parts = self.parts
+        if parts and parts[-1]:  # the usual case: text before the block
+            if parts[-1][-1] != "\n":
+                parts.append("\n")
+            return
+        held = set(self.opens.values())
         while parts and not parts[-1] and len(parts) - 1 not in held:
             parts.pop()  # the placeholder of a pair that marked nothing
         for part in reversed(parts):  # past at most the open pairs' placeholders
