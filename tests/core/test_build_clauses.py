@@ -68,6 +68,25 @@ def drafts(text: str, name: str = "prose.txt") -> list[tuple[str, ...]]:
             "The small intestine is lined with projections called villi, which increase its area.",
             ("The small intestine is lined with projections called {{c1::villi}}, which increase its area.",),
         ),
+        # "Its <noun>" is the previous subject's; "of" does not hide the head noun's number
+        (
+            "The stomach is a J-shaped bag that stores food. Its walls release gastric juice.",
+            ("What do the walls of the stomach release?", "Gastric juice."),
+        ),
+        # a participle aside does not hide the main verb
+        (
+            "Bile, made by the liver and stored in the gall bladder, breaks fats into small droplets.",
+            ("What does bile do?", "Breaks fats into small droplets."),
+        ),
+        # a value stated with = or ≈, and a scale word before the unit
+        (
+            "# pH\n\n- Pure water = 7 (neutral)\n- Blood pH ≈ 7.4, kept in range by buffers\n",
+            ("Blood pH ≈ {{c1::7.4}}, kept in range by buffers.",),
+        ),
+        (
+            "The Moon lies about 384 thousand km from the Earth.",
+            ("The Moon lies about {{c1::384 thousand km}} from the Earth.",),
+        ),
         # years before the common era
         (
             "Julius Caesar crossed the Rubicon in 49 BC with one legion.",

@@ -48,13 +48,13 @@ def test_precision_and_recall_hold_their_floor(scores: dict[str, object]) -> Non
 
 def test_documents_the_rules_were_not_written_for_hold_their_floor() -> None:
     """The held-out documents (facts written before the builder ran on them): 85 % good,
-    96 % usable, 62 % recall when this floor was set; never tuned to, only guarded."""
+    96 % usable, 68 % recall when this floor was set; never tuned to, only guarded."""
     docs = [s for s in (BENCH.score(p) for p in BENCH.documents(BENCH.CORPUS / "heldout")) if s.drafts]
     drafts = sum(s.drafts for s in docs)
     good = sum(s.share("good") * s.drafts for s in docs) / drafts
     usable = sum(s.share("good", "usable") * s.drafts for s in docs) / drafts
     recalled = sum(len(s.recalled) for s in docs) / sum(len(s.facts) for s in docs)
-    assert good >= 0.80 and usable >= 0.90 and recalled >= 0.58, (good, usable, recalled)
+    assert good >= 0.80 and usable >= 0.90 and recalled >= 0.64, (good, usable, recalled)
 
 
 def test_the_judge_tells_good_from_usable_from_bad() -> None:

@@ -21,6 +21,12 @@ _AND_CLAUSE = re.compile(
     r",\s+(?:and|but|et|mais)\s+(?=[^\W\d_]+(?:\s+[^\W\d_]+){0,3}?\s+[^\W\d_]+(?:s|ed|ent)\s)"
 )
 _SEMICOLON = re.compile(r"\s*;\s+")
+_APPOSITIVE = re.compile(
+    r"^(?P<subj>(?:The |A |An )?[A-Z][\w-]*(?:\s+[a-z][\w-]*){0,2}),\s+"
+    r"(?P<part>(?:[a-z]+(?:ed|en|wn)|made|built|found|kept|held|sent|left|brought|taught|set|put|spread)"
+    r"\s[^,;]{3,100}),\s+(?P<rest>[a-z]+s\s.{3,})$"
+)
+_FINITE = frozenset(("is", "are", "was", "were", "has", "have", "had"))
 _MIN_WORDS = 4
 
 
@@ -42,11 +48,16 @@ def split_clauses(sentence: Sentence) -> list[Sentence]:
     text = sentence.text.strip()
     if text.count("(") != text.count(")") or '"' in text or "“" in text:
         return [sentence]
+    appositive = _APPOSITIVE.match(text)
+    if appositive and not _FINITE & set(appositive.group("subj").lower().split()):
+        # "Bile, made by the liver, breaks fats" -> "Bile breaks fats"
+        text = f"{appositive.group('subj')} {appositive.group('rest')}"
+        sentence = Sentence(text, sentence.lines, sentence.path)
     pieces = [text]
     for pattern in (_SEMICOLON, _CONTRAST, _AND_CLAUSE):
         pieces = [p for piece in pieces for p in _pieces(piece, pattern)]
     if len(pieces) == 1:
-        return [sentence]
+        return [sentence]  # whole, or without its participle aside
     out: list[Sentence] = []
     for index, piece in enumerate(pieces):
         piece = piece.strip().rstrip(" ,;")

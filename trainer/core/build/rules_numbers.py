@@ -22,7 +22,9 @@ _UNIT = (
 )
 _PERIOD = r"(?:second|minute|hour|day|week|month|year|jour|semaine|mois|an|année|heure)"
 _RATE = r"(?:\s+(?:per|a|an|each|every|par)\s+" + _PERIOD + r")?"
-_QUANTITY = r"\b" + _RANGE + r"\s*" + _UNIT + _RATE + r"(?![\w%])"
+_SCALE = r"(?:\s+(?:thousand|million|billion|milliers?|millions?|milliards?)(?:\s+(?:de\s+|d['’]))?)?"
+_QUANTITY = r"\b" + _RANGE + _SCALE + r"\s*" + _UNIT + _RATE + r"(?![\w%])"
+_STATED = r"(?<=[=≈] )~?\d+(?:[.,]\d+)?(?:x|×)?(?![\w.,]*\d)(?!\s*(?:" + _UNIT + r")\b)"
 _FRACTION = (
     r"\b(?:(?:a|one|two|three|un|deux|trois)\s+(?:half|thirds?|quarters?|fifths?|tenths?|tiers|quarts?)"
     r"|half|la moitié)(?=\s+(?:of|des?|du|d['’]))"
@@ -32,7 +34,7 @@ _YEAR = (
     r"|(?<=\b(?:in|en) )(?:1[5-9]\d\d|20\d\d)\b"
     r"|(?:(?<=\bsince )|(?<=\bvers )|(?<=\baround )|(?<=\bdepuis ))(?:1[5-9]\d\d|20\d\d)\b"
 )
-_FACT = re.compile(f"{_QUANTITY}|{_FRACTION}|{_YEAR}", re.IGNORECASE)
+_FACT = re.compile(f"{_QUANTITY}|{_FRACTION}|{_YEAR}|{_STATED}", re.IGNORECASE)
 
 
 def number_spans(text: str) -> list[tuple[int, int]]:

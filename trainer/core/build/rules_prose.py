@@ -183,7 +183,8 @@ def _action_cards(sentence: Sentence, text: str, lang: str) -> RuleResult:
         if any(t.lower() in VERBS or t.lower() in ("is", "are", "was", "were") for t in subject_tokens[1:]):
             return RuleResult()
         base, singular = verb
-        last = subject_tokens[-1].lower()
+        head = [t.lower() for t in subject_tokens]
+        last = head[head.index("of") - 1] if "of" in head[1:] else head[-1]  # "the walls of the stomach"
         plural_subject = last.endswith("s") and not last.endswith(("ss", "us", "is"))
         if singular == plural_subject:  # "Timely repair is ...": no verb agrees with the subject
             return RuleResult()

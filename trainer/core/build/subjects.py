@@ -68,6 +68,9 @@ def resolve_pronoun(sentence: Sentence, subject: str, lang: str) -> Sentence:
         if plural != _plural(subject, lang):
             return sentence
         return Sentence(capitalise(subject) + " " + text[match.end() :], sentence.lines, sentence.path)
+    possessive = _possessive(text, subject)
+    if possessive:
+        return Sentence(possessive, sentence.lines, sentence.path)
     match = _PRONOUN_EN.match(text)
     if not match:
         return sentence
@@ -81,3 +84,18 @@ def resolve_pronoun(sentence: Sentence, subject: str, lang: str) -> Sentence:
     rest = text[match.end() :] if pro in ("These", "Such", "This") else text[len(pro) + 1 :]
     replaced = capitalise(decapitalise(subject)) if pro != "It" else capitalise(subject)
     return Sentence(f"{replaced} {rest}", sentence.lines, sentence.path)
+
+
+def _possessive(text: str, subject: str) -> str:
+    """ "Its walls release ..." -> "The walls of the stomach release ..." (English), or ""."""
+    tokens = text.split()
+    if not tokens or tokens[0] not in ("Its", "Their") or (tokens[0] == "Their") != _plural(subject, "en"):
+        return ""
+    for index, token in enumerate(tokens[2:5], start=2):
+        if token.lower() in _AUX or verb_form(token) is not None:
+            noun = " ".join(tokens[1:index])
+            if not noun.replace(" ", "").replace("-", "").isalpha():
+                return ""
+            owner = decapitalise(subject) if subject.split()[0].lower() in ("the", "a", "an") else subject
+            return f"The {noun} of {owner} " + " ".join(tokens[index:])
+    return ""
