@@ -78,6 +78,11 @@ CASES = {
     "html header false keeps tags": "#html:false\n<b>x</b>,y\n",
     "separator by character": "#separator:;\na;b,c\n",
     "empty first field skipped": "\tonly back\nq\ta\n",
+    "columns named in another order": "#separator:comma\n#columns:Back,Front\nb,f\n",
+    "columns with a tags label": "#separator:comma\n#columns:Front,Back,Tags\nf,b,t1 t2\n",
+    "columns with an unknown one between": "#separator:comma\n#columns:Front,Junk,Back\nf,j,b\n",
+    "columns none of them a field": "#separator:comma\n#columns:A,B\nf,b\n",
+    "cloze columns by name": "#separator:comma\n#notetype:Cloze\n#columns:Back Extra,Text\nx,{{c1::y}}\n",
     "cloze": "#separator:comma\n#notetype:Cloze\nThe {{c1::cell}} lives,extra\n",
 }
 

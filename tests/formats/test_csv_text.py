@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import time
 import unicodedata
 from pathlib import Path
 
@@ -183,3 +185,32 @@ def test_large_fields_read_up_to_the_field_limit(tmp_path: Path) -> None:
     path.write_text(f'#separator:comma\nq,"{"y" * 1_100_000}"\n', encoding="utf-8")
     with pytest.raises(ImportFormatError, match=r"big.csv: line 2: .*(field|too large)"):
         read_text(path)
+
+
+_HOSTILE_LINES = {
+    "unclosed quotes": 'a,"b\n',
+    "lone quotes": '"\n',
+    "comments": "#x,y\n",
+    "CR only": "a,b\r",
+    "bold cells": "<b>,<b>\n",
+    "separators": ",,,,,,,,\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(_HOSTILE_LINES))
+def test_hostile_files_read_in_linear_time(tmp_path: Path, name: str) -> None:
+    """8x the file within 20x the CPU time (quadratic would be 64x); never a traceback."""
+
+    def best(n: int) -> float:
+        path = tmp_path / f"{n}.csv"
+        path.write_text(_HOSTILE_LINES[name] * n, encoding="utf-8")
+        runs = []
+        for _ in range(3):
+            start = time.process_time()
+            with contextlib.suppress(ImportFormatError):
+                read_text(path)
+            runs.append(time.process_time() - start)
+        return min(runs)
+
+    small, large = best(2_000), best(16_000)
+    assert large <= 20 * small + 0.05

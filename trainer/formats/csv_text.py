@@ -32,6 +32,8 @@ from trainer.formats.model import CardRecord, Package
 from trainer.formats.safety import MAX_FIELD_CHARS, ImportFormatError
 
 MAX_FILE_BYTES = 512 * 1024**2
+BASIC_FIELD_NAMES = ("Front", "Back")
+CLOZE_FIELDS = ("Text", "Back Extra")
 BASIC_FIELDS = 2  # every note type trainer maps has two fields; a next column holds tags (as Anki)
 REVLOG_COLUMNS = frozenset(("card_id", "review_time", "review_rating"))
 ESCAPE_HEADER = "trainer formula escape"  # Anki ignores unknown `#key:value` lines
@@ -123,11 +125,15 @@ def read_text(path: Path, *, deck: str | None = None) -> Package:
     html = (
         html_value == "true" if html_value in ("true", "false") else looks_like_html([r for r, _, _ in rows])
     )
-    if special["tags"] is None and rows and len(rows[0][0]) > BASIC_FIELDS:
-        taken = {i for i in special.values() if i is not None}
-        free = [i for i in range(len(rows[0][0])) if i not in taken]
-        if len(free) > BASIC_FIELDS:
-            special["tags"] = free[BASIC_FIELDS]  # Anki: the column after the fields holds tags
+    labels = next(csv.reader([headers.get("columns", "").rstrip("\n")], delimiter=delimiter), [])
+    width = len(labels) if any(labels) else (len(rows[0][0]) if rows else 0)
+    meta = {i for i in special.values() if i is not None}
+    names = CLOZE_FIELDS if "cloze" in notetype.lower() else BASIC_FIELD_NAMES
+    columns = _field_columns(labels, meta, width, names)
+    if special["tags"] is None:  # Anki: the first column after the fields holds tags
+        mapped = [c for c in columns or range(width) if c is not None and c not in meta][:BASIC_FIELDS]
+        top = max(mapped, default=-1)
+        special["tags"] = next((i for i in range(top + 1, width) if i not in meta), None)
     for row, first, warning in rows:
         where = f"line {first + header.lines}"
         if warning:
@@ -139,14 +145,31 @@ def read_text(path: Path, *, deck: str | None = None) -> Package:
         if unescape:
             row = [_unescape_formula(cell) for cell in row]
         package.cards.extend(
-            _row_cards(row, special, html, file_tags, default_deck, notetype, where, package)
+            _row_cards(row, special, columns, html, file_tags, default_deck, notetype, where, package)
         )
     return package
+
+
+def _field_columns(
+    labels: list[str], meta: set[int], width: int, names: tuple[str, ...]
+) -> list[int | None] | None:
+    """Column of each field when `#columns:` names them (as Anki maps them by name), else None.
+
+    A field no label names stays empty, except the first, which takes the first free column.
+    """
+    if not any(labels):
+        return None
+    by_label = {label: i for i, label in enumerate(labels) if i not in meta}
+    columns = [by_label.get(name) for name in names]
+    if columns[0] is None:
+        columns[0] = next((i for i in range(width) if i not in meta), None)
+    return columns
 
 
 def _row_cards(
     row: list[str],
     special: dict[str, int | None],
+    columns: list[int | None] | None,
     html: bool,
     file_tags: tuple[str, ...],
     default_deck: str,
@@ -158,8 +181,12 @@ def _row_cards(
         index = special[name]
         return row[index].strip() if index is not None and index < len(row) else ""
 
-    skip = {i for i in special.values() if i is not None}
-    converted = [_field(cell, html) for i, cell in enumerate(row) if i not in skip][:BASIC_FIELDS]
+    if columns is None:  # by position: the columns no header claims, in order
+        skip = {i for i in special.values() if i is not None}
+        cells = [cell for i, cell in enumerate(row) if i not in skip][:BASIC_FIELDS]
+    else:
+        cells = [row[c] if c is not None and c < len(row) else "" for c in columns]
+    converted = [_field(cell, html) for cell in cells]
     fields = [text for text, _ in converted]
     media = tuple(dict.fromkeys(name for _, refs in converted for name in refs))
     guid = get("guid")
