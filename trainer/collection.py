@@ -633,7 +633,8 @@ def open_collection(
     if "://" not in text:
         from trainer.store.leftovers import clean_leftovers
 
-        clean_leftovers(Path(text).expanduser())  # what killed writers left (issue 19)
+        with contextlib.suppress(RuntimeError):  # `~nouser/...`: the open below says so in one line
+            clean_leftovers(Path(text).expanduser())  # what killed writers left behind
     quick = _open_current_sqlite(text, clock, zone)
     if quick is not None:
         return quick
