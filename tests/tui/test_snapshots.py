@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import TextArea
+from textual.widgets import Input, TextArea
 
 from tests.tui.conftest import only_kind
 from trainer.collection import Collection
@@ -124,7 +124,15 @@ def test_stats(snap_compare: Snap, demo: Collection, size: tuple[int, int]) -> N
 
 @pytest.mark.parametrize("size", SIZES)
 def test_import_dialog(snap_compare: Snap, demo: Collection, size: tuple[int, int]) -> None:
-    assert snap_compare(TrainerApp(demo), press=["i"], terminal_size=size, run_before=settle)
+    async def open_dialog(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        for field in pilot.app.screen.query(Input):  # the focused path's cursor, not blinking
+            field.cursor_blink = False
+        await pilot.pause()
+
+    assert snap_compare(TrainerApp(demo), terminal_size=size, run_before=open_dialog)
 
 
 async def light(pilot: Pilot[Any]) -> None:
