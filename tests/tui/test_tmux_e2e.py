@@ -170,3 +170,74 @@ def test_two_apps_on_one_collection_see_each_others_answers(tmux: Tmux, tmp_path
             "Which cells myelinate peripheral axons?": ["Good"],
         }
         assert col.check().problems == []
+
+
+def test_add_edit_suspend_undo_search_and_stats_with_the_keyboard(tmux: Tmux, tmp_path: Path) -> None:
+    deck = tmp_path / "e2e.toml"
+    deck.write_text(DECK, encoding="utf-8")
+    db = tmp_path / "col.sqlite3"
+    with open_collection(db, install_bundled=False) as col:
+        col.load([deck])
+    command = f"TRAINER_DB={db} TERM=xterm-256color {sys.executable} -m trainer"
+    tmux.run("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", command)
+    tmux.wait_for("All decks")
+    tmux.keys("Enter")
+    tmux.wait_for("What regrows about 1 mm a day?")
+    tmux.keys("a")  # add a card to the deck being studied
+    tmux.wait_for("Add a card to E2E")
+    time.sleep(0.5)  # a person reads the dialog before typing
+    tmux.keys("-l", "Myelin-forming cell of the PNS?")
+    tmux.wait_for("Myelin-forming cell of the PNS?")
+    tmux.keys("Tab")
+    time.sleep(0.5)  # the focus moves once Tab is handled: a person does not type faster than that
+    tmux.keys("-l", "Schwann cell")
+    tmux.wait_for("Schwann cell")
+    time.sleep(0.3)
+    tmux.keys("C-s")
+    tmux.wait_for("1 card added to E2E")
+    tmux.keys("Space")
+    tmux.wait_for("Peripheral axons")
+    tmux.keys("4")  # easy: the added card comes next
+    tmux.wait_for("Myelin-forming cell of the PNS?")
+    tmux.keys("e")  # edit with the keyboard only: the question field has the cursor, at its end
+    tmux.wait_for("Edit card")
+    time.sleep(0.5)
+    tmux.keys("-l", " (glia)")
+    tmux.wait_for("(glia)")
+    time.sleep(0.3)
+    tmux.keys("C-s")
+    tmux.wait_for("Card saved")
+    tmux.wait_for("Myelin-forming cell of the PNS? (glia)")
+    tmux.keys("s")
+    tmux.wait_for("Card suspended")
+    tmux.keys("u")
+    tmux.wait_for("Undid Suspend")
+    tmux.wait_for("Myelin-forming cell of the PNS? (glia)")
+    tmux.keys("Escape")
+    tmux.wait_for("Cards studied:")
+    tmux.keys("Escape")
+    tmux.wait_for("All decks")
+    tmux.keys("b")
+    tmux.wait_for("sorted by")
+    time.sleep(0.5)
+    tmux.keys("/")
+    time.sleep(0.5)
+    tmux.keys("-l", "nothing-like-it OR glia")  # the box selects its text on focus: typing replaces it
+    tmux.wait_for("nothing-like-it OR glia")
+    tmux.keys("Enter")
+    screen = tmux.wait_for("1 card ")
+    assert "Myelin-forming" in screen and "What regrows" not in screen
+    tmux.keys("Escape")
+    tmux.wait_for("All decks")
+    tmux.keys("t")
+    tmux.wait_for("2 cards in 1 deck")
+    tmux.keys("Escape")
+    tmux.wait_for("All decks")
+    tmux.keys("q")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and tmux.alive():
+        time.sleep(0.1)
+    with open_collection(db, install_bundled=False) as col:
+        [card] = col.search("glia")
+        assert card.content.front == "Myelin-forming cell of the PNS? (glia)" and not card.suspended
+    assert "Myelin-forming cell of the PNS?" in deck.read_text(encoding="utf-8")  # added to the deck file

@@ -26,6 +26,7 @@ class AddDialog(ModalScreen[AddResult | None]):
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "save", "Add", priority=True),
     ]
+    AUTO_FOCUS = "TextArea"  # the first field, not the kind selector: typing goes into the card
 
     def __init__(self, deck: str, where: str) -> None:
         super().__init__()

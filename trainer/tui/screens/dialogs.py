@@ -65,6 +65,8 @@ class EditDialog(ModalScreen[EditResult | None]):
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
         yield Footer(compact=True)
 
+    AUTO_FOCUS = "TextArea"
+
     def on_mount(self) -> None:
         # The first field has the keyboard: typing goes into the card at once.
         first = self.query(TextArea).first()
@@ -273,11 +275,15 @@ class SessionSummary:
 class SummaryScreen(Screen[None]):
     """The end of a study session."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter,q,space", "close", "Back to decks")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,enter,q,space", "close", "Back to decks"),
+        Binding("u", "undo", "Undo"),
+    ]
 
-    def __init__(self, summary: SessionSummary) -> None:
+    def __init__(self, summary: SessionSummary, deck: str | None = None) -> None:
         super().__init__()
         self.summary = summary
+        self.deck = deck
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="summary"):
@@ -287,6 +293,23 @@ class SummaryScreen(Screen[None]):
     def action_close(self) -> None:
         """Back home."""
         self.dismiss(None)
+
+    def action_undo(self) -> None:
+        """Take back the last answer or action and study on (as Anki allows after the end)."""
+        from trainer.tui.app import TrainerApp
+        from trainer.tui.screens.review import ReviewScreen
+        from trainer.views import UndoResult
+
+        app = self.app
+        if not isinstance(app, TrainerApp):
+            return
+        undone = app.col.undo()
+        if undone is None:
+            self.notify("Nothing to undo.")
+            return
+        label = undone.rating.label if isinstance(undone, UndoResult) else undone.label
+        app.switch_screen(ReviewScreen(self.deck))
+        app.notify(f"Undid {label}.")
 
 
 def plain(text: str) -> str:

@@ -411,4 +411,4 @@ class ReviewScreen(Screen[None]):
             now=self.col.clock(),
             finished=self.study is None,
         )
-        self.app.switch_screen(SummaryScreen(summary))
+        self.app.switch_screen(SummaryScreen(summary, self.deck))

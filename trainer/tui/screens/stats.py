@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from trainer.tui.screens.stats_charts import StatsCharts
 from trainer.tui.text import literal
+from trainer.views import plural
 
 if TYPE_CHECKING:
     from trainer.collection import Collection
@@ -85,7 +86,7 @@ class StatsScreen(Screen[None]):
         total = sum(d.total for d in top)
         self.query_one("#stats-total", Static).update(
             Text(
-                f"{total} cards in {len(decks)} decks; "
+                f"{plural(total, 'card')} in {plural(len(decks), 'deck')}; "
                 f"{sum(d.due + d.learning for d in top)} to review today."
             )
         )
