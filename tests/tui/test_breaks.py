@@ -12,6 +12,7 @@ from tests.tui.conftest import drive, only_kind, screen_text
 from trainer.collection import Collection
 from trainer.services.quiz import QuizService
 from trainer.tui.app import Start, TrainerApp
+from trainer.tui.screens.add import AddDialog
 from trainer.tui.screens.dialogs import EditDialog
 from trainer.tui.screens.home import HomeScreen
 from trainer.tui.screens.quiz import QuizScreen
@@ -273,7 +274,7 @@ def test_a_adds_a_card_to_the_deck_with_the_keyboard_only(col: Collection, tmp_p
         await pilot.pause()
         await pilot.press("a")
         await pilot.pause()
-        assert "Add a card to Beta" in screen_text(app)
+        assert isinstance(app.screen, AddDialog) and app.screen.deck == "Beta"
         await pilot.press(*"Nerve sheath?", "tab", *"Epineurium", "tab", "tab", *"anatomy", "ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)

@@ -134,7 +134,7 @@ def test_statistics_and_import_screens_reached_from_home(demo: Collection, tmp_p
     async def script(pilot: Pilot[None]) -> None:
         await pilot.press("t")
         assert isinstance(app.screen, StatsScreen)
-        assert "12 cards in 1 decks" in screen_text(app)
+        assert "12 cards in 1 deck;" in screen_text(app)
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
         await pilot.press("i")
