@@ -26,7 +26,7 @@ from trainer.core.stats.report import (
 from trainer.errors import InvalidInputError, NotFoundError
 from trainer.services.gc_pause import paused_gc
 from trainer.services.stats_cards import CardQueries
-from trainer.services.stats_sql import Scope, StatsQueries, tuple4
+from trainer.services.stats_sql import DayTotals, Scope, StatsQueries, empty_day, tuple4
 from trainer.store import repo
 from trainer.store.engine import Database
 from trainer.store.models import to_millis
@@ -87,16 +87,13 @@ class StatsService:
             today=_today(per_day, half.cards_today),
             future_due=tuple(card_pass.future_due),
             daily_load=card_pass.load,
-            calendar=tuple(sum(per_day[d][0]) if d in per_day else 0 for d in range(-364, 1)),
+            calendar=tuple(sum(per_day[d].counts) if d in per_day else 0 for d in range(-364, 1)),
             streak_current=streak[0],
             streak_longest=streak[1],
             reviews=tuple(
-                DayReviews(
-                    today_date + timedelta(days=d),
-                    tuple4(per_day.get(d, ([0] * 4, [0] * 4, 0))[0]),
-                    tuple4(per_day.get(d, ([0] * 4, [0] * 4, 0))[1]),
-                )
+                DayReviews(today_date + timedelta(days=d), tuple4(day.counts), tuple4(day.ms))
                 for d in range(since, 1)
+                for day in (per_day.get(d) or empty_day(),)
             ),
             card_counts=card_pass.card_counts(),
             intervals=hists[0],
@@ -208,7 +205,7 @@ class _LogHalf:
     """What was computed from the review log."""
 
     ctx: StatsQueries
-    per_day: dict[int, tuple[list[int], list[int], int]]
+    per_day: dict[int, DayTotals]
     days_before: list[int]
     cards_today: int
     confusion: tuple[Confusion, ...]
@@ -230,8 +227,8 @@ def _offset_ms(now: datetime, zone: tzinfo) -> int:
     return int(offset.total_seconds() * 1000) if offset else 0
 
 
-def _today(per_day: dict[int, tuple[list[int], list[int], int]], cards: int) -> TodayStats:
-    counts, ms, again = per_day.get(0, ([0] * 4, [0] * 4, 0))
+def _today(per_day: dict[int, DayTotals], cards: int) -> TodayStats:
+    counts, ms, again = per_day.get(0) or empty_day()
     return TodayStats(
         cards=cards,
         reviews=sum(counts),

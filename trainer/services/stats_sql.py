@@ -1,10 +1,25 @@
-"""The statistics report's SQL over the review log, for one scope and day boundary."""
+"""The statistics report's SQL over the review log, for one scope and day boundary.
+
+Why it is shaped this way: a year of a large collection's log is about a million answers,
+and building a Python object per answer cost more than everything else in the report. So
+the log is read once, grouped by the database into a few thousand *scan keys*: one integer
+per (time bucket, state before, maturity, rating), the expression `HOURLY_KEY` that the
+index `ix_reviews_hourly` (migration 0004) holds, so SQLite groups while it walks the index
+and never sorts. `StatsQueries.fold` then turns those groups into study days, review classes
+and local hours in Python (a bucket never straddles a day start: it is an hour, or a quarter
+hour or a minute when the day start or the zone offset needs it).
+
+What a group cannot tell is whether an answer was the card's first of its study day (for
+first-of-day retention and per-topic mastery). The fold notes the buckets where that is
+possible (a review answer whose previous answer fell on the same day) and
+`resolve_repeats` checks only those answers, one by one.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
@@ -24,6 +39,27 @@ CLASS_SQL = f"""CASE WHEN r.state_before = {RELEARNING} THEN 3
 DAY_SQL = f"((r.reviewed_at - :nds + {SHIFT_DAYS * DAY_MS}) / {DAY_MS} - {SHIFT_DAYS - 1})"
 COUNTED = "r.kind IN ('review', 'import')"
 DAY_START_SQL = f"(r.reviewed_at - (r.reviewed_at - :nds + {SHIFT_DAYS * DAY_MS}) % {DAY_MS})"
+
+# The scan key (models.HOURLY_KEY, with other bucket sizes): bucket * 64 + state_before * 8
+# + mature * 4 + rating - 1. `key >> BUCKET_SHIFT` is the time bucket, `key & ANSWER_MASK`
+# the answer's part, in which `>> STATE_SHIFT` is the state before, `& MATURE_BIT` maturity
+# and `& RATING_MASK` the rating less one.
+BUCKET_SHIFT, STATE_SHIFT = 6, 3
+ANSWER_MASK, MATURE_BIT, RATING_MASK = 63, 4, 3
+KEYS_PER_BUCKET = 1 << BUCKET_SHIFT
+
+
+class DayTotals(NamedTuple):
+    """One study day's answers by review class (learning, young, mature, relearning)."""
+
+    counts: list[int]  # answers
+    ms: list[int]  # time spent
+    again: int  # Again answers, all classes
+
+
+def empty_day() -> DayTotals:
+    """A day without answers."""
+    return DayTotals([0] * 4, [0] * 4, 0)
 
 
 @dataclass(frozen=True)
@@ -61,7 +97,11 @@ def tuple4(values: Sequence[int]) -> tuple[int, int, int, int]:
 
 def _review_class(state_before: int, mature: bool) -> int:
     """0 learning, 1 young, 2 mature, 3 relearning."""
-    return 3 if state_before == 3 else (2 if mature else 1) if state_before == 2 else 0
+    if state_before == RELEARNING:
+        return 3
+    if state_before == REVIEW:
+        return 2 if mature else 1
+    return 0
 
 
 class StatsQueries:
@@ -71,6 +111,12 @@ class StatsQueries:
         self.session = session
         self.scope = scope
         self.nds = nds
+        # filled by `fold`:
+        self.by_class: dict[tuple[int, int, int], int] = {}  # (day, class, rating) -> answers
+        self.hour_table = [[0, 0] for _ in range(24)]  # local hour -> [answers, passed] in the period
+        self.maybe_repeats: list[tuple[int, int]] | None = None  # spans (ms) with possible repeats
+        # filled by `resolve_repeats`: answers not the card's first of the day
+        self.repeats: list[tuple[int, int, int, int]] = []  # (card, day, class, rating)
 
     def expanding(self) -> list[Any]:
         """Expanding bind parameters used by the scope filter."""
@@ -92,7 +138,7 @@ class StatsQueries:
         `since` on (None: the whole log). The key range is a range of `ix_reviews_hourly`."""
         unit = self.bucket_ms(offset_ms)
         key = self.packed_key(unit)
-        low = "" if since is None else f"AND {key} >= {self.start_ms(since) // unit * 64}"
+        low = "" if since is None else f"AND {key} >= {self.start_ms(since) // unit * KEYS_PER_BUCKET}"
         return self._fetch(
             f"SELECT {key} AS k, COUNT(*), SUM(duration_ms), MAX(last_review_before)"
             f" FROM reviews r WHERE kind IN ('review', 'import') {low} {{IN}} GROUP BY {key}"
@@ -111,16 +157,17 @@ class StatsQueries:
         day) instead of reading every older answer; otherwise reads the older time buckets.
         """
         unit = self.bucket_ms(offset_ms)
-        key, high = self.packed_key(unit), self.start_ms(since) // unit * 64
+        key, high = self.packed_key(unit), self.start_ms(since) // unit * KEYS_PER_BUCKET
         if unit != 3_600_000 or self.scope.deck_ids is not None:
             buckets = self._fetch(
-                f"SELECT DISTINCT ({key}) / 64 FROM reviews r"
+                f"SELECT DISTINCT ({key}) / {KEYS_PER_BUCKET} FROM reviews r"
                 f" WHERE kind IN ('review', 'import') AND {key} < {high} {{IN}}"
             )
             return sorted({(b * unit - self.nds) // DAY_MS + 1 for (b,) in buckets})
         shift = SHIFT_DAYS * DAY_MS
-        day = f"((d.k / 64 * {unit} - :nds + {shift}) / {DAY_MS} - {SHIFT_DAYS - 1})"  # d.k's day index
-        after = f"(:nds + {day} * {DAY_MS}) / {unit} * 64"  # the first key of the next day
+        per = KEYS_PER_BUCKET
+        day = f"((d.k / {per} * {unit} - :nds + {shift}) / {DAY_MS} - {SHIFT_DAYS - 1})"  # d.k's day index
+        after = f"(:nds + {day} * {DAY_MS}) / {unit} * {per}"  # the first key of the next day
         first = (
             f"SELECT MIN({key}) FROM reviews r WHERE kind IN ('review', 'import') AND {key} < {high} {{IN}}"
         )
@@ -128,38 +175,34 @@ class StatsQueries:
             f"WITH RECURSIVE d(k) AS ({first} UNION ALL SELECT ({first} AND {key} >= {after})"
             " FROM d WHERE d.k IS NOT NULL) SELECT k FROM d WHERE k IS NOT NULL"
         )
-        return [(k // 64 * unit - self.nds) // DAY_MS + 1 for (k,) in rows]
+        return [(k // KEYS_PER_BUCKET * unit - self.nds) // DAY_MS + 1 for (k,) in rows]
 
-    def fold(
-        self, rows: list[tuple[Any, ...]], since: int, offset_ms: int
-    ) -> dict[int, tuple[list[int], list[int], int]]:
-        """Fold the scan's groups into study days, classes and local hours (see `scan`)."""
+    def fold(self, rows: list[tuple[Any, ...]], since: int, offset_ms: int) -> dict[int, DayTotals]:
+        """Fold the scan's groups into study days, classes and local hours (the module's note)."""
         unit = self.bucket_ms(offset_ms)
-        self.maybe_repeats: list[tuple[int, int]] = []  # time spans (ms) holding possible same-day repeats
         pstart, nds = self.start_ms(since), self.nds
-        result: dict[int, tuple[list[int], list[int], int]] = {}
-        self.by_class: dict[tuple[int, int, int], int] = {}  # (day, class, rating) -> answers
-        self.hour_table = [[0, 0] for _ in range(24)]  # local hour -> [answers, passed] in the period
-        by_class, hour_table, repeats = self.by_class, self.hour_table, self.maybe_repeats
-        classes = [_review_class(rest >> 3, bool(rest & 4)) for rest in range(64)]
+        result: dict[int, DayTotals] = {}
+        self.maybe_repeats = repeats = []
+        by_class, hour_table = self.by_class, self.hour_table
+        classes = [_review_class(a >> STATE_SHIFT, bool(a & MATURE_BIT)) for a in range(ANSWER_MASK + 1)]
         last_bucket = day = hour = -(2**62)
         day_start = 0
-        totals: tuple[list[int], list[int], int] = ([], [], 0)
+        totals = empty_day()
         for packed, count, ms, last in rows:
-            bucket, rest = packed >> 6, packed & 63
+            bucket, answer = packed >> BUCKET_SHIFT, packed & ANSWER_MASK
             if bucket != last_bucket:
                 at = bucket * unit
                 last_bucket, day = bucket, (at - nds) // DAY_MS + 1
                 day_start = nds + (day - 1) * DAY_MS
                 hour = (at + offset_ms) // 3_600_000 % 24 if at >= pstart else -1
-                totals = result.get(day) or result.setdefault(day, ([0] * 4, [0] * 4, 0))
-            cls, rating = classes[rest], (rest & 3) + 1
-            if rest >> 3 == 2 and last is not None and last >= day_start:
+                totals = result.get(day) or result.setdefault(day, empty_day())
+            cls, rating = classes[answer], (answer & RATING_MASK) + 1
+            if answer >> STATE_SHIFT == REVIEW and last is not None and last >= day_start:
                 repeats.append((bucket * unit, (bucket + 1) * unit))
-            totals[0][cls] += count
-            totals[1][cls] += ms or 0
+            totals.counts[cls] += count
+            totals.ms[cls] += ms or 0
             if rating == 1:
-                totals = result[day] = (totals[0], totals[1], totals[2] + count)
+                totals = result[day] = totals._replace(again=totals.again + count)
             group = (day, cls, rating)
             by_class[group] = by_class.get(group, 0) + count
             if hour >= 0:
@@ -210,9 +253,10 @@ class StatsQueries:
         Only answers whose previous answer fell on the same day can be repeats; those few
         are checked exactly against the card's other answers that day.
         """
-        self.repeats: list[tuple[int, int, int, int]] = []  # (card, day, class, rating)
+        self.repeats = []
         start = self.start_ms(since)
-        spans = [span for span in getattr(self, "maybe_repeats", [(start, 2**62)]) if span[1] > start]
+        known = self.maybe_repeats if self.maybe_repeats is not None else [(start, 2**62)]
+        spans = [span for span in known if span[1] > start]
         if not spans:
             return  # the scan saw no answer whose previous one fell on the same day
         candidates = self._run(
@@ -312,4 +356,4 @@ class StatsQueries:
         return tuple(Confusion(str(g), str(e), str(v), int(n)) for g, e, v, n in rows)
 
 
-__all__ = ["Scope", "StatsQueries", "raw_rows", "tuple4"]
+__all__ = ["DayTotals", "Scope", "StatsQueries", "empty_day", "raw_rows", "tuple4"]
