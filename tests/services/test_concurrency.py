@@ -8,6 +8,7 @@ Runs on SQLite, and on PostgreSQL too when TRAINER_TEST_PG_URL is set.
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -125,3 +126,126 @@ def test_students_and_a_loader_at_once_lose_nothing(target: str, tmp_path: Path)
         assert {d.name: d.total for d in col.decks()}["Extra"] == 300
     finally:
         col.close()
+
+
+# -- issue 19: ten writers at once, bounded in time ---------------------------------------------
+
+TIMED_STUDENT = """
+import sys, time
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+from trainer.collection import open_collection
+
+target, base = sys.argv[1], datetime.fromisoformat(sys.argv[2])
+until, me = float(sys.argv[3]), int(sys.argv[4])
+col = open_collection(target, zone=ZoneInfo("Europe/Paris"), install_bundled=False, clock=lambda: base)
+step = 0
+while time.time() < until:
+    step += 1
+    now = base + timedelta(minutes=11 * step + me)
+    study = col.next_card("Shared", now=now)
+    if study is None:
+        base += timedelta(days=1)
+        continue
+    result = col.answer(study.card.id, 1 + (step + me) % 4, now=now)
+    print("done", result.review_id, flush=True)
+col.close()
+"""
+
+TIMED_LOADER = """
+import sys, time
+from datetime import datetime
+from zoneinfo import ZoneInfo
+from trainer.collection import open_collection
+
+target, base, until = sys.argv[1], datetime.fromisoformat(sys.argv[2]), float(sys.argv[3])
+col = open_collection(target, zone=ZoneInfo("Europe/Paris"), install_bundled=False, clock=lambda: base)
+i = 0
+while time.time() < until:
+    col.load([sys.argv[4 + i % 2]])  # thousands of cards changed in one transaction
+    i += 1
+    print("loaded", i, flush=True)
+col.close()
+"""
+
+TIMED_BACKUP = """
+import sys, time
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+from trainer.collection import open_collection
+
+target, base, until = sys.argv[1], datetime.fromisoformat(sys.argv[2]), float(sys.argv[3])
+i = 0
+while time.time() < until:
+    i += 1
+    zone = ZoneInfo("Europe/Paris")
+    with open_collection(target, zone=zone, install_bundled=False, clock=lambda: base) as col:
+        col.backup(now=base + timedelta(seconds=i))
+        col.check()
+    print("backed up", i, flush=True)
+"""
+
+TIMED_CLI = """
+import json, os, subprocess, sys, time
+
+target, now, until = sys.argv[1], sys.argv[2], float(sys.argv[3])
+env = {**os.environ, "TRAINER_DB": target, "TRAINER_NOW": now}
+while time.time() < until:
+    shown = subprocess.run([sys.executable, "-m", "trainer", "next", "Shared", "--json"], env=env,
+                           capture_output=True, text=True)
+    if shown.returncode != 0:
+        print(shown.stderr, file=sys.stderr, flush=True)
+        sys.exit(1)
+    card = (json.loads(shown.stdout) or {}).get("card")
+    if not card:
+        continue
+    answered = subprocess.run([sys.executable, "-m", "trainer", "answer", str(card["id"]), "good", "--json"],
+                              env=env, capture_output=True, text=True)
+    if answered.returncode != 0:
+        print(answered.stderr, file=sys.stderr, flush=True)
+        sys.exit(1)
+    print("done", json.loads(answered.stdout)["review_id"], flush=True)
+"""
+
+SECONDS = 20
+
+
+def test_ten_writers_at_once_for_a_bounded_time_lose_nothing_and_never_lock(tmp_path: Path) -> None:
+    import time
+
+    target = str(tmp_path / "ten.sqlite3")
+    shared = write_deck(tmp_path / "shared.toml", deck("shared", "Shared", 200))
+    big = [
+        write_deck(tmp_path / "big1.toml", deck("big", "Big", 4000)),
+        write_deck(tmp_path / "big2.toml", deck("big", "Big", 4000, suffix=" changed")),
+    ]
+    with open_collection(target, clock=lambda: FIXED_NOW, zone=TEST_ZONE, install_bundled=False) as col:
+        col.load([shared, big[0]])
+    until = str(time.time() + SECONDS)
+    now = FIXED_NOW.isoformat()
+    procs = [spawn(TIMED_STUDENT, target, now, until, str(me)) for me in range(6)]
+    procs += [spawn(TIMED_LOADER, target, now, until, str(big[0]), str(big[1])) for _ in range(2)]
+    procs.append(spawn(TIMED_BACKUP, target, now, until))
+    procs.append(spawn(TIMED_CLI, target, now, until))
+    outputs = [p.communicate(timeout=SECONDS + 150) for p in procs]
+    for proc, (_out, err) in zip(procs, outputs, strict=True):
+        assert "locked" not in err.lower()
+        assert proc.returncode == 0, err[-3000:]
+    printed = [
+        int(line.split()[1]) for out, _ in outputs for line in out.splitlines() if line.startswith("done")
+    ]
+    loads = sum(out.count("loaded") for out, _ in outputs)
+    backups = sum(out.count("backed up") for out, _ in outputs)
+    print(f"ten writers, {SECONDS} s: {len(printed)} answers, {loads} loads, {backups} backups")
+    assert len(printed) > 20 and loads >= 2 and backups >= 1
+    conn = sqlite3.connect(target)
+    try:
+        logged = {r[0] for r in conn.execute("SELECT id FROM reviews")}
+        lost = conn.execute(
+            "SELECT c.id FROM cards c LEFT JOIN reviews r ON r.card_id = c.id"
+            " GROUP BY c.id, c.reps HAVING c.reps != count(r.id)"
+        ).fetchall()
+    finally:
+        conn.close()
+    assert set(printed) <= logged and len(printed) == len(set(printed)) == len(logged)  # none lost
+    assert lost == []

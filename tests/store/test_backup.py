@@ -186,7 +186,7 @@ def strays(root: Path, expected: set[Path]) -> list[Path]:
         p
         for p in root.rglob("*")
         if p.is_file() and p not in expected and "backups" not in p.parts and "-wal" not in p.name
-        and "-shm" not in p.name and not p.name.endswith(".toml")
+        and "-shm" not in p.name and not p.name.endswith((".toml", ".trainer-lock"))
     ]  # fmt: skip
 
 

@@ -39,7 +39,13 @@ class Context:
         from trainer.paths import default_collection
 
         text = str(self.target) if self.target is not None else str(default_collection())
-        return None if "://" in text else Path(text).expanduser()
+        if "://" in text:
+            return None
+        try:
+            return Path(text).expanduser()
+        except RuntimeError:  # `~nouser/...`: opening the collection says so
+            self.collection  # noqa: B018
+            raise
 
     def close(self) -> None:
         """Close the collection if it was opened."""

@@ -13,6 +13,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
 from trainer.errors import InvalidInputError
+from trainer.store import writequeue
 from trainer.store.rawdb import BUSY_TIMEOUT_S, sqlite_pragmas
 
 WRITE = "trainer_write"
@@ -67,6 +68,8 @@ def make_engine(url: URL) -> Engine:
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
     event.listen(engine, "connect", _sqlite_on_connect)
     event.listen(engine, "begin", _sqlite_on_begin)
+    event.listen(engine, "commit", _sqlite_on_end)
+    event.listen(engine, "rollback", _sqlite_on_end)
     return engine
 
 
@@ -76,9 +79,31 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 def _sqlite_on_begin(connection: Any) -> None:
     if connection.get_execution_options().get(WRITE):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        path = _file_of(connection)
+        if path is not None:  # writers take turns (trainer.store.writequeue), released at the end
+            writequeue.acquire(path)
+            connection.info[_QUEUED] = path
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _sqlite_on_end(connection)
+            raise
     else:
         connection.exec_driver_sql("BEGIN")
+
+
+_QUEUED = "trainer_write_turn"
+
+
+def _file_of(connection: Any) -> Path | None:
+    database = connection.engine.url.database
+    return Path(database) if database and database != ":memory:" else None
+
+
+def _sqlite_on_end(connection: Any) -> None:
+    path = connection.info.pop(_QUEUED, None)
+    if path is not None:
+        writequeue.release(path)
 
 
 class Database:

@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from trainer.store import writequeue
+
 BUSY_TIMEOUT_S = 30.0
 PG_WRITE_LOCK = "SELECT pg_advisory_xact_lock(hashtext('trainer:' || current_schema()))"
 
@@ -131,19 +133,28 @@ class RawDB:
                     self._depth -= 1
                 return
             self._writing = begin != "BEGIN"
-            if self.sqlite:
-                self.connection.execute(begin)
-            elif self._writing:
-                self.connection.execute(PG_WRITE_LOCK)
-            self._depth = 1
+            queued = self._writing and self.path is not None  # writers take turns (writequeue)
+            if queued:
+                assert self.path is not None
+                writequeue.acquire(self.path)
             try:
-                yield self
-            except BaseException:
+                if self.sqlite:
+                    self.connection.execute(begin)
+                elif self._writing:
+                    self.connection.execute(PG_WRITE_LOCK)
+                self._depth = 1
+                try:
+                    yield self
+                except BaseException:
+                    self._depth = 0
+                    self._end("ROLLBACK")
+                    raise
                 self._depth = 0
-                self._end("ROLLBACK")
-                raise
-            self._depth = 0
-            self._end("COMMIT")
+                self._end("COMMIT")
+            finally:
+                if queued:
+                    assert self.path is not None
+                    writequeue.release(self.path)
 
     def _end(self, how: str) -> None:
         if self.sqlite:
