@@ -249,3 +249,44 @@ def test_ten_writers_at_once_for_a_bounded_time_lose_nothing_and_never_lock(tmp_
         conn.close()
     assert set(printed) <= logged and len(printed) == len(set(printed)) == len(logged)  # none lost
     assert lost == []
+
+
+def test_a_cli_answer_behind_a_long_writer_waits_says_so_and_is_kept(tmp_path: Path) -> None:
+    import fcntl
+    import json
+    import time
+
+    target = tmp_path / "held.sqlite3"
+    with open_collection(target, clock=lambda: FIXED_NOW, zone=TEST_ZONE, install_bundled=False) as col:
+        col.load([write_deck(tmp_path / "shared.toml", deck("shared", "Shared", 5))])
+        study = col.next_card()
+        assert study is not None
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "TRAINER_DB": str(target),
+        "TRAINER_NOW": FIXED_NOW.isoformat(),
+    }
+    holder = os.open(f"{target}.trainer-lock", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(holder, fcntl.LOCK_EX)  # another trainer's long write (an import) holds the turn
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "trainer", "answer", str(study.card.id), "good", "--json"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        )  # fmt: skip
+        time.sleep(4)
+        assert proc.poll() is None  # still waiting, not failed
+    finally:
+        fcntl.flock(holder, fcntl.LOCK_UN)
+        os.close(holder)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert "waiting for another trainer to finish" in err
+    review = json.loads(out)["review_id"]
+    conn = sqlite3.connect(target)
+    try:
+        assert conn.execute("SELECT card_id FROM reviews WHERE id = ?", (review,)).fetchone() == (
+            study.card.id,
+        )
+    finally:
+        conn.close()

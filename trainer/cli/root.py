@@ -162,9 +162,24 @@ def cli(ctx: click.Context, target: str | None) -> None:
     from trainer.cli.context import Context
 
     ctx.obj = Context(target)
+    _tell_when_waiting()
     ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
         _home(ctx.obj)
+
+
+def _tell_when_waiting() -> None:
+    """Say once, on stderr, when a write waits for another trainer (an import, a backup)."""
+    from trainer.store import writequeue
+
+    told: list[bool] = []
+
+    def notice() -> None:
+        if not told:
+            told.append(True)
+            click.echo("trainer: waiting for another trainer to finish writing...", err=True)
+
+    writequeue.set_wait_notice(notice)
 
 
 def _home(obj: Context) -> None:
