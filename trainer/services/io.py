@@ -29,7 +29,7 @@ from trainer.services.media_stage import rename_references, stage_media
 from trainer.store import repo
 from trainer.store.backup import backup_sqlite
 from trainer.store.engine import Database
-from trainer.store.models import QUEUE_BURIED, QUEUE_SUSPENDED
+from trainer.store.models import QUEUE_BURIED, QUEUE_SUSPENDED, CardRow, ReviewRow, insert_columns
 
 Progress = Callable[[int, int], None]
 LARGE_IMPORT = 1000  # cards: back up the collection first
@@ -266,16 +266,8 @@ def _existing(session: Session, ids: list[str]) -> dict[str, Any]:
     return existing
 
 
-INSERT_COLUMNS = (
-    "external_id", "deck_id", "kind", "content", "content_hash", "tags", "source", "group_id", "position",
-    "state", "queue", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses",
-    "buried_until", "flag", "created_at", "modified_at",
-)  # fmt: skip
-REVIEW_COLUMNS = (
-    "card_id", "reviewed_at", "rating", "duration_ms", "kind", "state_before", "step_before",
-    "stability_before", "difficulty_before", "due_before", "last_review_before", "state_after", "step_after",
-    "stability_after", "difficulty_after", "due_after", "undo_data",
-)  # fmt: skip
+INSERT_COLUMNS = insert_columns(CardRow)  # every card column but the id, in the model's order
+REVIEW_COLUMNS = insert_columns(ReviewRow)
 
 
 def _insert_values(

@@ -7,7 +7,7 @@ same queries and indexes work on SQLite and PostgreSQL and compare as integers.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     BigInteger,
@@ -18,6 +18,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     text,
@@ -212,3 +213,9 @@ class QuizAnswerRow(Base):
     duration_ms: Mapped[int] = mapped_column(Integer, default=0)
 
     __table_args__ = (Index("ix_quiz_answers_card", "card_id"),)
+
+
+def insert_columns(model: type[Base]) -> tuple[str, ...]:
+    """A table's columns in model order, without its generated primary key: what an insert names."""
+    table = cast(Table, model.__table__)
+    return tuple(column.name for column in table.columns if not (column.primary_key and column.autoincrement))
