@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3  # maintenance (issue 8)
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from types import TracebackType
@@ -475,6 +475,28 @@ class Collection:
 
             with contextlib.suppress(sqlite3.Error):
                 record_failure(self._raw, moment, str(exc) or type(exc).__name__)
+
+    def write_busy(self) -> bool:
+        """Whether another trainer is writing to this SQLite collection now (an answer would wait)."""
+        from trainer.store import writequeue
+
+        return self._raw.path is not None and writequeue.busy(self._raw.path)
+
+    @contextlib.contextmanager
+    def write_turn(self) -> Iterator[None]:
+        """Wait for this process's turn to write, and keep it for the block (answers inside it
+        do not wait again); for callers that wait in a thread of their own."""
+        from trainer.store import writequeue
+
+        path = self._raw.path
+        if path is None:
+            yield
+            return
+        writequeue.acquire(path)
+        try:
+            yield
+        finally:
+            writequeue.release(path)
 
     def startup_warnings(self) -> list[str]:
         """What the learner must hear on opening: a lost `-wal` suspected, a failed automatic backup."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
@@ -105,6 +106,7 @@ class ReviewScreen(Screen[None]):
         self.proposed: Rating | None = None
         self.shown_at = 0.0
         self.session = Session()
+        self.answering = False  # an answer waits for another trainer's write to finish
         self.started = 0.0
         self.options: list[str] = []
 
@@ -275,15 +277,58 @@ class ReviewScreen(Screen[None]):
             if self.options and value <= len(self.options):
                 self.pick(value)
             return
+        if self.answering:
+            return  # the answer given is waiting for its turn to be written
         duration = int((self._timer() - self.shown_at) * 1000)
+        card_id = self.study.card.id
+        if self.col.write_busy():  # another trainer is writing (an import): wait without freezing
+            self.answering = True
+            self.notify("Waiting for another trainer to finish; your answer will be saved.", timeout=5)
+            self.run_worker(lambda: self._answer_in_turn(card_id, value, duration), thread=True)
+            return
+        self._answer(card_id, value, duration)
+
+    def _answer_in_turn(self, card_id: int, value: int, duration: int) -> None:
+        """Worker thread: wait for the write turn, answer, then carry on on the app's thread."""
         try:
-            result = self.col.answer(self.study.card.id, Rating(value), duration_ms=duration)
+            with self.col.write_turn():  # waits here, holding nothing the app's thread needs
+                result = self.col.answer(card_id, Rating(value), duration_ms=duration)
+        except Exception as exc:
+            self.app.call_from_thread(self._answer_failed, card_id, value, duration, exc)
+            return
+        self.app.call_from_thread(self._answered_in_turn, result, duration)
+
+    def _answered_in_turn(self, result: AnswerResult, duration: int) -> None:
+        self.answering = False
+        self._answered(result, duration)
+
+    def _answer_failed(self, card_id: int, value: int, duration: int, exc: Exception) -> None:
+        self.answering = False
+        if isinstance(exc, TrainerError):
+            self.notify(
+                "That card was suspended or removed elsewhere; here is the next one.", severity="warning"
+            )
+            self.load_next()
+        elif isinstance(exc, sqlite3.OperationalError):
+            self.notify(f"The answer could not be saved yet ({exc}); rate the card again.", severity="error")
+        else:
+            raise exc
+
+    def _answer(self, card_id: int, value: int, duration: int) -> None:
+        try:
+            result = self.col.answer(card_id, Rating(value), duration_ms=duration)
         except TrainerError:  # suspended or removed meanwhile by another device or window
             self.notify(
                 "That card was suspended or removed elsewhere; here is the next one.", severity="warning"
             )
             self.load_next()
             return
+        except sqlite3.OperationalError as exc:  # a program other than trainer holds the collection
+            self.notify(f"The answer could not be saved yet ({exc}); rate the card again.", severity="error")
+            return
+        self._answered(result, duration)
+
+    def _answered(self, result: AnswerResult, duration: int) -> None:
         self.session.answers.append(result)
         self.session.durations.append(min(duration, 60_000))
         if result.leech:
@@ -298,6 +343,8 @@ class ReviewScreen(Screen[None]):
         """Take back the last answer, suspension, burial, flag or edit, and show that card."""
         from trainer.views import QueueCounts, StudyCard, UndoResult
 
+        if self.answering:
+            return  # the answer to take back is not written yet
         undone = self.col.undo()
         if undone is None:
             self.notify("Nothing to undo.")
