@@ -337,6 +337,22 @@ class Collection:
             raise NotFoundError(f"no card with id {card_id}")
         self._journal_push(entry)
 
+    def unbury(self, card_ids: Sequence[int], *, now: datetime | None = None) -> int:
+        """Bring buried cards back today (undoable); how many were buried."""
+        from trainer.services import undo_actions
+
+        buried = [c.id for c in undo_actions.read_cards(self.db, list(card_ids)) if c.buried]
+        if not buried:
+            return 0
+        entry = self._journal("unbury", buried)
+        moment = self._now(now)
+        for card in undo_actions.read_cards(self.db, buried):
+            self._cards.update_card(
+                card.id, {"queue": int(card.state.state), "buried_until": None, "modified_at": moment}
+            )
+        self._journal_push(entry)
+        return len(buried)
+
     def set_flag(self, card_id: int, flag: int) -> None:
         """Set a card's flag (0 = none, 1-7 = colours as in Anki)."""
         if not 0 <= flag <= 7:

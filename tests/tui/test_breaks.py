@@ -13,7 +13,7 @@ from trainer.collection import Collection
 from trainer.services.quiz import QuizService
 from trainer.tui.app import Start, TrainerApp
 from trainer.tui.screens.add import AddDialog
-from trainer.tui.screens.dialogs import EditDialog
+from trainer.tui.screens.dialogs import EditDialog, SummaryScreen
 from trainer.tui.screens.home import HomeScreen
 from trainer.tui.screens.quiz import QuizScreen
 from trainer.tui.screens.review import ReviewScreen
@@ -283,3 +283,44 @@ def test_a_adds_a_card_to_the_deck_with_the_keyboard_only(col: Collection, tmp_p
     [card] = col.search('"Nerve sheath?"')
     assert (card.deck_name, card.content.back, card.tags) == ("Beta", "Epineurium", ("anatomy",))
     assert "Nerve sheath?" in (tmp_path / "Beta.toml").read_text(encoding="utf-8")
+
+
+def test_the_end_of_session_offers_unbury_and_more_new_cards(col: Collection, tmp_path: Path) -> None:
+    load_three(col, tmp_path)
+    app = TrainerApp(col, start=Start(screen="study", deck="Alpha"))
+
+    async def script(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        await pilot.press("b")  # bury the only card: the deck is done for today
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        text = screen_text(app)
+        assert "Unbury the buried cards (1 card)" in text and "Ten more new cards (0 cards)" in text
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert "Question of Alpha?" in screen_text(app)
+
+    drive(app, script, size=(100, 40))
+    assert not col.search("deck:Alpha")[0].buried
+
+
+def test_a_custom_session_reviews_its_list_and_brings_back_an_again(col: Collection, tmp_path: Path) -> None:
+    from trainer.tui.screens.custom import CustomReviewScreen
+
+    load_three(col, tmp_path)
+    card = col.search("deck:Beta")[0]
+    app = TrainerApp(col)
+
+    async def script(pilot: Pilot[None]) -> None:
+        await app.push_screen(CustomReviewScreen("Beta", [card.id], "Study ahead"))
+        await pilot.pause()
+        await pilot.press("space", "1")  # Again: back at the end of the session
+        await pilot.pause()
+        assert "Question of Beta?" in screen_text(app)
+        await pilot.press("space", "3")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+
+    drive(app, script, size=(100, 40))
+    assert [h.rating.label for h in col.history(card.id)] == ["Again", "Good"]

@@ -27,6 +27,7 @@ LABELS = {
     "suspend": "Suspend",
     "unsuspend": "Unsuspend",
     "bury": "Bury",
+    "unbury": "Unbury",
     "flag": "Flag",
     "edit": "Edit",
     "add": "Add card",
@@ -70,7 +71,7 @@ def snapshot(card: CardView) -> dict[str, Any]:
 def restore_values(saved: dict[str, Any], action: str, now: datetime) -> dict[str, object]:
     """The column values that put a card back as `saved` before `action`."""
     values: dict[str, object] = {"modified_at": now}
-    if action in ("suspend", "unsuspend", "bury"):
+    if action in ("suspend", "unsuspend", "bury", "unbury"):
         values["queue"] = saved["queue"]
         until = saved["buried_until"]
         values["buried_until"] = datetime.fromisoformat(until) if until else None

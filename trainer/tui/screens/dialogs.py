@@ -278,6 +278,10 @@ class SummaryScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,enter,q,space", "close", "Back to decks"),
         Binding("u", "undo", "Undo"),
+        Binding("a", "custom('a')", "Study ahead"),
+        Binding("n", "custom('n')", "More new"),
+        Binding("f", "custom('f')", "Forgotten"),
+        Binding("b", "unbury", "Unbury"),
     ]
 
     def __init__(self, summary: SessionSummary, deck: str | None = None) -> None:
@@ -288,11 +292,70 @@ class SummaryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="summary"):
             yield Static(assemble(*[line + "\n" for line in self.summary.lines()]))
+            yield Static(self._more(), id="study-more")
         yield Footer(compact=True)
 
     def action_close(self) -> None:
         """Back home."""
         self.dismiss(None)
+
+    def _counts(self) -> dict[str, int]:
+        from trainer.tui.app import TrainerApp
+        from trainer.tui.screens.custom import choices
+
+        app = self.app
+        if not isinstance(app, TrainerApp) or not app.ready:
+            return {}
+        found = {c.key: min(app.col.search_page(c.query, limit=1).total, c.limit) for c in choices(self.deck)}
+        scope = f'deck:"{self.deck}" ' if self.deck else ""
+        found["b"] = app.col.search_page(scope + "is:buried", limit=1).total
+        return found
+
+    def _more(self) -> Text:
+        from trainer.tui.screens.custom import choices
+        from trainer.views import plural
+
+        counts = self._counts()
+        text = Text("Study more:\n", style="bold")
+        rows = [(c.key, c.label, counts.get(c.key, 0)) for c in choices(self.deck)]
+        rows.append(("b", "Unbury the buried cards", counts.get("b", 0)))
+        for key, label, count in rows:
+            text.append(f"  {key}  ", style="bold" if count else "dim")
+            text.append(f"{label} ({plural(count, 'card')})\n", style="" if count else "dim")
+        return text
+
+    def action_custom(self, key: str) -> None:
+        """Start a custom session (study ahead, more new, forgotten)."""
+        from trainer.tui.app import TrainerApp
+        from trainer.tui.screens.custom import CustomReviewScreen, choices
+
+        app = self.app
+        choice = next(c for c in choices(self.deck) if c.key == key)
+        if not isinstance(app, TrainerApp):
+            return
+        cards = app.col.search_page(choice.query, limit=choice.limit, sort="due").cards
+        if not cards:
+            self.notify("No card for that.")
+            return
+        app.switch_screen(CustomReviewScreen(self.deck, [c.id for c in cards], choice.label))
+
+    def action_unbury(self) -> None:
+        """Bring the buried cards back today and study on."""
+        from trainer.tui.app import TrainerApp
+        from trainer.tui.screens.review import ReviewScreen
+        from trainer.views import plural
+
+        app = self.app
+        if not isinstance(app, TrainerApp):
+            return
+        scope = f'deck:"{self.deck}" ' if self.deck else ""
+        ids = [c.id for c in app.col.search(scope + "is:buried")]
+        count = app.col.unbury(ids)
+        if not count:
+            self.notify("No buried card.")
+            return
+        app.switch_screen(ReviewScreen(self.deck))
+        app.notify(f"{plural(count, 'card')} unburied.")
 
     def action_undo(self) -> None:
         """Take back the last answer or action and study on (as Anki allows after the end)."""
