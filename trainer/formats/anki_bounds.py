@@ -101,4 +101,5 @@ def first_bad_row(conn: sqlite3.Connection, tables: set[str]) -> tuple[str, str]
 
 def _shown(value: object) -> str:
     text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+    text = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text[:40])
     return text if len(text) <= 40 else text[:37] + "..."
