@@ -97,7 +97,7 @@ def legacy_db(packages: dict[str, Path], tmp_path_factory: pytest.TempPathFactor
                 [("cards", c) for c in CARD_COLUMNS]
                 + [("revlog", c) for c in REVLOG_COLUMNS]
                 + [("col", "crt"), ("cards", "data")]
-            ),  # fmt: skip
+            ),
             hostile_values,
         ),
         min_size=1,
