@@ -48,7 +48,7 @@ def _deck(file: str | Path, where: str, name: Any, prefix: str | None) -> None:
     full = f"{prefix}::{name}" if prefix and isinstance(name, str) and name else name
     problem = v.deck_name_problem(full)
     if problem:
-        raise ImportFormatError(file, where, f"deck: {problem}")
+        raise ImportFormatError(file, where, problem)
 
 
 def _card_problems(card: CardRecord, scheduling: bool) -> Iterable[str]:
