@@ -196,3 +196,26 @@ def test_command_palette_lists_actions(demo: Collection) -> None:
             assert title in titles
 
     drive(app, script)
+
+
+def test_browse_typing_after_a_search_refines_the_query_not_the_cards(demo: Collection) -> None:
+    """After Enter the search box keeps the keyboard: 's', 'e', 'o' are letters of the query."""
+    app = TrainerApp(demo, start=Start(screen="browse", query=""))
+
+    async def script(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        await pilot.press("slash", *"kind:typed", "enter")
+        await pilot.pause()
+        query = screen.query_one("#query", Input)
+        assert query.has_focus and len(screen.cards) == 1
+        card = screen.cards[0]
+        await pilot.press(*" -is:suspended", "enter")
+        await pilot.pause()
+        assert query.value == "kind:typed -is:suspended"
+        assert not demo.card(card.id).suspended and isinstance(app.screen, BrowseScreen)
+        await pilot.press("down", "s")  # Down reaches the results; there 's' suspends
+        assert demo.card(card.id).suspended
+
+    drive(app, script, size=(120, 40))

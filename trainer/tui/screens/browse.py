@@ -49,6 +49,7 @@ class BrowseScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_query", "Search"),
+        Binding("down", "focus_results", "Results", show=False),  # from the search box
         Binding("e", "edit", "Edit"),
         Binding("s", "toggle_suspend", "Suspend/unsuspend"),
         Binding("r", "reset", "Reset"),
@@ -96,8 +97,10 @@ class BrowseScreen(Screen[None]):
         self.query_one("#results", DataTable).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        # The search box keeps the keyboard (as in Anki's browser): letters typed to refine the
+        # query must never reach the results' one-key actions (s suspends, e edits ...).
+        # Down or Tab moves to the results.
         self.run_search(event.value)
-        self.query_one("#results", DataTable).focus()
 
     def run_search(self, query: str, offset: int = 0) -> None:
         """Search and fill the table (one page of `PAGE` cards from `offset`)."""
@@ -188,6 +191,10 @@ class BrowseScreen(Screen[None]):
 
     def on_data_table_row_selected(self) -> None:
         self.action_edit()
+
+    def action_focus_results(self) -> None:
+        """Go to the results (Down from the search box)."""
+        self.query_one("#results", DataTable).focus()
 
     def action_focus_query(self) -> None:
         """Go to the search box."""
