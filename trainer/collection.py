@@ -641,7 +641,7 @@ class Collection:
         """Show and change presets, and reschedule their cards (`trainer.services.presets`)."""
         from trainer.services.presets import PresetService
 
-        return PresetService(self.db)
+        return PresetService(self.db, self.zone)
 
     # -- end statistics and optimiser --------------------------------------------------
 

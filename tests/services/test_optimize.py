@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
-from tests.conftest import Clock
+from tests.conftest import TEST_ZONE, Clock
 from tests.services.test_stats import write_log
 from trainer.collection import Collection
 from trainer.core.scheduling import DEFAULT_PARAMETERS
@@ -106,6 +107,13 @@ def test_preset_change_and_reschedule(col: Collection, clock: Clock, tmp_path: P
     with col.db.read() as session:
         after = session.execute(text("SELECT SUM(due) FROM cards WHERE state = 2")).scalar()
     assert after > before  # lower retention: longer intervals
+    from trainer.core import days as study_days
+
+    with col.db.read() as session:
+        dues = [int(d) for (d,) in session.execute(text("SELECT due FROM cards WHERE state = 2"))]
+    for due in dues:  # due from the start of a study day, as every review
+        moment = datetime.fromtimestamp(due / 1000, UTC)
+        assert study_days.day_start(moment, TEST_ZONE, 4) == moment
     with pytest.raises(ValueError, match="desired_retention"):
         service.change("Default", ["desired_retention=0.5"], now=clock.now)
     with pytest.raises(ValueError, match="KEY=VALUE"):

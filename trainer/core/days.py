@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -67,6 +68,12 @@ def start_of_day_after(now: datetime, count: int, zone: tzinfo, start_hour: int)
     return _at_hour(study_date(now, zone, start_hour) + timedelta(days=count), zone, start_hour)
 
 
+def day_start_of(day: date, zone: tzinfo, start_hour: int) -> datetime:
+    """When study day `day` begins, in UTC (remembered: previews ask for the same few days)."""
+    return _at_hour(day, zone, start_hour)
+
+
+@lru_cache(maxsize=1024)
 def _at_hour(day: date, zone: tzinfo, hour: int) -> datetime:
     local = datetime.combine(day, time(hour), tzinfo=zone)
     # Round-trip through UTC so a non-existent local time (in a DST gap) is normalised.

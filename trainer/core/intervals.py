@@ -27,7 +27,11 @@ def fuzz_delta(interval: float) -> float:
     """How many days the fuzz may move an interval either way (none below 2.5 days)."""
     if interval < 2.5:
         return 0.0
-    return 1.0 + sum(share * max(min(interval, end) - start, 0.0) for start, end, share in _FUZZ_RANGES)
+    delta = 1.0
+    for start, end, share in _FUZZ_RANGES:
+        if interval > start:
+            delta += share * (min(interval, end) - start)
+    return delta
 
 
 def fuzz_bounds(interval: float, minimum: int, maximum: int) -> tuple[int, int]:

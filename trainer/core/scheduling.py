@@ -8,9 +8,10 @@ from __future__ import annotations
 import hashlib
 import math
 import struct
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import IntEnum
 from functools import lru_cache
 
@@ -145,6 +146,7 @@ def fill_parameters(values: Sequence[float]) -> tuple[float, ...]:
     return tuple(float(v) for v in filled)
 
 
+@lru_cache(maxsize=256)  # the preview and then the answer of a card draw the same
 def fuzz_draw(card_id: int, reps: int) -> float:
     """A reproducible fuzz draw in [0, 1) for one answer of one card."""
     digest = hashlib.blake2b(f"{card_id}:{reps}".encode(), digest_size=8).digest()
@@ -193,8 +195,9 @@ def _outcomes(
     elapsed = 0
     if state.state is not CardState.NEW and state.stability is not None and state.difficulty is not None:
         memory = rs.MemoryState(state.stability, state.difficulty)
+    today = days.study_date(now, zone, hour)
     if state.state is not CardState.NEW and state.last_review is not None:
-        elapsed = days.study_days_between(state.last_review, now, zone, hour)
+        elapsed = max(0, (today - days.study_date(state.last_review, zone, hour)).days)
     nexts = _model(preset.parameters).next_states(memory, preset.desired_retention, elapsed)
     items = {
         Rating.AGAIN: nexts.again,
@@ -202,7 +205,9 @@ def _outcomes(
         Rating.GOOD: nexts.good,
         Rating.EASY: nexts.easy,
     }
-    ctx = _Context(state, preset, now, zone, draw, items)
+    ctx = _Context(state, preset, now, zone, draw, items, today)
+    memories = [x for item in items.values() for x in (item.memory.stability, item.memory.difficulty)]
+    ctx.stored = dict(zip(items, _stored_batch(memories), strict=True))
     if state.state is CardState.REVIEW:
         return ctx.from_review()
     return ctx.from_learning(relearning=state.state is CardState.RELEARNING)
@@ -219,15 +224,18 @@ class _Context:
         zone: tzinfo,
         draw: float | None,
         items: dict[Rating, rs.ItemState],
+        today: date,
     ) -> None:
         self.state, self.preset, self.now, self.zone, self.draw = state, preset, now, zone, draw
+        self.today = today
+        self.stored: dict[Rating, tuple[float, float]] = {}
         self.items = items
         self.maximum = max(1, preset.maximum_interval)
         params = preset.parameters
         # Anki lets FSRS schedule within the day only when the short-term parameters are set,
         # and (with its default options) only where no (re)learning steps are configured.
         self.short_term = len(params) >= 19 and params[17] > 0 and params[18] > 0
-        self.until_rollover = (days.next_day_start(now, zone, preset.day_start_hour) - now).total_seconds()
+        self.until_rollover = (self._day_start(1) - now).total_seconds()
 
     def interval(self, rating: Rating) -> float:
         return float(self.items[rating].interval)
@@ -292,6 +300,10 @@ class _Context:
             return self._step(rating, kind, step, int(interval * 86400))
         return self._review(rating, self.fuzzed(max(1, round_half_up(interval)), 1))
 
+    def _day_start(self, count: int) -> datetime:
+        """When study day (today + `count`) begins."""
+        return days.day_start_of(self.today + timedelta(days=count), self.zone, self.preset.day_start_hour)
+
     def _steps(self, kind: CardState) -> tuple[int, ...]:
         return self.preset.relearning_steps if kind is CardState.RELEARNING else self.preset.learning_steps
 
@@ -309,24 +321,23 @@ class _Context:
         step reaches past the day's end (as Anki does)."""
         if seconds >= self.until_rollover:
             extra = int((seconds - self.until_rollover) // 86400) + 1
-            due = days.start_of_day_after(self.now, extra, self.zone, self.preset.day_start_hour)
+            due = self._day_start(extra)
         else:
             due = self.now + timedelta(seconds=seconds)
         return self._outcome(rating, kind, step, due, timedelta(seconds=seconds))
 
     def _review(self, rating: Rating, count: int) -> Outcome:
         """A review due from the start of study day (today + `count`)."""
-        due = days.start_of_day_after(self.now, count, self.zone, self.preset.day_start_hour)
+        due = self._day_start(count)
         return self._outcome(rating, CardState.REVIEW, None, due, timedelta(days=count))
 
     def _outcome(
         self, rating: Rating, kind: CardState, step: int | None, due: datetime, shown: timedelta
     ) -> Outcome:
         before = self.state
-        memory = self.items[rating].memory
         lapse = rating is Rating.AGAIN and before.state is CardState.REVIEW
         lapses = before.lapses + 1 if lapse else before.lapses
-        stability, difficulty = stored_memory(memory.stability, memory.difficulty)
+        stability, difficulty = self.stored[rating]
         after = SchedulingState(kind, step, stability, difficulty, due, self.now, before.reps + 1, lapses)
         return Outcome(rating, after, shown, lapse and is_leech(lapses, self.preset.leech_threshold))
 
@@ -337,6 +348,16 @@ def stored_memory(stability: float, difficulty: float) -> tuple[float, float]:
     return _f32_places(stability, 4), _f32_places(difficulty, 3)
 
 
+def _stored_batch(values: list[float]) -> list[tuple[float, float]]:
+    """`stored_memory` of (stability, difficulty) pairs at once (one conversion to single
+    precision per step for all of them: previews are on the study path)."""
+    factors = [10_000.0, 1_000.0] * (len(values) // 2)
+    scaled = array("f", [v * f for v, f in zip(array("f", values), factors, strict=True)])
+    rounded = array("f", [math.floor(abs(x) + 0.5) * (1 if x >= 0 else -1) / f
+                          for x, f in zip(scaled, factors, strict=True)])  # fmt: skip
+    return [(rounded[i], rounded[i + 1]) for i in range(0, len(rounded), 2)]
+
+
 def _f32_places(value: float, places: int) -> float:
     factor = 10.0**places  # exact in single precision for these places
     scaled = _f32(_f32(value) * factor)
@@ -344,8 +365,11 @@ def _f32_places(value: float, places: int) -> float:
     return _f32(rounded / factor)
 
 
+_SINGLE = struct.Struct("f")
+
+
 def _f32(value: float) -> float:
-    return float(struct.unpack("f", struct.pack("f", value))[0])
+    return float(_SINGLE.unpack(_SINGLE.pack(value))[0])
 
 
 def is_leech(lapses: int, threshold: int) -> bool:

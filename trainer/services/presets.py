@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, fields, replace
-from datetime import datetime, timedelta
+from datetime import datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import bindparam, text, update
 
+from trainer.core.days import local_zone, start_of_day_after
 from trainer.core.scheduling import Preset
 from trainer.core.stats import interval_for
 from trainer.core.validate import parse_steps
@@ -75,8 +76,9 @@ def parse_setting(preset: Preset, assignment: str) -> Preset:
 class PresetService:
     """Reads and writes presets."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, zone: tzinfo | None = None) -> None:
         self.db = db
+        self.zone = zone or local_zone()  # study days: a rescheduled review is due at a day start
 
     def all(self) -> list[PresetInfo]:
         """Every preset with its decks."""
@@ -127,7 +129,7 @@ class PresetService:
         for card_id, stability, last_review in rows:
             interval = interval_for(float(stability), preset.desired_retention, decay)
             days = min(max(1, round(interval)), preset.maximum_interval)
-            due = from_millis(int(last_review)) + timedelta(days=days)
+            due = start_of_day_after(from_millis(int(last_review)), days, self.zone, preset.day_start_hour)
             values.append({"cid": card_id, "due": to_millis(due), "m": to_millis(now)})
         if values:
             session.execute(text("UPDATE cards SET due = :due, modified_at = :m WHERE id = :cid"), values)
