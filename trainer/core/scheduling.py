@@ -230,6 +230,7 @@ class _Context:
         self.today = today
         self.stored: dict[Rating, tuple[float, float]] = {}
         self.items = items
+        self.intervals = {rating: float(item.interval) for rating, item in items.items()}
         self.maximum = max(1, preset.maximum_interval)
         params = preset.parameters
         # Anki lets FSRS schedule within the day only when the short-term parameters are set,
@@ -238,7 +239,7 @@ class _Context:
         self.until_rollover = (self._day_start(1) - now).total_seconds()
 
     def interval(self, rating: Rating) -> float:
-        return float(self.items[rating].interval)
+        return self.intervals[rating]
 
     def fuzzed(self, interval: float, minimum: int) -> int:
         return review_fuzz(interval, minimum, self.maximum, self.draw)
