@@ -47,6 +47,12 @@ def import_command(
         click.echo(f"  new deck: {safe(name)}")
     for name in report.presets_created:
         click.echo(f"  new preset (deck options): {safe(name)}")
+    if report.restored:
+        click.echo(
+            f"  progress restored from the file (cards never studied here): {len(report.restored)} cards"
+        )
+    if report.kept:
+        click.echo(f"  progress kept (studied here and in the file): {len(report.kept)} cards")
     for external_id in report.updated[:50]:
         click.echo(f"  updated (progress kept): {safe(external_id)}")
     for where, why in report.skipped[:50]:

@@ -2,7 +2,9 @@
 
 Cards are matched by stable id (`anki/<guid>/<ord>`, deck ids, ...): a re-import updates
 text, tags and deck in place and keeps the learner's scheduling; new cards bring their
-scheduling and review log when the file has them.
+scheduling and review log when the file has them. A matching card never studied here takes the
+file's scheduling and review log (restoring a backup onto a collection that already holds the
+same cards); a card studied on both sides keeps this collection's, and the report says so.
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ class ImportReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     notices: list[tuple[str, str]] = field(default_factory=list)  # brought over, not all of it
     reviews: int = 0
+    restored: list[str] = field(default_factory=list)  # matched, unstudied here: file's progress taken
+    kept: list[str] = field(default_factory=list)  # studied here and in the file: this collection's kept
     media: list[str] = field(default_factory=list)
     decks_created: list[str] = field(default_factory=list)
     presets_created: list[str] = field(default_factory=list)
@@ -63,7 +67,8 @@ class ImportReport:
             "file": self.file, "added": len(self.added), "updated": self.updated,
             "unchanged": self.unchanged, "skipped": [{"where": w, "why": y} for w, y in self.skipped],
             "notices": [{"where": w, "what": y} for w, y in self.notices],
-            "reviews": self.reviews, "media": self.media, "decks_created": self.decks_created,
+            "reviews": self.reviews, "restored": len(self.restored), "kept": len(self.kept),
+            "media": self.media, "decks_created": self.decks_created,
             "presets_created": self.presets_created,
             "backup": self.backup,
         }  # fmt: skip
@@ -143,6 +148,7 @@ def _store_package(
     max_id = int(session.execute(select(func.max(cards_t.c.id))).scalar() or 0)
     inserts: list[tuple[Any, ...]] = []
     histories: dict[str, list[ReviewRecord]] = {}
+    progress_of: list[tuple[Any, CardRecord, dict[str, Any]]] = []  # matched cards the file studied
     seen: set[str] = set()
     joined: dict[tuple[str, ...], str] = {}  # tags -> stored form (notes share tags)
     deck_ids = decks.by_file_name
@@ -177,6 +183,10 @@ def _store_package(
                 report.updated.append(key)
             else:
                 report.unchanged += 1
+            if scheduling:
+                schedule = _file_progress(card, deck_id, raw_json, digest, tags, row.position, stamp)
+                if schedule is not None:
+                    progress_of.append((row, card, schedule))
         else:
             position += 1
             order = card.position if scheduling and card.position > 0 else position
@@ -189,6 +199,8 @@ def _store_package(
     bulk_insert(session, cards_t, INSERT_COLUMNS, inserts)
     if histories:
         report.reviews = _insert_reviews(session, histories, max_id)
+    if progress_of:
+        _restore_progress(session, progress_of, report)
     if db.sqlite_path is not None and total >= LARGE_IMPORT:
         _set_cache(session, DEFAULT_CACHE)
 
@@ -253,12 +265,21 @@ def _store_presets(session: Session, package: Package, report: ImportReport) -> 
             session.execute(repo.presets_t.update().where(repo.presets_t.c.id == found).values(**values))
 
 
+SCHEDULE_COLUMNS = (
+    "state", "queue", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses",
+    "buried_until", "flag",
+)  # fmt: skip
+
+
 def _existing(session: Session, ids: list[str]) -> dict[str, Any]:
     """Cards of the collection with these stable ids (none asked when the collection is empty)."""
     existing: dict[str, Any] = {}
     if session.execute(select(cards_t.c.id).limit(1)).first() is None:
         return existing
-    columns = (cards_t.c.id, cards_t.c.external_id, cards_t.c.content_hash, cards_t.c.tags, cards_t.c.deck_id)
+    columns = (
+        cards_t.c.id, cards_t.c.external_id, cards_t.c.content_hash, cards_t.c.tags, cards_t.c.deck_id,
+        cards_t.c.position, *(cards_t.c[name] for name in SCHEDULE_COLUMNS),
+    )  # fmt: skip
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         for row in session.execute(select(*columns).where(cards_t.c.external_id.in_(chunk))):
@@ -301,10 +322,76 @@ def _insert_values(
     return tuple(exact[name] for name in INSERT_COLUMNS)
 
 
-def _insert_reviews(session: Session, histories: dict[str, list[ReviewRecord]], after_id: int) -> int:
-    """Insert the review logs of the cards just added (their ids are above `after_id`)."""
-    query = select(cards_t.c.external_id, cards_t.c.id).where(cards_t.c.id > after_id)
-    ids: dict[str, int] = {key: card_id for key, card_id in session.execute(query).all()}
+def _file_progress(
+    card: CardRecord, deck_id: int, raw_json: str, digest: str, tags: str, position: int, stamp: int | None
+) -> dict[str, Any] | None:
+    """The file's scheduling columns of a matched card when the file studied, suspended, buried or
+    flagged it (None for a card that is new and untouched in the file)."""
+    row = _insert_values(card, deck_id, raw_json, digest, tags, position, stamp, True)
+    values = dict(zip(INSERT_COLUMNS, row, strict=True))
+    schedule = {name: values[name] for name in SCHEDULE_COLUMNS}
+    untouched = (
+        schedule["state"] == 0 and schedule["queue"] == 0 and not schedule["reps"] and not schedule["flag"]
+    )
+    return None if untouched and not card.reviews else schedule
+
+
+def _restore_progress(
+    session: Session, matched: list[tuple[Any, CardRecord, dict[str, Any]]], report: ImportReport
+) -> None:
+    """Give matched cards never studied here the file's scheduling and review log; keep (and report)
+    the progress of cards studied on both sides."""
+    ids = [row.id for row, _, _ in matched]
+    logged: set[int] = set()
+    for start in range(0, len(ids), CHUNK):
+        query = (
+            select(reviews_t.c.card_id).where(reviews_t.c.card_id.in_(ids[start : start + CHUNK])).distinct()
+        )
+        logged.update(card_id for (card_id,) in session.execute(query))
+    histories: dict[str, list[ReviewRecord]] = {}
+    card_ids: dict[str, int] = {}
+    skipped_reviews = 0
+    for row, card, schedule in matched:
+        studied = row.id in logged or row.reps or row.state != 0 or row.queue != 0 or row.flag
+        if studied:
+            current = {
+                name: millis(v) if isinstance(v, datetime) else v for name, v in _schedule(row).items()
+            }
+            if current == schedule:
+                continue  # the same progress on both sides (a backup of this collection)
+            report.kept.append(card.external_id)
+            skipped_reviews += len(card.reviews)
+            continue
+        session.execute(cards_t.update().where(cards_t.c.id == row.id).values(**schedule))
+        report.restored.append(card.external_id)
+        if card.reviews:
+            histories[card.external_id] = card.reviews
+            card_ids[card.external_id] = row.id
+    if histories:
+        report.reviews += _insert_reviews(session, histories, ids=card_ids)
+    if report.kept:
+        report.notices.append((
+            f"{len(report.kept)} cards",
+            "studied both here and in the file: kept this collection's scheduling and review log "
+            f"(the file's {skipped_reviews} reviews of them not imported)",
+        ))  # fmt: skip
+
+
+def _schedule(row: Any) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in SCHEDULE_COLUMNS}
+
+
+def _insert_reviews(
+    session: Session,
+    histories: dict[str, list[ReviewRecord]],
+    after_id: int = 0,
+    *,
+    ids: dict[str, int] | None = None,
+) -> int:
+    """Insert review logs: of the cards just added (ids above `after_id`) or of the cards `ids` names."""
+    if ids is None:
+        query = select(cards_t.c.external_id, cards_t.c.id).where(cards_t.c.id > after_id)
+        ids = {key: card_id for key, card_id in session.execute(query).all()}
     rows = [
         (
             ids[key], millis(r.reviewed_at), r.rating, r.duration_ms, r.kind, int(r.state_before),
