@@ -295,6 +295,12 @@ class Collection:
         ids = [authoring.add_collection_card(self.db, target, c, list(tags), moment) for c in contents]
         return [self.card(i) for i in ids]
 
+    def media_folder(self) -> Path | None:
+        """The folder of the collection's images and sounds (beside an SQLite file)."""
+        from trainer.services.io import media_dir
+
+        return media_dir(self.db)
+
     def deck_file(self, deck: str) -> Path | None:
         """The learner's deck file new cards of `deck` are written to, or None."""
         from trainer.paths import bundled_decks_dir

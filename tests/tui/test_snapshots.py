@@ -86,6 +86,8 @@ def test_edit_dialog(snap_compare: Snap, demo: Collection, size: tuple[int, int]
         await pilot.pause()
         for area in pilot.app.screen.query(TextArea):  # the focused field's cursor, not blinking
             area.cursor_blink = False
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=open_dialog)

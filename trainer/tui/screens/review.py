@@ -20,6 +20,7 @@ from trainer.core.cards import CardKind, render
 from trainer.core.quiz import Check, check_answer
 from trainer.core.scheduling import CardState, Rating, format_interval
 from trainer.errors import TrainerError
+from trainer.tui.rich_card import answer_text, styled
 from trainer.tui.screens.dialogs import EditDialog, InfoDialog, SessionSummary, SummaryScreen
 from trainer.tui.text import assemble, literal
 from trainer.tui.widgets.line import Line
@@ -86,6 +87,7 @@ class ReviewScreen(Screen[None]):
         Binding("u", "undo", "Undo"),
         Binding("e", "edit", "Edit"),
         Binding("a", "add", "Add"),
+        Binding("o", "open_media", "Open media", show=False),
         Binding("i", "info", "Info"),
         Binding("s", "suspend", "Suspend"),
         Binding("b", "bury", "Bury"),
@@ -169,7 +171,7 @@ class ReviewScreen(Screen[None]):
         if card.flag:
             context += f"  ·  flag: {FLAG_COLOURS[card.flag]}"
         self._update("#context", literal(context))
-        question = literal(rendered.question, "bold")
+        question = styled(rendered.question, "bold")
         if content.hint and content.kind is not CardKind.CLOZE:
             question.append(literal(f"\nhint: {content.hint}", "italic dim"))
         self.query_one("#question", Static).update(question)
@@ -217,9 +219,12 @@ class ReviewScreen(Screen[None]):
             return
         self.revealed = True
         card = self.study.card
-        answer = literal(card.answer)
+        answer = answer_text(card.content, card.answer)
         if card.content.note:
-            answer.append(Text("\n\n" + literal(card.content.note).plain, style="italic"))
+            answer.append(Text("\n\n"))
+            answer.append_text(styled(card.content.note, "italic"))
+        if card.content.media:
+            answer.append(Text("\n\no opens " + ", ".join(card.content.media), style="dim"))
         self.query_one("#answer", Static).update(answer)
         self.query_one("#answer", Static).display = True
         verdict = self.query_one("#verdict", Static)
@@ -402,6 +407,16 @@ class ReviewScreen(Screen[None]):
         deck = self.deck or (self.study.card.deck_name if self.study else None)
         if isinstance(self.app, TrainerApp):
             self.app.add_card(deck, self._show_counts)
+
+    def action_open_media(self) -> None:
+        """Open the card's images and sounds with the system's viewer or player."""
+        from trainer.tui.media import open_media
+
+        if self.study is None or not self.study.card.content.media:
+            self.notify("This card has no image or sound.")
+            return
+        message = open_media(self.col.media_folder(), self.study.card.content.media)
+        self.notify(message, markup=False)
 
     def action_info(self) -> None:
         """Card info: memory state, retrievability, history, source."""
