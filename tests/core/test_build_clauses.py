@@ -87,6 +87,15 @@ def drafts(text: str, name: str = "prose.txt") -> list[tuple[str, ...]]:
             "The Moon lies about 384 thousand km from the Earth.",
             ("The Moon lies about {{c1::384 thousand km}} from the Earth.",),
         ),
+        # what a thing is turned into
+        (
+            "In the liver, glucose is converted into glycogen for storage.",
+            ("What is excess glucose converted into?", "Glycogen for storage."),
+        ),
+        (
+            "Le glucose est ensuite transformé en amidon, qui sert de réserve.",
+            ("Que devient le glucose ?", "Transformé en amidon, qui sert de réserve."),
+        ),
         # years before the common era
         (
             "Julius Caesar crossed the Rubicon in 49 BC with one legion.",

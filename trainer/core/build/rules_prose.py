@@ -47,6 +47,14 @@ _HAPPENS_FR = re.compile(
     _SUBJ + r"\s+(?P<verb>se déroulent|se déroule|ont lieu|a lieu)\s+(?:surtout\s+|principalement\s+)?"
     r"(?P<where>(?:dans|en|sur|au|aux|à)\s.{3,160})$"
 )
+_BECOMES_EN = re.compile(
+    _SUBJ + r"\s+(?P<verb>is|are)\s+(?:then\s+|later\s+|eventually\s+|mostly\s+)?"
+    r"(?P<how>converted|turned|transformed|changed|made)\s+into\s+(?P<what>.{3,160})$"
+)
+_BECOMES_FR = re.compile(
+    _SUBJ + r"\s+(?:est|sont)\s+(?:ensuite\s+|alors\s+|puis\s+|peu à peu\s+)?"
+    r"(?P<pred>(?:transformée?s?|convertie?s?|changée?s?)\s+en\s+.{3,160})$"
+)
 _DEPENDS = re.compile(
     _SUBJ + r"\s+(?P<verb>depends?|relies|rely)\s+(?:mainly\s+|mostly\s+|largely\s+)?on\s+(?P<obj>.{3,160})$"
 )
@@ -138,6 +146,9 @@ def prose_cards(sentence: Sentence, lang: str) -> RuleResult:
         subject = drop_parentheticals(happens.group("subj"))
         front = _where_happens(decapitalise(subject), happens.group("verb"), lang)
         return RuleResult((_card(sentence, front, happens.group("where"), subject, 0.7),))
+    becomes = _becomes(sentence, text, lang)
+    if becomes is not None:
+        return becomes
     if lang != "en":
         return RuleResult()
     depends = _DEPENDS.match(text)
@@ -208,6 +219,26 @@ def _action_cards(sentence: Sentence, text: str, lang: str) -> RuleResult:
             front, answer = f"What {aux} {term} do?", " ".join(tokens[index:])
         return RuleResult((_card(sentence, front, answer, subject, 0.65),))
     return RuleResult()
+
+
+def _becomes(sentence: Sentence, text: str, lang: str) -> RuleResult | None:
+    """ "Glucose is converted into starch" -> "What is glucose converted into?";
+    "Le glucose est transformé en amidon" -> "Que devient le glucose ?"."""
+    match = (_BECOMES_FR if lang == "fr" else _BECOMES_EN).match(text)
+    if not match:
+        return None
+    subject = drop_parentheticals(match.group("subj"))
+    if _subject_ok(subject, lang):
+        return None
+    if lang == "fr":
+        front, answer = (
+            f"Que {'deviennent' if _plural_fr(subject) else 'devient'} {decapitalise(subject)} ?",
+            match.group("pred"),
+        )
+    else:
+        front = f"What {match.group('verb')} {decapitalise(subject)} {match.group('how')} into?"
+        answer = match.group("what")
+    return RuleResult((_card(sentence, front, answer, subject, 0.7),))
 
 
 def _where_happens(subject: str, verb: str, lang: str) -> str:
