@@ -89,7 +89,7 @@ def drafts(text: str, name: str = "prose.txt") -> list[tuple[str, ...]]:
         ),
         # what a thing is turned into
         (
-            "In the liver, glucose is converted into glycogen for storage.",
+            "Excess glucose is converted into glycogen for storage.",
             ("What is excess glucose converted into?", "Glycogen for storage."),
         ),
         (
