@@ -324,3 +324,19 @@ def test_a_custom_session_reviews_its_list_and_brings_back_an_again(col: Collect
 
     drive(app, script, size=(100, 40))
     assert [h.rating.label for h in col.history(card.id)] == ["Again", "Good"]
+
+
+def test_z_asks_the_quiz_mode_and_length(demo: Collection) -> None:
+    app = TrainerApp(demo)
+
+    async def script(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        await pilot.press("z")
+        await pilot.pause()
+        await pilot.press("backspace", "backspace", "3", "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuizScreen)
+        assert len(screen.questions) == 3 and screen.mode == "mixed"
+
+    drive(app, script)

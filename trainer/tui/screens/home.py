@@ -143,8 +143,18 @@ class HomeScreen(Screen[None]):
         self.trainer.action_study(None if key in (None, ALL_DECKS) else key)
 
     def action_quiz(self) -> None:
-        """Quiz on the highlighted deck."""
-        self.trainer.open_quiz(self.selected_deck())
+        """Quiz on the highlighted deck, after choosing the mode and the length."""
+        from trainer.tui.screens.quiz_setup import QuizSetupDialog
+
+        deck = self.selected_deck()
+
+        def start(settings: tuple[str, int] | None) -> None:
+            if settings is not None:
+                mode, count = settings
+                self.trainer.open_quiz(deck, count, mode)
+
+        if self.trainer.ready:
+            self.app.push_screen(QuizSetupDialog(deck), start)
 
     def action_browse(self) -> None:
         """Browse the highlighted deck."""
