@@ -212,3 +212,27 @@ def _deck_rows(col: Collection) -> list:  # type: ignore[type-arg]
 
     with col.db.read() as session:
         return list(session.execute(select(repo.decks_t)).all())
+
+
+def test_toml_export_keeps_the_deck_and_card_ids_it_was_loaded_with(col: Collection, tmp_path: Path) -> None:
+    """Decks leave with their own external ids (not a slug of their name), so the cards of a
+    bundled deck import back onto themselves instead of as duplicates."""
+    import tomllib
+
+    from trainer.paths import bundled_decks_dir
+
+    if not bundled_decks_dir().is_dir():
+        pytest.skip("bundled decks not found")
+    col.load_bundled()
+    out = tmp_path / "all.toml"
+    col.export_file(out)
+    written = {d["deck"]["id"] for d in tomllib.loads(out.read_text(encoding="utf-8"))["decks"]}
+    stored = {d.external_id for d in _deck_rows(col) if d.external_id}
+    assert written <= stored and "denervation.muscle-skin-organs" in written
+    from trainer.services.io_export import collect_cards
+
+    cards = collect_cards(col.db, None, scheduling=False)
+    in_sets = [r for r in cards if r.content.group_title]  # compare sets leave as cards with other ids
+    report = col.import_file(out)
+    assert len(report.added) == len(in_sets) and report.updated == []
+    assert report.unchanged == len(cards) - len(in_sets)

@@ -123,7 +123,7 @@ def deck_tables(
             alone = len(shape.cards) > 1
             for _, record in shape.cards:
                 cards.append(_card_table(record, card_id(record, used, own=alone), sources))
-    deck: dict[str, Any] = {"id": deck_id(name), "name": name}
+    deck: dict[str, Any] = {"id": meta.get("id") or deck_id(name), "name": name}
     for key in ("description", "language"):
         if meta.get(key):
             deck[key] = meta[key]
@@ -157,8 +157,8 @@ def write_native(
         write_atomic(path, tomli_w.dumps({"decks": list(documents.values())}))
         return [path]
     written = []
-    for name, document in documents.items():
-        target = path.with_name(f"{path.stem}.{deck_id(name)}.toml")
+    for document in documents.values():
+        target = path.with_name(f"{path.stem}.{document['deck']['id']}.toml")
         write_atomic(target, tomli_w.dumps(document))
         written.append(target)
     return written

@@ -209,21 +209,27 @@ def collect_cards(db: Database, deck: str | None, *, scheduling: bool) -> list[C
 
 
 def deck_meta(db: Database, deck: str | None) -> dict[str, dict[str, Any]]:
-    """Per exported deck: its description, language and sources (for deck files)."""
+    """Per exported deck: its id (the deck file's, when it came from one), description, language
+    and sources (for deck files)."""
     with db.read() as session:
         names = _chosen_decks(session, deck)
         rows = session.execute(
-            select(decks_t.c.name, decks_t.c.description, decks_t.c.language, decks_t.c.sources).where(
-                decks_t.c.id.in_(list(names))
-            )
+            select(
+                decks_t.c.name,
+                decks_t.c.description,
+                decks_t.c.language,
+                decks_t.c.sources,
+                decks_t.c.external_id,
+            ).where(decks_t.c.id.in_(list(names)))
         ).all()
     out: dict[str, dict[str, Any]] = {}
-    for name, description, language, raw in rows:
+    for name, description, language, raw, external_id in rows:
         try:
             sources = json.loads(raw or "[]")
         except ValueError:
             sources = []
         out[name] = {
+            "id": external_id or "",
             "description": description or "",
             "language": language or "",
             "sources": [s for s in sources if isinstance(s, dict)] if isinstance(sources, list) else [],
