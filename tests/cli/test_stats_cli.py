@@ -59,3 +59,9 @@ def test_optimize_real_log(tmp_path: Path, shared_data: Path) -> None:
     assert out.returncode == 0, out.stderr
     assert "12580 reviews" in out.stdout and "Time-series split:  log loss 0.44" in out.stdout
     assert "Dry run: nothing saved." in out.stdout
+
+
+def test_card_text_in_the_stats_table_stays_on_one_line() -> None:
+    from trainer.cli.stats import one_line
+
+    assert one_line("What is\nthe answer?\x1b[31m") == "What is the answer?[31m"

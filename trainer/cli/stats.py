@@ -77,12 +77,15 @@ def render_report(r: StatsReport) -> list[str]:
     if r.mastery:
         lines += ["", "Mastery (weakest first):"]
         for m in r.mastery:
+            name = m.name
+            if m.kind == "set" and m.weakest and m.weakest[0].question:
+                name = m.weakest[0].question  # a note or set is named by its text, not its id (a GUID)
             lines.append(
-                f"  {m.kind:<4} {safe(m.name)[:40]:<40} {m.studied:>5}/{m.cards:<5}"
+                f"  {m.kind:<4} {one_line(name)[:40]:<40} {m.studied:>5}/{m.cards:<5}"
                 f" R {_pct(m.average_retrievability):>6} · retention {_pct(m.retention):>6}"
             )
             for weak in m.weakest[:3]:
-                lines.append(f"       {_pct(weak.retrievability):>6}  {safe(weak.question)[:60]}")
+                lines.append(f"       {_pct(weak.retrievability):>6}  {one_line(weak.question)[:60]}")
     if r.confusion:
         lines += ["", "Confusions (expected <- chosen instead):"]
         for item in r.confusion[:15]:
@@ -90,6 +93,11 @@ def render_report(r: StatsReport) -> list[str]:
                 f"  {safe(item.group_id)[:30]}: {safe(item.expected)} <- {safe(item.given)} ×{item.count}"
             )
     return lines
+
+
+def one_line(text: str) -> str:
+    """Card text on one line (a multi-line question keeps the table readable)."""
+    return " ".join(safe(text).split())
 
 
 @click.command()
