@@ -33,7 +33,7 @@ def anki_import_text(path: Path, folder: Path) -> list[AnkiNote]:
             cards = note.cards()
             notes.append(
                 AnkiNote(
-                    notetype=note.note_type()["name"],  # type: ignore[index]
+                    notetype=note.note_type()["name"],
                     deck=col.decks.name(cards[0].did) if cards else "",
                     fields=tuple(note.fields),
                     tags=tuple(sorted(note.tags)),

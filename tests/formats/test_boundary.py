@@ -53,7 +53,7 @@ def _reviewed(data: dict[str, Any]) -> dict[str, Any]:
     return next(card for card in data["cards"] if card["reviews"])
 
 
-SPOILERS = {
+SPOILERS: dict[str, tuple[Any, ...]] = {
     "state 99": (lambda d: _reviewed(d).update(state=99), "card anki/", "state: 99"),
     "front list": (lambda d: d["cards"][0]["content"].update(front=["x"]), "front"),
     "stability NaN": (lambda d: _reviewed(d).update(stability=float("nan")), "stability"),

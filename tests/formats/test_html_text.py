@@ -7,6 +7,7 @@ import re
 import sys
 import time
 from types import FrameType
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -154,7 +155,7 @@ def _traced_lines(field: str) -> int:
     count = 0
     watched = (h.__file__, sys.modules["trainer.formats.html_marks"].__file__)
 
-    def tracer(frame: FrameType, event: str, arg: object) -> object:
+    def tracer(frame: FrameType, event: str, arg: object) -> Any:
         nonlocal count
         if frame.f_code.co_filename not in watched:
             return None

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import Clock
 from trainer.collection import Collection, open_collection
 from trainer.core.cards import CardContent, CardKind
 from trainer.core.deckfile import parse_deck_file
@@ -18,14 +20,14 @@ from trainer.formats.model import CardRecord
 from trainer.formats.native import write_native
 
 
-def _cards(col: Collection) -> dict[str, tuple[object, ...]]:
+def _cards(col: Collection) -> dict[str, tuple[Any, ...]]:
     from sqlalchemy import select
 
     from trainer.store import repo
 
     with col.db.read() as session:
         ids = list(session.execute(select(repo.cards_t.c.id)).scalars())
-    out = {}
+    out: dict[str, tuple[Any, ...]] = {}
     for i in ids:
         c = col.card(i)
         history = [
@@ -35,7 +37,7 @@ def _cards(col: Collection) -> dict[str, tuple[object, ...]]:
     return out
 
 
-def _tables(col: Collection) -> dict[str, list[tuple[object, ...]]]:
+def _tables(col: Collection) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of presets, decks, cards and reviews, ids replaced by the names they stand for."""
     from sqlalchemy import text
 
@@ -70,8 +72,8 @@ def _tables(col: Collection) -> dict[str, list[tuple[object, ...]]]:
 
 
 def test_json_round_trip_is_lossless(
-    packages: dict[str, Path], col: Collection, tmp_path: Path, clock
-) -> None:  # type: ignore[no-untyped-def]
+    packages: dict[str, Path], col: Collection, tmp_path: Path, clock: Clock
+) -> None:
     col.import_file(packages["current"])
     study = col.next_card("Biology")
     assert study is not None
@@ -95,7 +97,8 @@ def test_json_round_trip_is_lossless(
         assert theirs["decks"] == ours["decks"]
         assert theirs["reviews"] == ours["reviews"]
         assert theirs["cards"] == ours["cards"]
-        reviews, cards = [dict(r) for r in ours["reviews"]], [dict(c) for c in ours["cards"]]
+        reviews: list[dict[str, Any]] = [dict(r) for r in ours["reviews"]]
+        cards: list[dict[str, Any]] = [dict(c) for c in ours["cards"]]
         assert any(
             r["kind"] == "review" and r["duration_ms"] == 1234 and r["step_after"] is not None
             for r in reviews
@@ -114,7 +117,7 @@ def test_native_export_loads_back(packages: dict[str, Path], col: Collection, tm
     spec = parse_deck_file(out)
     assert spec.name == "Lang::French::Verbs"
     theirs = sorted((c.content.front, c.content.back) for c in spec.cards)
-    ours = sorted((c[1].front, c[1].back) for c in _cards(col).values() if c[0] == "Lang::French::Verbs")  # type: ignore[attr-defined]
+    ours = sorted((c[1].front, c[1].back) for c in _cards(col).values() if c[0] == "Lang::French::Verbs")
     assert theirs == ours
     report = col.load([out])
     assert len(report.added) == 4

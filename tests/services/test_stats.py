@@ -302,7 +302,7 @@ def test_report_equals_a_straightforward_computation(col: Collection, clock: Clo
                 text("SELECT d.id, p.parameters FROM decks d JOIN presets p ON p.id = d.preset_id")
             )
         }  # fmt: skip
-        names = dict(session.execute(text("SELECT id, name FROM decks")).all())
+        names = {int(i): str(n) for i, n in session.execute(text("SELECT id, name FROM decks"))}
     assert report.today_date == days.study_date(now, TEST_ZONE, 4)
     reference = ReferenceCardPass(to_millis(now), nds, period, decay)
     reference.feed(cards, names)

@@ -15,8 +15,9 @@ from sqlalchemy import Column
 from sqlalchemy.schema import CreateIndex
 
 from trainer.collection import open_collection
+from trainer.errors import SchemaError
 from trainer.store.engine import Database, database_url
-from trainer.store.migrate import HEAD_REVISION, SchemaError, alembic_config, ensure_schema, upgrade
+from trainer.store.migrate import HEAD_REVISION, alembic_config, ensure_schema, upgrade
 from trainer.store.models import Base
 
 NOW = datetime(2026, 3, 2, 12, tzinfo=timezone.utc)
@@ -34,12 +35,13 @@ def test_fresh_database_matches_models(tmp_path: Path) -> None:
         warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based index")
         warnings.filterwarnings("ignore", ".*expression-based index")
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
-        made = dict(conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'index'").all())
+        rows = conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'index'")
+        made = {str(name): str(sql) for name, sql in rows}
         for table in Base.metadata.tables.values():
             for index in table.indexes:
                 if any(not isinstance(e, Column) for e in index.expressions):
                     expected = str(CreateIndex(index).compile(dialect=conn.dialect)).strip()
-                    assert " ".join(made[index.name].split()) == " ".join(expected.split())
+                    assert " ".join(made[str(index.name)].split()) == " ".join(expected.split())
     db.dispose()
     assert diff == []
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
@@ -31,7 +32,7 @@ def app_for(doc: SourceDoc = DOC) -> TriageApp:
 
 
 def drive(
-    app: TriageApp, steps: Callable[[Pilot[object]], Awaitable[None]], size: tuple[int, int] = (100, 30)
+    app: TriageApp, steps: Callable[[Pilot[Any]], Awaitable[None]], size: tuple[int, int] = (100, 30)
 ) -> None:
     async def run() -> None:
         async with app.run_test(size=size) as pilot:
