@@ -115,3 +115,19 @@ def test_card_info_shows_memory_state_after_each_review(demo: Collection) -> Non
             assert f"{second.stability_after:.1f}d" in rows[0] and f"{second.difficulty_after:.1f}" in rows[0]
 
     asyncio.run(script())
+
+
+def test_count_ticks_are_whole_numbers_and_the_heatmap_has_a_cell_a_day() -> None:
+    from datetime import date
+
+    from trainer.tui.widgets.charts import count_ticks
+    from trainer.tui.widgets.heatmap import heatmap
+
+    assert (
+        count_ticks(3) == [0, 1, 2, 3] and count_ticks(0) == [0, 1] and count_ticks(17) == [0, 5, 10, 15, 20]
+    )
+    counts = [0] * 181 + [4]  # today: 4 reviews
+    grid = heatmap(counts, date(2026, 12, 7), weeks=26).plain.splitlines()
+    assert grid[0].split() == ["Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    assert grid[1].startswith("Mon") and grid[1].rstrip().endswith("■")  # 2026-12-07 is a Monday
+    assert "most in a day: 4" in grid[-1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Grid, VerticalScroll
 from textual.widgets import Static
@@ -9,6 +10,7 @@ from textual.widgets import Static
 from trainer.core.cards import clean_text
 from trainer.core.stats.report import CLASS_NAMES, StatsReport
 from trainer.tui.widgets.charts import BarChart, LineChart
+from trainer.tui.widgets.heatmap import heatmap
 
 
 def _pct(value: float | None) -> str:
@@ -41,6 +43,7 @@ class StatsCharts(VerticalScroll):
     StatsCharts #stats-summary { height: auto; padding: 0 1; }
     StatsCharts Grid { grid-size: 2; grid-rows: 16; height: auto; }
     StatsCharts PlotextPlot { height: 16; }
+    StatsCharts #heatmap, StatsCharts .heatmap-title { height: auto; padding: 0 1; }
     """
 
     def __init__(self, report: StatsReport, *, id: str | None = None) -> None:
@@ -75,11 +78,10 @@ class StatsCharts(VerticalScroll):
                 id="chart-ivl",
             )
             yield LineChart(
-                "Hourly success %",
+                "Hourly success % (hours without reviews blank)",
                 [f"{h:02d}" for h in range(24)],
-                [[100 * p / n if n else 0 for n, p in r.hours]],
+                [[100 * p / n if n else None for n, p in r.hours]],
                 id="chart-hours",
             )
-            yield BarChart(
-                "Calendar (last 12 weeks)", [str(i) for i in range(84)], [r.calendar[-84:]], id="chart-cal"
-            )
+        yield Static(Text("Reviews per day, last 26 weeks", style="bold"), classes="heatmap-title")
+        yield Static(heatmap(r.calendar, r.today_date), id="heatmap")

@@ -14,7 +14,7 @@ class _Chart(PlotextPlot):
         self,
         title: str,
         labels: Sequence[str],
-        series: Sequence[Sequence[float]],
+        series: Sequence[Sequence[float | None]],
         names: Sequence[str] = (),
         *,
         id: str | None = None,
@@ -41,6 +41,16 @@ class BarChart(_Chart):
             plt.stacked_bar(positions, self.series, labels=self.names or None, width=0.8)  # type: ignore[call-arg]
         step = tick_step(self.labels)
         plt.xticks(positions[::step], self.labels[::step])
+        totals = [sum(v or 0.0 for v in values) for values in zip(*self.series, strict=True)]
+        ticks = count_ticks(max(totals, default=0))
+        plt.yticks([float(t) for t in ticks], [str(t) for t in ticks])
+
+
+def count_ticks(top: float, most: int = 5) -> list[int]:
+    """Whole-number ticks from 0 to at least `top` (counts have no halves)."""
+    ceiling = max(1, int(-(-top // 1)))
+    step = max(1, -(-ceiling // (most - 1)))
+    return list(range(0, ceiling + step, step))
 
 
 def tick_step(labels: Sequence[str]) -> int:
@@ -60,7 +70,9 @@ class LineChart(_Chart):
         positions = [float(i) for i in range(len(self.labels))]
         for index, values in enumerate(self.series):
             name = self.names[index] if index < len(self.names) else None
-            plt.plot(positions, values, label=name)
+            shown = [(x, v) for x, v in zip(positions, values, strict=True) if v is not None]
+            if shown:  # no value (None): nothing drawn there, not a zero
+                plt.scatter([x for x, _ in shown], [v for _, v in shown], label=name, marker="●")
         if positions:
             step = tick_step(self.labels)
             plt.xticks(positions[::step], self.labels[::step])
