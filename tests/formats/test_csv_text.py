@@ -214,3 +214,38 @@ def test_hostile_files_read_in_linear_time(tmp_path: Path, name: str) -> None:
 
     small, large = best(2_000), best(16_000)
     assert large <= 20 * small + 0.05
+
+
+def test_every_card_of_a_group_leaves_and_anki_makes_each(tmp_path: Path) -> None:
+    """A compare set (cards sharing a group that no stock note type regenerates) leaves as one
+    note per card; a cloze text and a reversed pair stay one note. Anki makes every card."""
+    basic = CardKind.BASIC
+    records = [
+        CardRecord(
+            f"d/set/{i}", "D", CardContent(kind=basic, front=f"Set - {i}: tone?", back=f"v{i}"), group="d/set"
+        )
+        for i in range(3)
+    ]
+    records += [
+        CardRecord(f"d/c#c{n}", "D", CardContent(kind=CardKind.CLOZE, text="{{c1::a}} {{c2::b}}",
+                   cloze_ord=n), group="d/c")
+        for n in (1, 2)
+    ]  # fmt: skip
+    records += [
+        CardRecord("d/r", "D", CardContent(kind=CardKind.REVERSED, front="x", back="y"), group="d/r"),
+        CardRecord("d/r#rev", "D", CardContent(kind=CardKind.REVERSED, front="y", back="x"), group="d/r"),
+    ]
+    out = tmp_path / "out.csv"
+    write_text(out, records)
+    anki = AnkiCollection(str(tmp_path / "oracle.anki2"))
+    try:
+        metadata = anki.get_csv_metadata(str(out), None)
+        anki.import_csv(ImportCsvRequest(path=str(out), metadata=metadata))
+        cards = len(anki.find_cards(""))
+        fronts = {html_to_text(anki.get_note(n).fields[0])[0] for n in anki.find_notes("")}
+    finally:
+        anki.close()
+    assert cards == len(records)
+    assert {f"Set - {i}: tone?" for i in range(3)} <= fronts
+    again = read_text(out)
+    assert len(again.cards) == len(records)  # trainer reads every card back too

@@ -103,3 +103,14 @@ def test_reimport_into_the_same_collection_changes_nothing(col: Collection, tmp_
     assert (len(report.added), report.reviews, report.restored) == (0, 0, [])
     assert _rows(col) == before
     assert report.kept == [] and report.notices == []
+
+
+def test_export_summary_counts_reviews_only_in_formats_that_carry_them(
+    col: Collection, tmp_path: Path
+) -> None:
+    io.import_package(col.db, _package(), "same.csv", col.clock())
+    _study(col, 2)
+    counts = {
+        name: col.export_file(tmp_path / name).reviews for name in ("a.json", "a.csv", "a.toml", "a.tsv")
+    }
+    assert counts == {"a.json": 2, "a.csv": 0, "a.toml": 0, "a.tsv": 0}

@@ -17,7 +17,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from trainer.atomicfile import write_atomic
-from trainer.core.cards import CardContent, CardKind, clean_text, cloze_numbers
+from trainer.core.cards import CardContent, CardKind, clean_text, cloze_numbers, render
+from trainer.formats.anki_notes import MULTI, shape_notes
 from trainer.formats.csv_records import (
     SEPARATORS,
     RecordError,
@@ -243,26 +244,41 @@ def _field(cell: str, html: bool) -> tuple[str, list[str]]:
     return clean_text(cell).strip(), []
 
 
-def note_rows(records: Sequence[CardRecord]) -> list[tuple[str, str, str, list[str], tuple[str, ...]]]:
-    """One (guid, deck, notetype, fields, tags) per note: siblings are written once."""
-    seen: set[str] = set()
-    rows = []
-    for record in records:
-        key = record.group or record.external_id
-        if key in seen:
-            continue
-        seen.add(key)
-        c = record.content
-        if c.kind is CardKind.CLOZE:
-            notetype, fields = "Cloze", [c.text, c.note]
-        elif c.kind is CardKind.REVERSED:
-            notetype, fields = "Basic (and reversed card)", [c.front, c.back]
-        elif c.kind is CardKind.TYPED:
-            notetype, fields = "Basic (type in the answer)", [c.front, c.correct_answer]
+Row = tuple[str, str, str, list[str], tuple[str, ...]]  # guid, deck, note type, fields, tags
+
+
+def note_rows(records: Sequence[CardRecord]) -> list[Row]:
+    """One (guid, deck, notetype, fields, tags) per note. Siblings that a stock note type makes
+    again (the clozes of one text, a card and its reverse) are one row; any other group (a compare
+    set, an Anki note with other templates) is one row per card, so every card leaves."""
+    rows: list[Row] = []
+    for shape in shape_notes(records):
+        if shape.kind == MULTI:
+            rows.extend(_row(record.external_id, record, alone=True) for _, record in shape.cards)
         else:
-            notetype, fields = "Basic", [c.front, c.back]
-        rows.append((guid_for(key), record.deck, notetype, fields, record.tags))
+            rows.append(_row(shape.key, shape.cards[0][1]))
     return rows
+
+
+def _row(key: str, record: CardRecord, *, alone: bool = False) -> Row:
+    """A card's note row (`alone`: a card written without its siblings: a cloze or reversed card
+    as the basic card it shows, since their note types would make the siblings too)."""
+    c = record.content
+    if alone and c.kind in (CardKind.CLOZE, CardKind.REVERSED):
+        shown = render(c)
+        notetype, fields = (
+            "Basic",
+            [shown.question, f"{shown.answer}\n\n{c.note}" if c.note else shown.answer],
+        )
+    elif c.kind is CardKind.CLOZE:
+        notetype, fields = "Cloze", [c.text, c.note]
+    elif c.kind is CardKind.REVERSED:
+        notetype, fields = "Basic (and reversed card)", [c.front, c.back]
+    elif c.kind is CardKind.TYPED:
+        notetype, fields = "Basic (type in the answer)", [c.front, c.correct_answer]
+    else:
+        notetype, fields = "Basic", [c.front, c.back]
+    return guid_for(key), record.deck, notetype, fields, record.tags
 
 
 def guid_for(key: str) -> str:
@@ -293,8 +309,8 @@ def _unescape_formula(cell: str) -> str:
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
 
 
-def write_text(path: Path, records: Sequence[CardRecord], *, delimiter: str = ",") -> None:
-    """Write notes as an Anki text file with headers (plain text, html:false).
+def write_text(path: Path, records: Sequence[CardRecord], *, delimiter: str = ",") -> int:
+    """Write notes as an Anki text file with headers (plain text, html:false); returns the notes written.
 
     Field and tag cells that start like a spreadsheet formula (`=`, `+`, `-`, `@`) get a
     leading `'` (spreadsheets show such a cell as text); ids, note types and decks are
@@ -309,10 +325,12 @@ def write_text(path: Path, records: Sequence[CardRecord], *, delimiter: str = ",
     writer = csv.writer(
         out, delimiter=delimiter, quotechar='"', quoting=csv.QUOTE_MINIMAL, lineterminator="\n"
     )
-    for guid, deck, notetype, fields, tags in note_rows(records):
+    rows = note_rows(records)
+    for guid, deck, notetype, fields, tags in rows:
         row = [guid, notetype, deck, *(_escape_formula(c) for c in (*fields, " ".join(tags)))]
         if guid.startswith("#"):
             out.write('"' + guid.replace('"', '""') + '"' + delimiter)
             row = row[1:]
         writer.writerow(row)
     write_atomic(path, out.getvalue())
+    return len(rows)

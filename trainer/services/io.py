@@ -480,7 +480,8 @@ def _export(
     records = io_export.collect_cards(db, deck, scheduling=scheduling)
     report.cards = len(records)
     report.notes = len({r.group or r.external_id for r in records})
-    report.reviews = sum(len(r.reviews) for r in records)
+    if chosen == "apkg" and scheduling:  # the only one of these formats that carries the review log
+        report.reviews = sum(len(r.reviews) for r in records)
     if chosen == "apkg":
         from trainer.core.days import local_zone
         from trainer.formats.apkg_write import FSRS5_DECAY, Timing, write_package
@@ -496,7 +497,7 @@ def _export(
     elif chosen in ("csv", "tsv"):
         from trainer.formats.csv_text import write_text
 
-        write_text(path, records, delimiter="\t" if chosen == "tsv" else ",")
+        report.notes = write_text(path, records, delimiter="\t" if chosen == "tsv" else ",")
     else:
         from trainer.formats.native import write_native
 
