@@ -133,9 +133,9 @@ def _main(folder: str) -> None:
             index, ease = step["answer"]
             card = col.get_card(ids[index])
             card.start_timer()
-            col.sched.answerCard(card, ease)  # type: ignore[arg-type]
+            col.sched.answerCard(card, ease)
         elif "states" in step:
-            out = {}
+            out: dict[int, list[Any]] = {}
             for index in step["states"]:
                 states = col._backend.get_scheduling_states(ids[index])
                 out[index] = [_state(s) for s in (states.again, states.hard, states.good, states.easy)]

@@ -6,6 +6,7 @@ import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -30,19 +31,19 @@ def scores() -> dict[str, object]:
     return {s.name: s for s in (BENCH.score(p) for p in BENCH.documents(folder))}
 
 
-def test_every_faq_question_comes_with_its_whole_answer(scores: dict[str, object]) -> None:
+def test_every_faq_question_comes_with_its_whole_answer(scores: dict[str, Any]) -> None:
     for name, s in scores.items():
         if name.startswith("faq_"):
-            assert s.recall == 1.0, (name, [str(f) for f in s.facts if f.line not in s.recalled])  # type: ignore[attr-defined]
+            assert s.recall == 1.0, (name, [str(f) for f in s.facts if f.line not in s.recalled])
 
 
-def test_precision_and_recall_hold_their_floor(scores: dict[str, object]) -> None:
+def test_precision_and_recall_hold_their_floor(scores: dict[str, Any]) -> None:
     docs = list(scores.values())
-    drafts = sum(s.drafts for s in docs)  # type: ignore[attr-defined]
-    good = sum(s.share("good") * s.drafts for s in docs) / drafts  # type: ignore[attr-defined]
-    usable = sum(s.share("good", "usable") * s.drafts for s in docs) / drafts  # type: ignore[attr-defined]
-    facts = sum(len(s.facts) for s in docs)  # type: ignore[attr-defined]
-    recalled = sum(len(s.recalled) for s in docs) / facts  # type: ignore[attr-defined]
+    drafts = sum(s.drafts for s in docs)
+    good = sum(s.share("good") * s.drafts for s in docs) / drafts
+    usable = sum(s.share("good", "usable") * s.drafts for s in docs) / drafts
+    facts = sum(len(s.facts) for s in docs)
+    recalled = sum(len(s.recalled) for s in docs) / facts
     assert good >= 0.85 and usable >= 0.92 and recalled >= 0.84, (good, usable, recalled)
 
 

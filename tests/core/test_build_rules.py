@@ -187,8 +187,10 @@ def test_faq_question_lines_become_cards_with_their_whole_answers() -> None:
     ]
     # "Neuroma: ..." loses the term the question already names.
     assert qa[0].fields["back"] == "A disorganised mass of nerve fibres that forms at the end of a cut nerve."
-    assert qa[1].fields["back"].startswith("Axons regrow slowly, at roughly one millimetre a day in adults.")
-    assert qa[1].fields["back"].endswith("or after a long delay before surgery.")
+    back = qa[1].fields["back"]
+    assert isinstance(back, str)
+    assert back.startswith("Axons regrow slowly, at roughly one millimetre a day in adults.")
+    assert back.endswith("or after a long delay before surgery.")
     assert qa[1].note == qa[2].note == ""
 
 

@@ -112,6 +112,7 @@ def test_easy_on_a_learning_card_stays_above_good() -> None:
     """Again, then Easy: Good would graduate at round(S) days, Easy at least one more (Anki: 2d)."""
     again = preview(SchedulingState(), PRESET, NOW)[Rating.AGAIN].state
     p = preview(again, PRESET, NOW + timedelta(minutes=1))
+    assert again.stability is not None and again.difficulty is not None
     nexts = rs.FSRS(list(PRESET.parameters)).next_states(
         rs.MemoryState(again.stability, again.difficulty), 0.9, 0
     )
@@ -167,7 +168,8 @@ def test_golden_review_after_graduation() -> None:
     assert p[Rating.AGAIN].state.lapses == 1
     days = [p[r].interval.days for r in (Rating.HARD, Rating.GOOD, Rating.EASY)]
     assert days == sorted(days) and len(set(days)) == 3
-    assert p[Rating.GOOD].state.stability > 10.0
+    good = p[Rating.GOOD].state.stability
+    assert good is not None and good > 10.0
 
 
 def test_fuzz_is_reproducible_and_bounded() -> None:

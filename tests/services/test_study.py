@@ -12,7 +12,7 @@ from sqlalchemy import update
 from tests.conftest import TEST_ZONE, Clock, write_deck
 from trainer.collection import Collection, open_collection
 from trainer.core.scheduling import CardState, Rating
-from trainer.services.study import NotFoundError
+from trainer.errors import NotFoundError
 from trainer.store import repo
 
 
@@ -103,6 +103,7 @@ def test_preview_equals_outcome_with_fuzz(loaded: Collection, clock: Clock) -> N
         if shown.state.state is CardState.REVIEW:
             assert result.after.due == shown.state.due
         else:
+            assert shown.state.due is not None
             assert result.after.due == shown.state.due + timedelta(seconds=7)
         assert result.after.state is shown.state.state
         assert result.after.stability == shown.state.stability
