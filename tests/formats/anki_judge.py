@@ -109,6 +109,7 @@ def judge(anki: AnkiCollection) -> dict[str, Any]:
             "due": card.due, "ivl": card.ivl, "deck": anki.decks.name(card.did),
             "stability": card.memory_state.stability if card.memory_state else None,
             "difficulty": card.memory_state.difficulty if card.memory_state else None,
+            "decay": card.decay,
         }  # fmt: skip
     revlog = anki.db.all("select id, cid, ease, ivl, lastIvl, factor, time, type from revlog order by id")
     before = anki.card_count()

@@ -113,6 +113,7 @@ def test_due_days_match_in_every_zone(zone: str, tmp_path: Path) -> None:
         col.export_file(out, now=now)
         ours = exported(col)
         hour = col.deck_preset("Days").day_start_hour
+        decay = col.deck_preset("Days").parameters[20]
     finally:
         col.close()
     when = now.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
@@ -127,6 +128,7 @@ def test_due_days_match_in_every_zone(zone: str, tmp_path: Path) -> None:
             assert state.due is not None
             assert card["due"] - judged["today"] == (study_date(state.due, tz, hour) - today).days, key
             assert card["stability"] == pytest.approx(state.stability, abs=1e-4)
+            assert card["decay"] == pytest.approx(decay, abs=5e-4)  # the preset's curve (Anki keeps 3 places)
     assert reviews >= 4
     # review-log rows: the previous interval is the interval the previous answer set
     by_card: dict[int, list[list[int]]] = {}
