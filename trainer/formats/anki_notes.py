@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from trainer.core.cards import CLOZE_RE, CardKind, render
+from trainer.core.cards import CLOZE_RE, CardContent, CardKind, render
 from trainer.formats.model import CardRecord
 
 BASIC, REVERSED, TYPED, CLOZE, MULTI = "basic", "reversed", "typed", "cloze", "multi"
@@ -45,10 +45,18 @@ def anki_ordinal(record: CardRecord) -> int | None:
     return None
 
 
+def _shown(c: CardContent) -> tuple[str, str]:
+    """The card's question and answer as trainer shows them (`render`, without its cost for plain cards)."""
+    if c.kind is CardKind.CLOZE:
+        shown = render(c)
+        return shown.question, shown.answer
+    return c.front, c.correct_answer
+
+
 def _answer(record: CardRecord) -> str:
     """What the card answers, with its note (shown after the answer) below it."""
     c = record.content
-    answer = render(c).answer
+    answer = _shown(c)[1]
     return f"{answer}\n\n{c.note}" if c.note else answer
 
 
@@ -62,7 +70,7 @@ def _single(key: str, record: CardRecord) -> NoteShape:
         shown = render(c)
         note = f"\n\n{c.note}" if c.note else ""
         return NoteShape(BASIC, [shown.question, shown.answer + note], [(0, record)], key)
-    return NoteShape(BASIC, [render(c).question, _answer(record)], [(0, record)], key)
+    return NoteShape(BASIC, [c.front, _answer(record)], [(0, record)], key)
 
 
 def _has_cloze(text: str, number: int) -> bool:
@@ -110,7 +118,7 @@ def _multi(key: str, members: Sequence[CardRecord]) -> NoteShape:
     cards: list[tuple[int, CardRecord]] = []
     for ordinal, record in zip(ords, members, strict=True):
         assert ordinal is not None
-        fields[2 * ordinal] = render(record.content).question
+        fields[2 * ordinal] = _shown(record.content)[0]
         typed[ordinal] = record.content.kind is CardKind.TYPED
         fields[2 * ordinal + 1] = record.content.correct_answer if typed[ordinal] else _answer(record)
         cards.append((ordinal, record))
