@@ -607,14 +607,16 @@ class Collection:
         scheduling: bool = True,
         now: datetime | None = None,
         split: bool = False,
+        spreadsheet_safe: bool = False,
     ) -> ExportReport:
         """Export all cards (or one deck tree) as apkg, csv, tsv, toml or json (`split`: one TOML
-        deck file per deck instead of one file)."""
+        deck file per deck instead of one file; `spreadsheet_safe`: CSV/TSV cells that look like
+        formulas get a `'`, which Anki keeps in the card)."""
         from trainer.services import io
 
         return io.export_file(
             self.db, Path(path), self._now(now), deck=deck, fmt=fmt, scheduling=scheduling, zone=self.zone,
-            split=split,
+            split=split, spreadsheet_safe=spreadsheet_safe,
         )  # fmt: skip
 
     # -- end import / export ------------------------------------------------------------

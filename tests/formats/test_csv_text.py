@@ -138,7 +138,10 @@ def test_round_trip_property(tmp_path: Path, notes: list[tuple[str, str, list[st
     assert [(c.content, c.tags, c.deck) for c in back.cards] == [(r.content, r.tags, r.deck) for r in records]
 
 
-def test_export_quotes_hash_ids_and_escapes_formulas(tmp_path: Path) -> None:
+@pytest.mark.parametrize("safe", [False, True])
+def test_export_quotes_hash_ids_and_escapes_formulas_only_when_asked(tmp_path: Path, safe: bool) -> None:
+    """By default Anki stores every field as it was (`+1+1` stays `+1+1`); `spreadsheet_safe`
+    puts a `'` before formula-like cells (which trainer removes again and Anki keeps)."""
     records = [
         CardRecord(
             "anki/#abc/0",
@@ -157,10 +160,10 @@ def test_export_quotes_hash_ids_and_escapes_formulas(tmp_path: Path) -> None:
         ),
     ]
     out = tmp_path / "out.csv"
-    write_text(out, records)
+    write_text(out, records, spreadsheet_safe=safe)
     text = out.read_text(encoding="utf-8")
     assert '\n"#abc",' in text and '\n"#q",' in text
-    assert "'=1+2" in text and "'@SUM(A1)" in text and ",-5," in text and "'+cmd" in text
+    assert ("'=1+2" in text and "'@SUM(A1)" in text and ",-5," in text and "'+cmd" in text) is safe
     again = read_text(out)
     assert [c.content for c in again.cards] == [r.content for r in records]
     assert [c.external_id for c in again.cards] == [r.external_id for r in records]
@@ -173,7 +176,10 @@ def test_export_quotes_hash_ids_and_escapes_formulas(tmp_path: Path) -> None:
         }
     finally:
         anki.close()
-    assert notes == {"#abc": "'=1+2", "xyz": "-5", "#q": "''=kept"}  # the documented trade-off
+    if safe:
+        assert notes == {"#abc": "'=1+2", "xyz": "-5", "#q": "''=kept"}  # the documented trade-off
+    else:
+        assert notes == {"#abc": "=1+2", "xyz": "-5", "#q": "'=kept"}  # exactly the card text
 
 
 def test_large_fields_read_up_to_the_field_limit(tmp_path: Path) -> None:

@@ -73,6 +73,11 @@ def import_command(
 @click.option("--format", "fmt", type=click.Choice(["apkg", "csv", "tsv", "toml", "json"]))
 @click.option("--no-scheduling", is_flag=True, help="Leave out scheduling and review history.")
 @click.option("--split", is_flag=True, help="TOML: one deck file per deck (FILE's name + deck id).")
+@click.option(
+    "--spreadsheet-safe",
+    is_flag=True,
+    help="CSV/TSV: put ' before cells starting with = + - @ (for spreadsheets; Anki keeps the ').",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
 @pass_context
 def export_command(
@@ -82,6 +87,7 @@ def export_command(
     fmt: str | None,
     no_scheduling: bool,
     split: bool,
+    spreadsheet_safe: bool,
     as_json: bool,
 ) -> None:
     """Export cards as an Anki package, CSV/TSV, a TOML deck or JSON.
@@ -90,8 +96,9 @@ def export_command(
     deck file per deck.
     """
     report = obj.collection.export_file(
-        file, deck=deck, fmt=fmt, scheduling=not no_scheduling, now=clock(), split=split
-    )
+        file, deck=deck, fmt=fmt, scheduling=not no_scheduling, now=clock(), split=split,
+        spreadsheet_safe=spreadsheet_safe,
+    )  # fmt: skip
     if as_json:
         emit_json(report.to_dict())
         return

@@ -309,25 +309,29 @@ def _unescape_formula(cell: str) -> str:
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
 
 
-def write_text(path: Path, records: Sequence[CardRecord], *, delimiter: str = ",") -> int:
+def write_text(
+    path: Path, records: Sequence[CardRecord], *, delimiter: str = ",", spreadsheet_safe: bool = False
+) -> int:
     """Write notes as an Anki text file with headers (plain text, html:false); returns the notes written.
 
-    Field and tag cells that start like a spreadsheet formula (`=`, `+`, `-`, `@`) get a
-    leading `'` (spreadsheets show such a cell as text); ids, note types and decks are
-    written as they are, so that Anki matches its notes again. trainer removes it again on import (the
-    `#trainer formula escape` header says so); Anki, which ignores that header, keeps it.
+    Every cell is written as it is, so that Anki stores exactly the card's text. With
+    `spreadsheet_safe`, field and tag cells that start like a spreadsheet formula (`=`, `+`, `-`,
+    `@`) get a leading `'` (spreadsheets show such a cell as text; ids, note types and decks stay
+    as they are): trainer removes it again on import (the `#trainer formula escape` header says
+    so), but Anki, which ignores that header, keeps it in the card.
     Ids starting with `#` are quoted so that Anki does not read their rows as comments.
     """
     name = {v: k for k, v in SEPARATORS.items()}[delimiter].capitalize()
     out = io.StringIO()
     out.write(f"#separator:{name}\n#html:false\n#guid column:1\n#notetype column:2\n#deck column:3\n")
-    out.write(f"#tags column:6\n#{ESCAPE_HEADER}:'\n")
+    out.write("#tags column:6\n" + (f"#{ESCAPE_HEADER}:'\n" if spreadsheet_safe else ""))
+    escape = _escape_formula if spreadsheet_safe else str
     writer = csv.writer(
         out, delimiter=delimiter, quotechar='"', quoting=csv.QUOTE_MINIMAL, lineterminator="\n"
     )
     rows = note_rows(records)
     for guid, deck, notetype, fields, tags in rows:
-        row = [guid, notetype, deck, *(_escape_formula(c) for c in (*fields, " ".join(tags)))]
+        row = [guid, notetype, deck, *(escape(c) for c in (*fields, " ".join(tags)))]
         if guid.startswith("#"):
             out.write('"' + guid.replace('"', '""') + '"' + delimiter)
             row = row[1:]

@@ -450,15 +450,17 @@ def export_file(
     scheduling: bool = True,
     zone: tzinfo | None = None,
     split: bool = False,
+    spreadsheet_safe: bool = False,
 ) -> ExportReport:
     """Write cards (all, or one deck tree) to `path`; Anki's day numbers count study days in `zone`;
-    `split`: TOML deck files one per deck beside `path` instead of one collection file."""
+    `split`: TOML deck files one per deck beside `path` instead of one collection file;
+    `spreadsheet_safe`: CSV/TSV cells that look like formulas get a `'` (Anki keeps it)."""
     from trainer.formats.registry import export_format
 
     chosen = export_format(path, fmt)
     regular_file(path, write=True)
     with paused_gc():
-        return _export(db, path, now, chosen, deck, scheduling, zone, split)
+        return _export(db, path, now, chosen, deck, scheduling, zone, split, spreadsheet_safe)
 
 
 def _export(
@@ -470,6 +472,7 @@ def _export(
     scheduling: bool,
     zone: tzinfo | None,
     split: bool = False,
+    spreadsheet_safe: bool = False,
 ) -> ExportReport:
     from trainer.services import io_export
 
@@ -497,7 +500,8 @@ def _export(
     elif chosen in ("csv", "tsv"):
         from trainer.formats.csv_text import write_text
 
-        report.notes = write_text(path, records, delimiter="\t" if chosen == "tsv" else ",")
+        delimiter = "\t" if chosen == "tsv" else ","
+        report.notes = write_text(path, records, delimiter=delimiter, spreadsheet_safe=spreadsheet_safe)
     else:
         from trainer.formats.native import write_native
 
