@@ -543,6 +543,22 @@ class Collection:
         """Every preset by name."""
         return self._cards.presets()
 
+    def set_deck_preset(self, deck: str, preset: str) -> None:
+        """Make `deck` use the preset named `preset`."""
+        from sqlalchemy import update
+
+        from trainer.store import repo
+
+        with self.db.write() as session:
+            pid = repo.preset_id(session, preset, create=False)
+            if pid is None:
+                raise NotFoundError(f"no preset named '{preset}'")
+            result = session.execute(
+                update(repo.decks_t).where(repo.decks_t.c.name == deck).values(preset_id=pid)
+            )
+            if not repo.rowcount(result):
+                raise NotFoundError(f"no deck named '{deck}'")
+
     def deck_preset(self, deck: str) -> Preset:
         """The preset a deck uses."""
         found = self._cards.deck_preset(deck)

@@ -340,3 +340,31 @@ def test_z_asks_the_quiz_mode_and_length(demo: Collection) -> None:
         assert len(screen.questions) == 3 and screen.mode == "mixed"
 
     drive(app, script)
+
+
+def test_deck_options_in_the_app_use_anki_units_and_the_preset_validation(
+    col: Collection, tmp_path: Path
+) -> None:
+    load_three(col, tmp_path)
+    app = TrainerApp(col)
+
+    async def script(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        await pilot.press("o")
+        await pilot.pause()
+        screen = app.screen
+        field = screen.query_one("#opt-learning_steps")
+        assert field.value == "1m 10m"  # type: ignore[attr-defined]
+        field.value = "2m 1h 1d"  # type: ignore[attr-defined]
+        screen.query_one("#opt-desired_retention").value = "1.5"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen  # refused: retention out of range, nothing stored
+        screen.query_one("#opt-desired_retention").value = "0.85"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+    drive(app, script, size=(100, 40))
+    preset = col.deck_preset("Alpha")
+    assert preset.learning_steps == (120, 3600, 86400) and preset.desired_retention == 0.85

@@ -37,6 +37,7 @@ class HomeScreen(Screen[None]):
         Binding("enter", "study", "Study"),
         Binding("z", "quiz", "Quiz"),
         Binding("a", "add", "Add card"),
+        Binding("o", "options", "Options"),
         Binding("b", "browse", "Browse"),
         Binding("t", "stats", "Stats"),
         Binding("i", "import", "Import"),
@@ -160,6 +161,22 @@ class HomeScreen(Screen[None]):
         """Browse the highlighted deck."""
         deck = self.selected_deck()
         self.trainer.action_browse(f'deck:"{deck}"' if deck else "")
+
+    def action_options(self) -> None:
+        """The highlighted deck's options (limits, retention, steps, day start, preset)."""
+        from trainer.tui.screens.deck_options import DeckOptionsDialog
+
+        deck = self.selected_deck()
+        if deck is None or not self.trainer.ready:
+            self.notify("Highlight a deck first.")
+            return
+
+        def done(changed: bool | None) -> None:
+            if changed:
+                self.notify("Options saved.")
+                self.refresh_decks()
+
+        self.app.push_screen(DeckOptionsDialog(self.trainer.col, deck), done)
 
     def action_add(self) -> None:
         """Add a card to the highlighted deck."""
