@@ -16,6 +16,7 @@ from trainer.core.cards import CardKind, slugify
 from trainer.core.deckfile import DeckFileError, DeckSpec, parse_deck_text
 from trainer.formats.anki_notes import CLOZE, REVERSED, shape_notes
 from trainer.formats.model import CardRecord, Package
+from trainer.formats.native_compare import compare_table
 from trainer.formats.safety import ImportFormatError
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -104,12 +105,15 @@ def deck_tables(
     records: Sequence[CardRecord], name: str, meta: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """The TOML document for one deck: a note trainer can regenerate (a cloze text, a reversed
-    pair) is one table, any other group (a compare set, an Anki note with several templates)
-    one table per card, so that loading the file gives every card back."""
+    pair) is one table, a compare set its `[[compare]]` table when that expands to exactly its
+    cards, any other group (an Anki note with several templates) one table per card, so that
+    loading the file gives every card back with its id."""
     meta = meta or {}
     sources = _Sources(meta.get("sources") or [])
     cards: list[dict[str, Any]] = []
+    compares: list[dict[str, Any]] = []
     used: set[str] = set()
+    own_id = meta.get("id") or deck_id(name)
     for shape in shape_notes(records):
         first = shape.cards[0][1]
         if shape.kind == CLOZE and len(shape.cards) > 1:
@@ -120,16 +124,27 @@ def deck_tables(
             table = {"id": card_id(first, used), "kind": "reversed", "front": c.front, "back": c.back}
             cards.append(_extras(table, first, sources))
         else:
+            members = [record for _, record in shape.cards]
+            compare = compare_table(shape.key, own_id, members) if len(members) > 1 else None
+            if compare is not None and compare["id"] not in used:
+                used.add(compare["id"])
+                compare.update({"tags": list(first.tags)} if first.tags else {})
+                compare.update(sources.cite(first.source))
+                compares.append(compare)
+                continue
             alone = len(shape.cards) > 1
             for _, record in shape.cards:
                 cards.append(_card_table(record, card_id(record, used, own=alone), sources))
-    deck: dict[str, Any] = {"id": meta.get("id") or deck_id(name), "name": name}
+    deck: dict[str, Any] = {"id": own_id, "name": name}
     for key in ("description", "language"):
         if meta.get(key):
             deck[key] = meta[key]
     if sources.entries:
         deck["sources"] = sources.entries
-    return {"deck": deck, "cards": cards}
+    document: dict[str, Any] = {"deck": deck, "cards": cards}
+    if compares:
+        document["compare"] = compares
+    return document
 
 
 def write_native(
