@@ -128,3 +128,13 @@ def test_fast_content_decoding_fails_like_from_json(raw: str) -> None:
         CardContent.from_json(raw)
     with pytest.raises(type(slow.value)):
         io_export.content_from_json(raw)
+
+
+def test_the_import_page_cache_comes_back_after_an_error(col: Collection) -> None:
+    with col.db.write() as session:
+        connection = session.connection()
+        before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+        with pytest.raises(RuntimeError), io._page_cache(session, col.db, io.LARGE_IMPORT):
+            assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -io.BIG_CACHE
+            raise RuntimeError("disk full")
+        assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == before

@@ -9,7 +9,8 @@ same cards); a card studied on both sides keeps this collection's, and the repor
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -116,7 +117,8 @@ def import_package(
     rename_references(package.cards, staged.renamed)
     try:
         with db.write() as session:
-            _store_package(session, db, package, deck, report, now, stamp, progress)
+            with _page_cache(session, db, len(package.cards)):
+                _store_package(session, db, package, deck, report, now, stamp, progress)
             staged.place()  # just before the commit: a failed commit removes them below
     except BaseException:
         staged.discard()
@@ -137,8 +139,6 @@ def _store_package(
 ) -> None:
     """The import's writes, in the caller's transaction."""
     total = len(package.cards)
-    if db.sqlite_path is not None and total >= LARGE_IMPORT:
-        _set_cache(session, BIG_CACHE)
     _store_presets(session, package, report)
     decks = _Decks(session, package, deck, report)
     for name in package.deck_meta:
@@ -201,14 +201,23 @@ def _store_package(
         report.reviews = _insert_reviews(session, histories, max_id)
     if progress_of:
         _restore_progress(session, progress_of, report)
-    if db.sqlite_path is not None and total >= LARGE_IMPORT:
-        _set_cache(session, DEFAULT_CACHE)
 
 
-def _set_cache(session: Session, kib: int) -> None:
-    """The SQLite page cache of this connection: 64 MiB while a large import fills indexed tables
-    (with the 2 MiB default their pages spill to the WAL mid-transaction), then back to the default."""
-    session.connection().exec_driver_sql(f"PRAGMA cache_size=-{int(kib)}")
+@contextmanager
+def _page_cache(session: Session, db: Database, cards: int) -> Iterator[None]:
+    """A 64 MiB SQLite page cache on this connection while a large import fills indexed tables
+    (with the 2 MiB default their pages spill to the WAL mid-transaction: about 9 % of the wall
+    time of a 20,000-note import here); the previous size comes back afterwards, error or not."""
+    if db.sqlite_path is None or cards < LARGE_IMPORT:
+        yield
+        return
+    connection = session.connection()
+    previous = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size=-{BIG_CACHE}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size={int(previous or -DEFAULT_CACHE)}")
 
 
 def _has_cards(db: Database) -> bool:
