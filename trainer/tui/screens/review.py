@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import sqlite3
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
@@ -314,10 +313,8 @@ class ReviewScreen(Screen[None]):
                 "That card was suspended or removed elsewhere; here is the next one.", severity="warning"
             )
             self.load_next()
-        elif isinstance(exc, sqlite3.OperationalError):
-            self.notify(f"The answer could not be saved yet ({exc}); rate the card again.", severity="error")
-        else:
-            raise exc
+        else:  # e.g. a program other than trainer held the collection past the busy timeout
+            self.notify(f"The answer could not be saved ({exc}); rate the card again.", severity="error")
 
     def _answer(self, card_id: int, value: int, duration: int) -> None:
         try:
@@ -327,9 +324,6 @@ class ReviewScreen(Screen[None]):
                 "That card was suspended or removed elsewhere; here is the next one.", severity="warning"
             )
             self.load_next()
-            return
-        except sqlite3.OperationalError as exc:  # a program other than trainer holds the collection
-            self.notify(f"The answer could not be saved yet ({exc}); rate the card again.", severity="error")
             return
         self._answered(result, duration)
 
