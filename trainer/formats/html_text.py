@@ -247,11 +247,6 @@ def strip_html(value: str) -> str:
     return html.unescape(value) if "&" in value else value
 
 
-def text_to_html(text: str) -> str:
-    """Plain text as Anki field HTML (escaped, newlines as <br>)."""
-    return html.escape(text, quote=False).replace("\n", "<br>")
-
-
 _PLACEHOLDER_RE = re.compile(r"\[(image|sound|media): ([^\]\n]+)\]")
 _BOLD_MARK_RE = re.compile(r"\*\*(\S(?:[^\n]*?\S)?)\*\*")
 _ITALIC_MARK_RE = re.compile(r"(?<![\w*])_(\S(?:[^\n_]*?\S)?)_(?![\w*])")
@@ -271,7 +266,8 @@ def _italic_html(match: re.Match[str]) -> str:
 
 
 def text_to_anki_html(text: str) -> str:
-    """Like `text_to_html`, but media placeholders and bold/italic markers become Anki HTML again."""
+    """Plain text as Anki field HTML (escaped, newlines as <br>), media placeholders and bold/italic
+    markers turned back into Anki HTML."""
     out = text
     if "&" in out:
         out = out.replace("&", "&amp;")
@@ -280,7 +276,7 @@ def text_to_anki_html(text: str) -> str:
     if ">" in out:
         out = out.replace(">", "&gt;")
     if "\n" in out:
-        out = out.replace("\n", "<br>")  # the same as `text_to_html`, without its calls (hot on export)
+        out = out.replace("\n", "<br>")
     if "[" in out:
         out = _PLACEHOLDER_RE.sub(_restore, out)
     if "**" in out:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, tzinfo
 from typing import Any
@@ -134,8 +133,3 @@ class PresetService:
         if values:
             session.execute(text("UPDATE cards SET due = :due, modified_at = :m WHERE id = :cid"), values)
         return len(values)
-
-
-def parameters_json(parameters: tuple[float, ...]) -> str:
-    """Parameters as stored."""
-    return json.dumps(list(parameters))

@@ -76,17 +76,6 @@ def language_name(code: str) -> str:
     return _NAMES.get(code, code)
 
 
-def stopword_counts(text: str) -> tuple[int, int]:
-    """Count English and French stopwords in `text`."""
-    en = fr = 0
-    for word in _WORD.findall(text.lower()):
-        if word in _EN:
-            en += 1
-        if word in _FR:
-            fr += 1
-    return en, fr
-
-
 def _clear_language(text: str) -> str:
     """ "en" or "fr" when words only that language uses often are frequent, else ""."""
     tokens = _WORD.findall(text.lower())

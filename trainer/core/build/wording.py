@@ -12,11 +12,6 @@ def _que(term: str) -> str:
     return f"qu'{term}" if term.startswith(_VOWELS) else f"que {term}"
 
 
-def _qmark(lang: str) -> str:
-    """The question mark, spaced the French way in French."""
-    return " ?" if lang == "fr" else "?"
-
-
 def what_is(term: str, plural: bool, lang: str) -> str:
     """ "What is X?" / "Qu'est-ce que X ?" """
     term = decapitalise(term)
