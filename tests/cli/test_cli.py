@@ -90,7 +90,7 @@ def test_bare_trainer_shows_bundled_decks(tmp_path: Path) -> None:
         (("answer", "x", "good"), 2, "trainer: error: Invalid value for 'CARD_ID'"),
         (("next", "No such deck"), 1, "trainer: error: no deck named 'No such deck'"),
         (("load",), 2, "trainer: error: give deck files or folders, or --bundled"),
-        (("load", "/no/such/file.toml"), 1, "/no/such/file.toml:0: no such file or folder"),
+        (("load", "/no/such/file.toml"), 1, "/no/such/file.toml: no such file or folder"),
         (("frobnicate",), 2, "trainer: error: No such command 'frobnicate'"),
     ],
 )

@@ -70,7 +70,8 @@ def _trainer_error(exc: TrainerError) -> str:
     """The message for a trainer error; deck files list every problem (matched lazily, like the store's)."""
     deckfile = sys.modules.get("trainer.core.deckfile")
     if deckfile is not None and isinstance(exc, deckfile.DeckFileError):
-        return f"{len(exc.errors)} problem(s) in deck files, nothing loaded:\n" + str(exc)
+        count = len(exc.errors)
+        return f"{count} problem{'' if count == 1 else 's'} in deck files, nothing loaded:\n" + str(exc)
     return str(exc)
 
 

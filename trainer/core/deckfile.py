@@ -39,6 +39,8 @@ class DeckError:
     message: str
 
     def __str__(self) -> str:
+        if self.line <= 0:  # about the whole file (missing, unreadable, not a file)
+            return f"{self.file}: {self.message}"
         return f"{self.file}:{self.line}: {self.message}"
 
 
