@@ -102,14 +102,14 @@ def build_learning(folder: Path) -> Built:
         assert deck is not None
         deck["conf"] = conf["id"]
         col.decks.save(deck)
-        note = col.new_note(col.models.by_name("Basic"))  # type: ignore[arg-type]
+        note = col.new_note(col.models.by_name("Basic"))
         note.fields[0], note.fields[1] = "Bold <b>word</b>", "<i>tilted</i><br>and <strong>strong</strong>"
         col.add_note(note, did)
         col.decks.select(did)
         card = col.sched.getCard()
         assert card is not None
         card.start_timer()
-        col.sched.answerCard(card, 3)  # type: ignore[arg-type]
+        col.sched.answerCard(card, 3)
         assert col.db.scalar("select left from cards") % 1000 == 2
         guids = [note.guid]
     finally:
@@ -129,7 +129,7 @@ def answer_some(col: AnkiCollection, deck_id: int) -> None:
             if card is None:
                 break
             card.start_timer()
-            col.sched.answerCard(card, ease)  # type: ignore[arg-type]
+            col.sched.answerCard(card, ease)
         time.sleep(0.002)
 
 

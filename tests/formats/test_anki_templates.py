@@ -91,14 +91,14 @@ def _compare(package: Path, folder: Path) -> tuple[int, int, list[tuple[str, obj
         for key, card in judged["cards"].items()
         if "template has a problem" in card["question"] or "No cloze" in card["answer"]
     }
-    wrong = [
+    wrong: list[tuple[str, object, object]] = [
         (key, trainer_sides(ours[key].content) if key in ours else None, (c["question"], c["answer"]))
         for key, c in judged["cards"].items()
         if key not in broken
         and (key not in ours or trainer_sides(ours[key].content) != (c["question"], c["answer"]))
     ]
     assert len(read.notices) >= len(broken)
-    return judged["before_check"], len(read.cards), wrong, broken
+    return int(judged["before_check"]), len(read.cards), wrong, {str(key) for key in broken}
 
 
 def test_custom_note_types_show_what_anki_shows(tmp_path: Path) -> None:

@@ -70,7 +70,7 @@ def test_unused_media_is_not_stored_and_is_reported(col: Collection, tmp_path: P
         used = anki.media.write_data("used.png", PNG)
         anki.media.write_data("_font.ttf", b"font")
         anki.media.write_data("orphan.png", PNG)
-        note = anki.new_note(anki.models.by_name("Basic"))  # type: ignore[arg-type]
+        note = anki.new_note(anki.models.by_name("Basic"))
         note.fields[0], note.fields[1] = f'<img src="{used}">', "a picture"
         anki.add_note(note, 1)
     finally:

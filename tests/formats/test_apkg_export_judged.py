@@ -168,7 +168,7 @@ def three_template_package(folder: Path) -> Path:
         mm.add(model)
         did = anki.decks.id("Radicals")
         for fields in (["人", "person", "rén"], ["口", "mouth", "kǒu"], ["水", "water", ""]):
-            note = anki.new_note(anki.models.by_name("Radical"))  # type: ignore[arg-type]
+            note = anki.new_note(anki.models.by_name("Radical"))
             for i, value in enumerate(fields):
                 note.fields[i] = value
             anki.add_note(note, did)
