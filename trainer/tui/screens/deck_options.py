@@ -1,6 +1,6 @@
 """Deck options in the app: the deck's preset (limits, retention, steps in Anki's units,
 day start) and which preset the deck uses. Values are checked by the same validation as
-`trainer preset --set` (`trainer.services.presets.parse_setting`)."""
+`trainer preset --set` (`PresetService.change`, through the collection)."""
 
 from __future__ import annotations
 
@@ -75,8 +75,6 @@ class DeckOptionsDialog(ModalScreen[bool]):
 
     def action_save(self) -> None:
         """Check every value as `trainer preset --set` does, then store them."""
-        from trainer.services.presets import parse_setting
-
         name = str(self.query_one("#opt-preset", Select).value)
         assignments = []
         for key, _ in FIELDS:
@@ -85,14 +83,11 @@ class DeckOptionsDialog(ModalScreen[bool]):
             typed = self.query_one(f"#opt-{key}", Input).value.strip()
             if typed != shown:
                 assignments.append(f"{key}={typed}")
-        try:
-            checked = self.col.presets()[name]
-            for assignment in assignments:
-                checked = parse_setting(checked, assignment)
-            if name != self.preset.name:
-                self.col.set_deck_preset(self.deck, name)
+        try:  # every value is checked before anything is stored (`PresetService.change`)
             if assignments:
                 self.col.preset_options.change(name, assignments, now=self.col.clock())
+            if name != self.preset.name:
+                self.col.set_deck_preset(self.deck, name)
         except TrainerError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
