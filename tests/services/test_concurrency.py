@@ -19,6 +19,7 @@ from sqlalchemy import text
 from tests.conftest import FIXED_NOW, TEST_ZONE, write_deck
 from trainer.collection import open_collection
 
+pytestmark = pytest.mark.slow  # real processes: scripts/check -m 'not slow' skips them
 ROOT = Path(__file__).resolve().parents[2]
 ANSWERS = 25
 

@@ -14,6 +14,8 @@ import pytest
 
 from trainer.collection import open_collection
 
+pytestmark = pytest.mark.slow  # real processes: scripts/check -m 'not slow' skips them
+
 DECK = """
 [deck]
 id = "e2e"
@@ -225,7 +227,7 @@ def test_add_edit_suspend_undo_search_and_stats_with_the_keyboard(tmux: Tmux, tm
     tmux.keys("-l", "nothing-like-it OR glia")  # the box selects its text on focus: typing replaces it
     tmux.wait_for("nothing-like-it OR glia")
     tmux.keys("Enter")
-    screen = tmux.wait_for("1 card ")
+    screen = tmux.wait_for("1 card   sorted by")  # the status line, not the "1 card added" notice
     assert "Myelin-forming" in screen and "What regrows" not in screen
     tmux.keys("Escape")
     tmux.wait_for("All decks")
