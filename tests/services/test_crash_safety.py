@@ -463,7 +463,7 @@ def test_opening_a_collection_cleans_leftovers(tmp_path: Path) -> None:
 def test_optimize_saves_parameters_and_memory_states_together_or_not_at_all(
     tmp_path: Path, shared_data: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from trainer.core.scheduling import DEFAULT_PARAMETERS
+    from trainer.core.scheduling import DEFAULT_PARAMETERS, stored_memory
     from trainer.services import optimize
 
     col = open_collection(
@@ -473,7 +473,7 @@ def test_optimize_saves_parameters_and_memory_states_together_or_not_at_all(
         col.import_review_log(shared_data / "review-log-josh.csv")
         with col.db.read() as session:
             before = session.execute(text("SELECT id, stability, difficulty FROM cards ORDER BY id")).all()
-        real, calls = optimize.stored_memory, []
+        real, calls = stored_memory, []
 
         def dies_midway(stability: float, difficulty: float) -> tuple[float, float]:
             calls.append(1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -489,7 +490,6 @@ def test_a_collection_sqlite_cannot_open_for_lack_of_room_is_not_called_damaged(
 ) -> None:
     from trainer.errors import TrainerError
     from trainer.services import maintenance
-    from trainer.store import sqlitefile
 
     path = tmp_path / "col.sqlite3"
     expected = filled(path, clock, tmp_path, cards=20)
@@ -497,13 +497,11 @@ def test_a_collection_sqlite_cannot_open_for_lack_of_room_is_not_called_damaged(
     if blocker == "read-only folder":
         real_access = os.access
         monkeypatch.setattr(
-            sqlitefile.os, "access", lambda p, mode: False if Path(p) == tmp_path else real_access(p, mode)
+            os, "access", lambda p, mode: False if Path(p) == tmp_path else real_access(p, mode)
         )
         said = "its folder is read-only"
     else:
-        monkeypatch.setattr(
-            sqlitefile.shutil, "disk_usage", lambda _p: __import__("shutil")._ntuple_diskusage(1, 1, 0)
-        )
+        monkeypatch.setattr(shutil, "disk_usage", lambda _p: shutil._ntuple_diskusage(1, 1, 0))
         said = "the disk holding it is full"
     with pytest.raises(TrainerError, match=said) as caught:
         open_collection(path, clock=clock, zone=TEST_ZONE, install_bundled=False)
