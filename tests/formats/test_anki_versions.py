@@ -121,7 +121,7 @@ def test_forget_and_set_due_date_entries_are_kept(col: Collection, tmp_path: Pat
             .where(repo.reviews_t.c.kind == "manual")
         ).all()
     assert sorted(r[0] for r in rows) == sorted(f"anki/{g}/{o}" for g, o in guids.values())
-    check = col.check()
+    check = col.maintenance.check()
     assert check.ok, check.to_dict()["problems"]
     out = tmp_path / "back.apkg"
     col.export_file(out)

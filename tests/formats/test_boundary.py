@@ -34,7 +34,7 @@ def studies_fine(col: Collection) -> None:
     if study is not None:
         col.answer(study.card.id, Rating.GOOD, duration_ms=1000)
         col.undo()
-    assert [p for p in col.check().problems if p.code in ("value", "preset")] == []
+    assert [p for p in col.maintenance.check().problems if p.code in ("value", "preset")] == []
 
 
 @pytest.fixture

@@ -55,7 +55,7 @@ def studies(col: Collection) -> None:
     if study is not None:
         col.answer(study.card.id, Rating.GOOD, duration_ms=1000)
         col.undo()
-    assert [p for p in col.check().problems if p.code in ("value", "preset")] == []
+    assert [p for p in col.maintenance.check().problems if p.code in ("value", "preset")] == []
 
 
 def import_or_refuse(path: Path) -> None:

@@ -119,8 +119,8 @@ def test_anki_package_with_history_checks_clean_and_repair_keeps_memory(
         assert len(studied) == 200
         before = {c.id: (c.state.stability, c.state.difficulty) for c in studied}
         assert all(s is not None and d is not None for s, d in before.values())
-        assert col.check().problems == []
-        repaired = col.check(repair=True)
+        assert col.maintenance.check().problems == []
+        repaired = col.maintenance.check(repair=True)
         assert repaired.problems == []
         assert {c.id: (c.state.stability, c.state.difficulty) for c in studied} == before
         assert {i: (col.card(i).state.stability, col.card(i).state.difficulty) for i in before} == before
@@ -133,7 +133,8 @@ def test_real_ankidroid_package_checks_clean(tmp_path: Path, shared_data: Path) 
     try:
         col.import_file(shared_data / "real" / "anki" / "ankidroid_templates.apkg")
         states = {c.id: c.state for c in col.search("", limit=5000)}
-        assert col.check().problems == [] and col.check(repair=True).problems == []
+        assert col.maintenance.check().problems == []
+        assert col.maintenance.check(repair=True).problems == []
         assert {c.id: c.state for c in col.search("", limit=5000)} == states
     finally:
         col.close()

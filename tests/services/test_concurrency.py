@@ -123,7 +123,7 @@ def test_students_and_a_loader_at_once_lose_nothing(target: str, tmp_path: Path)
             ).all()
         assert logged == answered
         assert lost == []  # every answer built on the one before it
-        assert [p.message for p in col.check().problems] == []
+        assert [p.message for p in col.maintenance.check().problems] == []
         assert {d.name: d.total for d in col.decks()}["Extra"] == 300
     finally:
         col.close()
@@ -181,8 +181,8 @@ while time.time() < until:
     i += 1
     zone = ZoneInfo("Europe/Paris")
     with open_collection(target, zone=zone, install_bundled=False, clock=lambda: base) as col:
-        col.backup(now=base + timedelta(seconds=i))
-        col.check()
+        col.maintenance.backup(now=base + timedelta(seconds=i))
+        col.maintenance.check()
     print("backed up", i, flush=True)
 """
 

@@ -158,7 +158,7 @@ def test_sigkilled_review_processes_lose_nothing(tmp_path: Path) -> None:
     # trainer opens the crashed collection first: it finds the -wal in place (nothing lost) and
     # forgets the killed sessions; a plain SQLite connection closing last could not tell it that.
     col = open_collection(path, clock=lambda: FIXED_NOW, zone=TEST_ZONE, install_bundled=False)
-    assert col.startup_warnings() == []
+    assert col.maintenance.startup_warnings() == []
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     logged = dict(conn.execute("SELECT id, card_id FROM reviews").fetchall())
@@ -173,7 +173,7 @@ def test_sigkilled_review_processes_lose_nothing(tmp_path: Path) -> None:
     assert len(reported) - len(missing) > 30
 
     try:
-        report = col.check()
+        report = col.maintenance.check()
         assert [(p.code, p.message) for p in report.problems] == []
     finally:
         col.close()
@@ -361,29 +361,29 @@ def test_a_collection_that_lost_its_wal_after_a_crash_says_so(tmp_path: Path, lo
         target.write_bytes(path.read_bytes())
     with open_collection(target, clock=lambda: FIXED_NOW, zone=TEST_ZONE, install_bundled=False) as col:
         assert _reviews(target) < 43  # the answers are gone ...
-        warnings = col.startup_warnings()
+        warnings = col.maintenance.startup_warnings()
         assert len(warnings) == 1 and "may be lost" in warnings[0]  # ... and it is said
         assert "no collection.sqlite3-wal lies beside it" in warnings[0]
-        problems = col.check().problems
+        problems = col.maintenance.check().problems
         assert [p.code for p in problems] == ["wal"]
-        assert [p.repaired for p in col.check(repair=True).problems] == [True]
-        assert col.check().problems == []  # acknowledged
+        assert [p.repaired for p in col.maintenance.check(repair=True).problems] == [True]
+        assert col.maintenance.check().problems == []  # acknowledged
     with open_collection(target, clock=lambda: FIXED_NOW, zone=TEST_ZONE, install_bundled=False) as col:
-        assert col.startup_warnings() == []  # said once, kept by check until acknowledged
+        assert col.maintenance.startup_warnings() == []  # said once, kept by check until acknowledged
 
 
 def test_a_crash_with_the_wal_in_place_or_a_clean_close_raise_no_alarm(tmp_path: Path) -> None:
     path = _crashed_collection(tmp_path, "kill")
     with open_collection(path, clock=lambda: FIXED_NOW, zone=TEST_ZONE, install_bundled=False) as col:
-        assert col.startup_warnings() == []
+        assert col.maintenance.startup_warnings() == []
         assert _reviews(path) == 43
     assert not Path(f"{path}-wal").exists()  # closed cleanly: everything is in the main file
     copy = tmp_path / "copy.sqlite3"
     copy.write_bytes(path.read_bytes())
     with open_collection(copy, clock=lambda: FIXED_NOW, zone=TEST_ZONE, install_bundled=False) as col:
-        assert col.startup_warnings() == []
+        assert col.maintenance.startup_warnings() == []
         assert _reviews(copy) == 43
-        assert col.check().problems == []
+        assert col.maintenance.check().problems == []
 
 
 def test_the_cli_warns_about_a_lost_wal(tmp_path: Path) -> None:

@@ -52,11 +52,11 @@ def raw(col: Collection) -> sqlite3.Connection:
 
 
 def codes(col: Collection, *, repair: bool = False) -> list[str]:
-    return sorted(p.code for p in col.check(repair=repair).problems)
+    return sorted(p.code for p in col.maintenance.check(repair=repair).problems)
 
 
 def test_clean_collection_has_no_problems(studied: Collection) -> None:
-    report = studied.check()
+    report = studied.maintenance.check()
     assert report.problems == []
     assert report.ok
     assert report.to_dict() == {"ok": True, "repair": False, "problems": []}
@@ -67,20 +67,20 @@ def test_card_disagreeing_with_its_log_is_found_and_repaired(studied: Collection
     last = studied.history(card_id)[-1]
     with raw(studied) as conn:
         conn.execute("UPDATE cards SET stability = 999, due = 0 WHERE id = ?", (card_id,))
-    report = studied.check()
+    report = studied.maintenance.check()
     assert [(p.code, p.card_id, p.repaired) for p in report.problems] == [("log", card_id, False)]
     assert not report.ok
-    repaired = studied.check(repair=True)
+    repaired = studied.maintenance.check(repair=True)
     assert [(p.code, p.repaired) for p in repaired.problems] == [("log", True)]
     card = studied.card(card_id)
     assert card.state.stability == last.stability_after
     assert card.state.due == last.due_after
-    assert studied.check().problems == []
+    assert studied.maintenance.check().problems == []
 
 
 def test_reset_card_is_not_a_disagreement(studied: Collection) -> None:
     studied.reset_card(1)
-    assert studied.check().problems == []
+    assert studied.maintenance.check().problems == []
 
 
 def test_review_card_without_due_is_repaired(studied: Collection, clock: Clock) -> None:
@@ -90,7 +90,7 @@ def test_review_card_without_due_is_repaired(studied: Collection, clock: Clock) 
     assert codes(studied) == ["due"]
     assert codes(studied, repair=True) == ["due"]
     assert studied.card(2).state.due == clock.now
-    assert studied.check().problems == []
+    assert studied.maintenance.check().problems == []
 
 
 def test_orphan_rows_are_reported_and_repaired(studied: Collection) -> None:
@@ -100,13 +100,13 @@ def test_orphan_rows_are_reported_and_repaired(studied: Collection) -> None:
             " undo_data) VALUES (4242, 0, 3, 0, 'review', 0, 2, '')"
         )
         conn.execute("UPDATE cards SET deck_id = 999 WHERE id = 3")
-    found = studied.check()
+    found = studied.maintenance.check()
     assert sorted(p.message for p in found.problems) == [
         "card 3 belongs to no deck",
         "review 4 belongs to no card",
     ]
-    studied.check(repair=True)
-    assert studied.check().problems == []
+    studied.maintenance.check(repair=True)
+    assert studied.maintenance.check().problems == []
     assert studied.card(3).deck_name == "Recovered"
     assert len(studied.history(3)) == 1  # the card's own history is untouched
 
@@ -114,12 +114,12 @@ def test_orphan_rows_are_reported_and_repaired(studied: Collection) -> None:
 def test_invalid_preset_is_reset_to_valid_values(studied: Collection) -> None:
     with raw(studied) as conn:
         conn.execute("UPDATE presets SET desired_retention = 5, new_per_day = -3, day_start_hour = 4")
-    messages = [p.message for p in studied.check().problems]
+    messages = [p.message for p in studied.maintenance.check().problems]
     assert messages == [
         "preset 'Default': desired_retention: 5 is out of range (0.7 to 0.99)",
         "preset 'Default': new_per_day: -3 is out of range (0 to 1000000)",
     ]
-    studied.check(repair=True)
+    studied.maintenance.check(repair=True)
     preset = studied.presets()["Default"]
     assert preset.validate() == []
     assert preset.desired_retention == 0.9
@@ -131,8 +131,8 @@ def test_bad_queue_is_repaired(studied: Collection) -> None:
         conn.execute("UPDATE cards SET queue = 7 WHERE id = 1")
         conn.execute("UPDATE cards SET queue = -2, buried_until = NULL WHERE id = 2")
     assert codes(studied) == ["queue", "queue"]
-    studied.check(repair=True)
-    assert studied.check().problems == []
+    studied.maintenance.check(repair=True)
+    assert studied.maintenance.check().problems == []
     assert studied.card(1).queue == studied.card(1).state.state
 
 
@@ -153,7 +153,7 @@ def test_damaged_file_is_reported_without_repair(tmp_path: Path, clock: Clock) -
         handle.write(b"\x0d" + b"\xff" * 200)
     col = open_collection(path, clock=clock, install_bundled=False)
     try:
-        report = col.check(repair=True)
+        report = col.maintenance.check(repair=True)
         assert report.problems and {p.code for p in report.problems} == {"integrity"}
         assert not any(p.repaired for p in report.problems)
     finally:
@@ -164,13 +164,13 @@ def test_card_without_memory_state_is_recomputed_from_its_complete_log(studied: 
     before = studied.card(1).state
     with raw(studied) as conn:
         conn.execute("UPDATE cards SET stability = NULL, difficulty = NULL WHERE id = 1")
-    report = studied.check()
+    report = studied.maintenance.check()
     assert [(p.code, p.card_id, p.repaired) for p in report.problems] == [("log", 1, False)]
-    repaired = studied.check(repair=True)
+    repaired = studied.maintenance.check(repair=True)
     assert "recomputed from its complete review log" in repaired.problems[0].message
     after = studied.card(1).state
     assert (after.stability, after.difficulty) == (before.stability, before.difficulty)
-    assert studied.check().problems == []
+    assert studied.maintenance.check().problems == []
 
 
 def test_incomplete_log_keeps_the_memory_state(studied: Collection) -> None:
@@ -183,10 +183,10 @@ def test_incomplete_log_keeps_the_memory_state(studied: Collection) -> None:
             " state_after, undo_data) VALUES (1, 1, 3, 0, 'import', 2, 2, '')"
         )
         conn.execute("UPDATE cards SET stability = 7.5, difficulty = 4.25 WHERE id = 1")
-    assert studied.check().problems == []
+    assert studied.maintenance.check().problems == []
     with raw(studied) as conn:
         conn.execute("UPDATE cards SET stability = NULL WHERE id = 1")
-    report = studied.check(repair=True)
+    report = studied.maintenance.check(repair=True)
     assert [(p.code, p.repaired) for p in report.problems] == [("memory", True)]
     assert "incomplete: estimated from its" in report.problems[0].message
     assert studied.card(1).state.stability is not None
@@ -196,4 +196,4 @@ def test_optimised_memory_states_are_not_a_disagreement(studied: Collection, clo
     """An optimiser run rewrites memory states on purpose: check stays clean."""
     with raw(studied) as conn:
         conn.execute("UPDATE cards SET stability = stability * 2, modified_at = modified_at + 1000")
-    assert studied.check().problems == []
+    assert studied.maintenance.check().problems == []

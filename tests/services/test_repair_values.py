@@ -32,11 +32,11 @@ POISON = {
 def test_repair_undoes_poison(name: str, studied: Collection) -> None:  # noqa: F811
     with raw(studied) as conn:
         conn.executescript(POISON[name])
-    found = studied.check()
+    found = studied.maintenance.check()
     assert found.problems and not found.ok
-    repaired = studied.check(repair=True)
+    repaired = studied.maintenance.check(repair=True)
     assert repaired.ok
-    assert studied.check().problems == []
+    assert studied.maintenance.check().problems == []
     for _ in range(3):
         study = studied.next_card()
         assert study is not None

@@ -77,40 +77,40 @@ def studied(col: Collection, tmp_path: Path) -> None:
 
 def test_backup_holds_committed_data_of_a_live_collection(col: Collection, tmp_path: Path) -> None:
     studied(col, tmp_path)
-    path = col.backup()
+    path = col.maintenance.backup()
     check_backup_file(path)
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT count(*) FROM reviews").fetchone() == (1,)
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    assert [b.path for b in col.backups()] == [path]
-    assert col.backups()[0].reason == "manual"
+    assert [b.path for b in col.maintenance.backups()] == [path]
+    assert col.maintenance.backups()[0].reason == "manual"
 
 
 def test_restore_backs_up_first_and_brings_back_the_old_state(
     col: Collection, tmp_path: Path, clock: Clock
 ) -> None:
     studied(col, tmp_path)
-    saved = col.backup()
+    saved = col.maintenance.backup()
     clock.advance(minutes=5)
     study = col.next_card()
     assert study is not None
     col.answer(study.card.id, Rating.AGAIN)
     assert len(col.history(study.card.id)) >= 1
     clock.advance(minutes=5)
-    safety = col.restore(saved)
+    safety = col.maintenance.restore(saved)
     assert safety != saved and "before-restore" in safety.name
     with sqlite3.connect(safety) as conn:
         assert conn.execute("SELECT count(*) FROM reviews").fetchone() == (2,)
     assert sum(len(col.history(c)) for c in (1, 2)) == 1
-    assert col.check().problems == []
+    assert col.maintenance.check().problems == []
 
 
 def test_restore_refuses_a_file_that_is_not_a_collection(col: Collection, tmp_path: Path) -> None:
     bogus = tmp_path / "bogus.sqlite3"
     bogus.write_bytes(b"not a database at all" * 100)
     with pytest.raises(ValueError, match=r"not a usable SQLite database|not a trainer collection"):
-        col.restore(bogus)
-    assert col.backups() == []  # nothing happened
+        col.maintenance.restore(bogus)
+    assert col.maintenance.backups() == []  # nothing happened
 
 
 def test_automatic_backup_at_most_every_30_minutes_of_study(tmp_path: Path, clock: Clock) -> None:
@@ -154,14 +154,14 @@ def test_backup_of_postgres_is_refused_clearly() -> None:
 def test_loading_deck_files_backs_up_a_collection_with_history(col: Collection, tmp_path: Path) -> None:
     deck = write_deck(tmp_path / "b.toml", DECK)
     col.load([deck])
-    assert col.backups() == []  # nothing to lose yet
+    assert col.maintenance.backups() == []  # nothing to lose yet
     study = col.next_card()
     assert study is not None
     col.answer(study.card.id, Rating.GOOD)
     col.load([deck], check=True)
-    assert col.backups() == []  # a check changes nothing
+    assert col.maintenance.backups() == []  # a check changes nothing
     col.load([deck])
-    assert [b.reason for b in col.backups()] == ["before-import"]
+    assert [b.reason for b in col.maintenance.backups()] == ["before-import"]
 
 
 # -- issue 19: backups that are real ----------------------------------------------------------
@@ -207,14 +207,14 @@ def test_every_backup_kind_is_real_with_odd_characters_in_the_folder(
     clock.advance(minutes=1)
     col = open_collection(path, clock=clock, zone=TEST_ZONE, install_bundled=False)
     try:
-        manual = col.backup()
+        manual = col.maintenance.backup()
         assert held(manual) == (2, 1)
         clock.advance(minutes=1)
         col.load([write_deck(tmp_path / "b.toml", DECK)])  # before-import
-        before_import = [b for b in col.backups() if b.reason == "before-import"]
+        before_import = [b for b in col.maintenance.backups() if b.reason == "before-import"]
         assert len(before_import) == 1 and held(before_import[0].path) == (2, 1)
         clock.advance(minutes=1)
-        safety = col.restore(manual)  # before-restore
+        safety = col.maintenance.restore(manual)  # before-restore
         assert "before-restore" in safety.name and held(safety) == (2, 1)
     finally:
         col.close()
@@ -266,8 +266,8 @@ def test_a_backup_that_does_not_verify_is_not_reported(
 
     monkeypatch.setattr(backup_module, "copy_database", lossy)
     with pytest.raises(ValueError, match="holds 2 cards and 0 reviews where the collection has 2 and 1"):
-        col.backup()
-    assert col.backups() == []
+        col.maintenance.backup()
+    assert col.maintenance.backups() == []
     assert list((tmp_path / "backups").iterdir()) == []  # no partial left
 
 
@@ -288,10 +288,10 @@ def test_a_failed_automatic_backup_is_reported_on_the_next_start(
     monkeypatch.undo()
     col = open_collection(path, clock=clock, zone=TEST_ZONE, install_bundled=False)
     try:
-        warning = col.backup_failure()
+        warning = col.maintenance.backup_failure()
         assert warning is not None and "No space left on device" in warning
-        col.backup()
-        assert col.backup_failure() is None  # a backup that worked clears it
+        col.maintenance.backup()
+        assert col.maintenance.backup_failure() is None  # a backup that worked clears it
     finally:
         col.close()
 
@@ -317,7 +317,7 @@ def test_thinning_never_touches_files_trainer_did_not_write(tmp_path: Path, cloc
     col = open_collection(path, clock=clock, zone=TEST_ZONE, install_bundled=False)
     try:
         studied(col, tmp_path)
-        col.backup()
+        col.maintenance.backup()
     finally:
         col.close()
     assert precious.exists() and text.exists()
@@ -333,8 +333,8 @@ def test_backups_of_a_collection_with_glob_characters_are_listed_and_thinned(
     try:
         studied(col, tmp_path)
         for _ in range(40):  # one backup a day for 40 days
-            col.backup(now=clock.advance(days=1))
-        found = col.backups()
+            col.maintenance.backup(now=clock.advance(days=1))
+        found = col.maintenance.backups()
     finally:
         col.close()
     assert found and all(b.marked for b in found)
@@ -394,7 +394,7 @@ def test_cli_restores_a_damaged_collection_from_its_backup(tmp_path: Path, clock
     kept = [b for b in list_backups(path) if b.reason == "damaged"]
     assert len(kept) == 1 and kept[0].path.stat().st_size > 0
     with open_collection(path, clock=clock, zone=TEST_ZONE, install_bundled=False) as col:
-        assert col.check().problems == []
+        assert col.maintenance.check().problems == []
 
 
 @pytest.mark.parametrize("how", ["truncated", "bit-flipped"])
@@ -422,7 +422,7 @@ def test_cli_check_says_what_is_wrong_and_repair_recovers_keeping_the_damaged_fi
     got_cards, got_reviews = held(path)
     assert 0 < got_cards <= cards and got_reviews <= reviews
     with open_collection(path, clock=clock, zone=TEST_ZONE, install_bundled=False) as col:
-        assert [p for p in col.check(repair=True).problems if not p.repaired] == []
+        assert [p for p in col.maintenance.check(repair=True).problems if not p.repaired] == []
 
 
 TRIGGERS = """
@@ -441,11 +441,11 @@ def test_restore_leaves_out_triggers_views_and_foreign_tables(col: Collection, t
     with sqlite3.connect(laden) as conn:
         conn.execute("SELECT 1")
     laden.unlink()
-    path = col.backup()
+    path = col.maintenance.backup()
     laden.write_bytes(path.read_bytes())
     with sqlite3.connect(laden) as conn:
         conn.executescript(TRIGGERS)
-    col.restore(laden)
+    col.maintenance.restore(laden)
     study = col.next_card()
     assert study is not None
     col.answer(study.card.id, Rating.AGAIN)
@@ -453,7 +453,7 @@ def test_restore_leaves_out_triggers_views_and_foreign_tables(col: Collection, t
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
         assert conn.execute("SELECT count(*) FROM reviews").fetchone() == (2,)
     assert not {"wipe", "everything", "loot"} & names
-    assert col.check().problems == []
+    assert col.maintenance.check().problems == []
 
 
 def test_check_reports_triggers_in_the_live_collection_and_repair_drops_them(
@@ -462,14 +462,14 @@ def test_check_reports_triggers_in_the_live_collection_and_repair_drops_them(
     studied(col, tmp_path)
     with sqlite3.connect(col.db.sqlite_path or "") as conn:
         conn.executescript(TRIGGERS)
-    report = col.check()
+    report = col.maintenance.check()
     found = sorted(p.message for p in report.problems if p.code == "schema")
     assert found == [
         "table 'loot' is not part of trainer's schema (left alone)",
         "trigger 'wipe' on reviews is not part of trainer's schema",
         "view 'everything' on everything is not part of trainer's schema",
     ]
-    repaired = col.check(repair=True)
+    repaired = col.maintenance.check(repair=True)
     assert [p.message for p in repaired.problems if not p.repaired] == [found[0]]
     with sqlite3.connect(col.db.sqlite_path or "") as conn:
         assert conn.execute(

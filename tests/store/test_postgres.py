@@ -119,7 +119,7 @@ def test_study_answer_undo_and_check_on_postgres(pg_col: Collection, tmp_path: P
     result = pg_col.answer(study.card.id, Rating.GOOD, duration_ms=1200)
     assert result.after.due == study.preview[Rating.GOOD].state.due
     assert [h.rating for h in pg_col.history(study.card.id)] == [Rating.GOOD]
-    assert pg_col.check().problems == []
+    assert pg_col.maintenance.check().problems == []
     undone = pg_col.undo()
     assert undone is not None and undone.card_id == study.card.id
     assert pg_col.history(study.card.id) == []
@@ -148,4 +148,4 @@ def test_learners_are_kept_apart(pg_url: str, tmp_path: Path) -> None:
 
 def test_backup_on_postgres_points_to_pg_dump(pg_col: Collection) -> None:
     with pytest.raises(ValueError, match="pg_dump"):
-        pg_col.backup()
+        pg_col.maintenance.backup()

@@ -171,7 +171,7 @@ def test_two_apps_on_one_collection_see_each_others_answers(tmux: Tmux, tmp_path
             "What regrows about 1 mm a day?": ["Good"],
             "Which cells myelinate peripheral axons?": ["Good"],
         }
-        assert col.check().problems == []
+        assert col.maintenance.check().problems == []
 
 
 def test_add_edit_suspend_undo_search_and_stats_with_the_keyboard(tmux: Tmux, tmp_path: Path) -> None:

@@ -30,7 +30,7 @@ class Context:
             from trainer.collection import open_collection
 
             self._collection = open_collection(self.target, clock=clock)
-            for warning in self._collection.startup_warnings():
+            for warning in self._collection.maintenance.startup_warnings():
                 click.echo(f"trainer: warning: {warning}", err=True)
         return self._collection
 

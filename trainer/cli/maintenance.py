@@ -69,7 +69,7 @@ def _print_report(report: CheckReport, as_json: bool) -> None:
 @pass_context
 def backup(obj: Context) -> None:
     """Back up the collection now (old backups are thinned like Anki's)."""
-    path = obj.collection.backup("manual", now=clock())
+    path = obj.collection.maintenance.backup("manual", now=clock())
     click.echo(f"Backed up to {path}")
 
 
@@ -78,7 +78,7 @@ def backup(obj: Context) -> None:
 @pass_context
 def backups(obj: Context, as_json: bool) -> None:
     """List the collection's backups, newest first."""
-    found = obj.collection.backups()
+    found = obj.collection.maintenance.backups()
     if as_json:
         rows = [{"path": str(b.path), "created": b.created.isoformat(), "reason": b.reason, "size": b.size}
                 for b in found]  # fmt: skip

@@ -17,13 +17,14 @@ an optional `now` (aware datetime); when omitted, the collection's clock is read
 from __future__ import annotations
 
 import contextlib
-import sqlite3  # maintenance (issue 8)
+import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from trainer.collection.maintenance import Maintenance
 from trainer.core import days
 from trainer.core.cards import CardContent
 from trainer.core.scheduling import Preset, Preview, Rating
@@ -45,17 +46,15 @@ if TYPE_CHECKING:  # the ORM store: imported when first needed (listing decks an
     from trainer.services.cards import CardService
     from trainer.store.engine import Database
 
-if TYPE_CHECKING:  # quiz and browse (TUI issue)
+if TYPE_CHECKING:  # quiz and browse
     from trainer.core.quiz import Question as QuizQuestion
     from trainer.services.browse import Page as BrowsePage
-    from trainer.services.maintenance import CheckReport  # maintenance (issue 8)
     from trainer.services.undo_actions import UndoneAction
-    from trainer.store.backup import BackupInfo  # maintenance (issue 8)
 
-if TYPE_CHECKING:  # import / export (area: io)
+if TYPE_CHECKING:  # import / export
     from trainer.services.io import ExportReport, ImportReport
 
-if TYPE_CHECKING:  # statistics and optimiser (area: stats)
+if TYPE_CHECKING:  # statistics and optimiser
     from trainer.core.stats.report import StatsReport
     from trainer.services.optimize import ImportSummary, OptimizeService
     from trainer.services.presets import PresetService
@@ -85,6 +84,8 @@ class Collection:
         self.clock = clock
         self.zone = zone or days.local_zone()
         self.study = StudyService(raw, self.zone)
+        self.maintenance = Maintenance(self)
+        """Integrity check, backups and restore."""
         self._answers_since_check = 0  # answers since the last automatic-backup check
         self._answered = False
 
@@ -108,7 +109,7 @@ class Collection:
     def close(self) -> None:
         """Release the database connections."""
         if self._answered:
-            self._auto_backup()  # maintenance: at most every 30 minutes of study
+            self.maintenance.auto_backup()  # maintenance: at most every 30 minutes of study
         self._raw.close()
         if self._db is not None:
             self._db.dispose()
@@ -163,7 +164,7 @@ class Collection:
         self._answered = True
         self._answers_since_check += 1
         if self._answers_since_check >= 50:  # maintenance: cheap periodic auto-backup check
-            self._auto_backup(now)
+            self.maintenance.auto_backup(now)
         return result
 
     def undo(self, *, now: datetime | None = None) -> UndoResult | UndoneAction | None:
@@ -371,7 +372,7 @@ class Collection:
         if not self._cards.update_card(card_id, values):
             raise NotFoundError(f"no card with id {card_id}")
 
-    # -- quiz and browse (TUI issue) -----------------------------------------------------
+    # -- quiz and browse -------------------------------------------------------------------
 
     def quiz_questions(
         self, deck: str | None, n: int, mode: str = "mixed", *, seed: int | None = None
@@ -439,65 +440,6 @@ class Collection:
 
         BrowseService(self.db, self.zone).reset(card_id, self._now(now))
 
-    # -- maintenance: check, backups, restore (issue 8) --------------------------------
-
-    def check(self, *, repair: bool = False, now: datetime | None = None) -> CheckReport:
-        """Integrity, foreign keys and invariants; with `repair`, fix what can be fixed."""
-        from trainer.services import maintenance
-
-        return maintenance.check(self.db, self._now(now), repair=repair, zone=self.zone)
-
-    def backup(self, reason: str = "manual", *, now: datetime | None = None) -> Path:
-        """Back up an SQLite collection now (SQLite backup API), thinning old backups."""
-        from trainer.services import maintenance
-
-        return maintenance.backup(self.db, self._now(now), self.zone, reason)
-
-    def backups(self) -> list[BackupInfo]:
-        """The collection's backups, newest first."""
-        from trainer.services import maintenance
-
-        return maintenance.backups(self.db)
-
-    def restore(self, source: Path | str, *, now: datetime | None = None) -> Path:
-        """Replace the collection with a backup (trainer's schema only: triggers, views and
-        unknown tables are left out), keeping the current one first; where it was kept."""
-        from trainer.services import maintenance
-
-        result = maintenance.restore(self.db, Path(source), self._now(now), self.zone)
-        assert result.previous is not None  # an open collection exists
-        return result.previous
-
-    def backup_before_import(self, *, now: datetime | None = None) -> Path | None:
-        """Back up an SQLite collection that holds review history; call before changing it in bulk."""
-        from trainer.services import maintenance
-
-        if not maintenance.has_history(self.db):
-            return None
-        return maintenance.backup(self.db, self._now(now), self.zone, "before-import")
-
-    def _auto_backup(self, now: datetime | None = None) -> None:
-        from trainer.services.autobackup import auto_backup_due
-
-        self._answers_since_check = 0
-        moment = self._now(now)
-        try:
-            if not auto_backup_due(self._raw, moment):
-                return
-        except sqlite3.Error:
-            return  # a failed automatic backup must never stop studying
-        from sqlalchemy.exc import SQLAlchemyError
-
-        from trainer.services import maintenance
-
-        try:  # never stops studying; the failure is reported on the next start
-            maintenance.backup(self.db, moment, self.zone, "auto")
-        except (OSError, ValueError, SQLAlchemyError, sqlite3.Error) as exc:
-            from trainer.services.autobackup import record_failure
-
-            with contextlib.suppress(sqlite3.Error):
-                record_failure(self._raw, moment, str(exc) or type(exc).__name__)
-
     def write_busy(self) -> bool:
         """Whether another trainer is writing to this SQLite collection now (an answer would wait)."""
         from trainer.store import writequeue
@@ -519,23 +461,6 @@ class Collection:
             yield
         finally:
             writequeue.release(path)
-
-    def startup_warnings(self) -> list[str]:
-        """What the learner must hear on opening: a lost `-wal` suspected, a failed automatic backup."""
-        found = [self._raw.wal_warning] if self._raw.wal_warning else []
-        failure = self.backup_failure()
-        return [*found, failure] if failure else found
-
-    def backup_failure(self) -> str | None:
-        """The last automatic backup's failure (a sentence to show), if none succeeded since."""
-        from trainer.services.autobackup import pending_failure
-
-        if self._raw.path is None:
-            return None
-        try:
-            return pending_failure(self._raw)
-        except sqlite3.Error:
-            return None
 
     # -- presets ---------------------------------------------------------------------
 
@@ -581,7 +506,7 @@ class Collection:
 
         specs = parse_paths([Path(p) for p in paths])
         if not check:
-            self.backup_before_import(now=now)  # maintenance (issue 8)
+            self.maintenance.backup_before_import(now=now)
         return sync_decks(self.db, specs, self._now(now), check=check)
 
     def load_bundled(self, *, now: datetime | None = None) -> SyncReport:
@@ -590,7 +515,7 @@ class Collection:
 
         return self.load([bundled_decks_dir()], now=now)
 
-    # -- import / export (area: io) -------------------------------------------------------
+    # -- import / export ---------------------------------------------------------------
 
     def import_file(
         self,
@@ -635,9 +560,7 @@ class Collection:
             split=split, spreadsheet_safe=spreadsheet_safe,
         )  # fmt: skip
 
-    # -- end import / export ------------------------------------------------------------
-
-    # -- statistics and optimiser (area: stats) ------------------------------------------
+    # -- statistics and optimiser -------------------------------------------------------
 
     def stats_report(
         self, deck: str | None = None, days: int = 30, *, now: datetime | None = None
@@ -667,7 +590,7 @@ class Collection:
 
         return PresetService(self.db, self.zone)
 
-    # -- end statistics and optimiser --------------------------------------------------
+    # -- collection facts ----------------------------------------------------------------
 
     def meta(self, key: str) -> str | None:
         """A stored collection fact."""
