@@ -387,12 +387,16 @@ def test_cli_restores_a_damaged_collection_from_its_backup(tmp_path: Path, clock
     saved = list_backups(path)[0].path  # the automatic backup
     assert held(saved) == expected
     damage(path, how)
+    path.chmod(0o640)
+    Path(f"{path}-wal").write_bytes(b"")  # an empty log beside it: nothing worth keeping
     result = trainer_cli(path, "restore", str(saved), "--yes")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "damaged; it is kept as" in result.stdout
     assert held(path) == expected
+    assert path.stat().st_mode & 0o777 == 0o640  # the learner's permissions stay
     kept = [b for b in list_backups(path) if b.reason == "damaged"]
     assert len(kept) == 1 and kept[0].path.stat().st_size > 0
+    assert not Path(f"{kept[0].path}-wal").exists()
     with open_collection(path, clock=clock, zone=TEST_ZONE, install_bundled=False) as col:
         assert col.maintenance.check().problems == []
 

@@ -92,12 +92,24 @@ def _copy_into_live(staging: Path, collection: Path) -> None:
 
 
 def _put_in_place(staging: Path, collection: Path) -> None:
-    """Rename the staging file over the collection (any stale `-wal` of the old file removed first)."""
+    """Rename the staging file over the collection (any stale `-wal` of the old file removed first),
+    with the old file's permissions (a new one gets the umask's)."""
+    os.chmod(staging, _file_mode(collection))
     for extra in ("-wal", "-shm"):
         Path(f"{collection}{extra}").unlink(missing_ok=True)
     fsync_file(staging)
     os.replace(staging, collection)
     fsync_dir(collection.parent)
+
+
+def _file_mode(path: Path) -> int:
+    """The permission bits `path` has, or those a new file gets under the current umask."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def keep_damaged(collection: Path, now: datetime) -> Path:
@@ -112,7 +124,7 @@ def keep_damaged(collection: Path, now: datetime) -> Path:
         target = folder / f"{collection.stem}-{stamp}-damaged-{counter}.sqlite3"
     for extra in ("-wal", ""):
         source = Path(f"{collection}{extra}")
-        if source.is_file():
+        if source.is_file() and (not extra or source.stat().st_size > 0):  # an empty log holds nothing
             copy = Path(f"{target}{extra}")
             shutil.copyfile(source, copy)
             fsync_file(copy)
