@@ -49,8 +49,8 @@ def backups_dir(collection: Path) -> Path:
     return collection.parent / "backups"
 
 
-def backup_sqlite(collection: Path, reason: str, now: datetime) -> Path:
-    """Copy a live SQLite collection consistently and verify the copy; return the backup's path."""
+def backup_target(collection: Path, reason: str, now: datetime) -> Path:
+    """A free `backups/NAME-STAMP-REASON[-N].sqlite3` path for a copy of `collection` (folder made)."""
     folder = backups_dir(collection)
     folder.mkdir(parents=True, exist_ok=True)
     stamp = now.astimezone(UTC).strftime(STAMP)
@@ -59,6 +59,12 @@ def backup_sqlite(collection: Path, reason: str, now: datetime) -> Path:
     while target.exists():
         counter += 1
         target = folder / f"{collection.stem}-{stamp}-{reason}-{counter}.sqlite3"
+    return target
+
+
+def backup_sqlite(collection: Path, reason: str, now: datetime) -> Path:
+    """Copy a live SQLite collection consistently and verify the copy; return the backup's path."""
+    target = backup_target(collection, reason, now)
     partial = target.with_name(f"{target.name}.{os.getpid()}{PARTIAL}")  # a killed one never looks done
     try:
         expected = copy_database(collection, partial, mark=True)
@@ -68,7 +74,7 @@ def backup_sqlite(collection: Path, reason: str, now: datetime) -> Path:
     except BaseException:
         remove_database_file(partial)
         raise
-    fsync_dir(folder)
+    fsync_dir(target.parent)
     return target
 
 

@@ -13,16 +13,15 @@ import shutil
 import sqlite3
 import subprocess
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from trainer.atomicfile import fsync_dir, fsync_file, temp_name
 from trainer.store.backup import (
-    STAMP,
     BackupError,
     backup_sqlite,
-    backups_dir,
+    backup_target,
     check_backup_file,
     copy_database,
     remove_database_file,
@@ -114,14 +113,8 @@ def _file_mode(path: Path) -> int:
 
 def keep_damaged(collection: Path, now: datetime) -> Path:
     """Keep a byte copy of a damaged collection (and its `-wal`) in `backups/`, named `damaged`."""
-    folder = backups_dir(collection)
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = now.astimezone(UTC).strftime(STAMP)
-    target = folder / f"{collection.stem}-{stamp}-damaged.sqlite3"
-    counter = 1
-    while target.exists():
-        counter += 1
-        target = folder / f"{collection.stem}-{stamp}-damaged-{counter}.sqlite3"
+    target = backup_target(collection, "damaged", now)
+    folder = target.parent
     for extra in ("-wal", ""):
         source = Path(f"{collection}{extra}")
         if source.is_file() and (not extra or source.stat().st_size > 0):  # an empty log holds nothing
