@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -172,3 +173,30 @@ def test_the_help_table_matches_each_command() -> None:
             assert click.Command(name, help=summary).get_short_help_str(limit) == command.get_short_help_str(
                 limit
             )
+
+
+def test_reposition_puts_the_second_card_first_and_undo_takes_it_back(tmp_path: Path, deck: Path) -> None:
+    run(tmp_path, "load", str(deck))
+    first = json.loads(run(tmp_path, "next", "Cli", "--json").stdout)["card"]["id"]
+    moved = run(tmp_path, "reposition", "--search", 'deck:Cli "Second?"', "--start", "0", "--json")
+    assert moved.returncode == 0, moved.stderr
+    second = json.loads(moved.stdout)["repositioned"]
+    assert len(second) == 1 and second[0] != first
+    assert json.loads(run(tmp_path, "next", "Cli", "--json").stdout)["card"]["question"] == "Second?"
+    human = run(tmp_path, "reposition", str(first), "--start", "0", "--shift")
+    # positions are the collection's, as in Anki: the bundled decks' new cards shift too
+    assert re.fullmatch(
+        r"Repositioned 1 new card from position 0; \d+ other cards shifted back\.\n", human.stdout
+    )
+    assert json.loads(run(tmp_path, "next", "Cli", "--json").stdout)["card"]["id"] == first
+    assert json.loads(run(tmp_path, "undo", "--json").stdout)["undone"]["action"] == "reposition"
+    assert json.loads(run(tmp_path, "next", "Cli", "--json").stdout)["card"]["question"] == "Second?"
+    refused = run(tmp_path, "reposition", "--start", "0")
+    assert refused.returncode == 2 and "no card to reposition" in refused.stderr
+    run(tmp_path, "answer", str(first), "good")
+    not_new = run(tmp_path, "reposition", str(first), "--start", "0")
+    assert not_new.returncode == 1
+    assert (
+        not_new.stderr.strip()
+        == "trainer: error: only new cards can be repositioned, and none of these is new"
+    )

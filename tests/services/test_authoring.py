@@ -56,3 +56,12 @@ def test_a_card_that_cannot_be_studied_is_refused(col: Collection, tmp_path: Pat
     with pytest.raises(InvalidInputError, match="answer cannot be empty"):
         col.add_card("Mine", CardContent(CardKind.BASIC, front="Q?", back=" "))
     assert parse_deck_file(tmp_path / "mine.toml").cards[-1].external_id == "mine/one"
+
+
+def test_a_short_card_added_to_a_file_is_a_table_of_its_own(col: Collection, tmp_path: Path) -> None:
+    # tomli_w wrote a short card as `cards = [{...}]`, a key of the file's last card: refused
+    path = write_deck(tmp_path / "mine.toml", DECK)
+    col.load([path])
+    [added] = col.add_card("Mine", CardContent(CardKind.BASIC, front="Two?", back="2"))
+    assert added.external_id == "mine/two"
+    assert [c.content.front for c in parse_deck_file(path).cards] == ["One?", "Two?"]

@@ -66,3 +66,58 @@ def test_the_stack_survives_a_restart(tmp_path: Path) -> None:
         assert not col.card(card).suspended
         assert isinstance(col.undo(), UndoResult)
         assert col.undo() is None
+
+
+def test_undo_takes_an_added_card_back_in_order_and_after_a_restart(tmp_path: Path) -> None:
+    from trainer.core.cards import CardContent, CardKind
+
+    path = tmp_path / "c.sqlite3"
+    deck = write_deck(tmp_path / "u.toml", DECK)
+    with open_collection(path, zone=TEST_ZONE, install_bundled=False) as col:
+        col.load([deck])
+        deck.unlink()  # a collection deck now: the card is added to the collection
+        one = min(c.id for c in col.search(""))
+        col.set_flag(one, 2)
+        cloze = CardContent(CardKind.CLOZE, text="{{c1::Schwann}} cells, {{c2::peripheral}} axons.")
+        added = [c.id for c in col.add_card("Undo", cloze)]
+        col.answer(added[0], Rating.GOOD)
+        col.set_suspended([added[1]], True)
+    with open_collection(path, zone=TEST_ZONE, install_bundled=False) as col:
+        steps = []
+        while (undone := col.undo()) is not None:
+            steps.append(undone.action if isinstance(undone, UndoneAction) else "answer")
+            if steps[-1] == "add":
+                assert sorted(undone.card_ids) == sorted(added)  # type: ignore[union-attr]
+                assert col.search("schwann") == []
+        assert steps == ["suspend", "answer", "add", "flag"]
+        assert len(col.search("")) == 2
+
+
+def test_undo_of_a_card_added_to_a_deck_file_takes_it_out_of_the_file(
+    col: Collection, tmp_path: Path
+) -> None:
+    from trainer.core.cards import CardContent, CardKind
+
+    deck = write_deck(tmp_path / "u.toml", DECK)
+    col.load([deck])
+    before = deck.read_text(encoding="utf-8")
+    [added] = col.add_card("Undo", CardContent(CardKind.BASIC, front="Three?", back="3"))
+    assert "Three?" in deck.read_text(encoding="utf-8")
+    undone = col.undo()
+    assert isinstance(undone, UndoneAction) and undone.label == "Add card" and undone.card_ids == (added.id,)
+    assert deck.read_text(encoding="utf-8") == before
+    assert [c.content.front for c in col.search("")] == ["One?", "Two?"]
+    report = col.load([deck])  # the file and the collection agree again
+    assert report.added == [] and report.changed == []
+
+
+def test_an_added_card_the_learner_edited_in_the_file_keeps_the_file(col: Collection, tmp_path: Path) -> None:
+    from trainer.core.cards import CardContent, CardKind
+
+    deck = write_deck(tmp_path / "u.toml", DECK)
+    col.load([deck])
+    col.add_card("Undo", CardContent(CardKind.BASIC, front="Three?", back="3"))
+    edited = deck.read_text(encoding="utf-8").replace('"3"', '"three"')
+    deck.write_text(edited, encoding="utf-8")
+    assert isinstance(col.undo(), UndoneAction)
+    assert deck.read_text(encoding="utf-8") == edited  # the learner's edit of the file is never touched

@@ -80,6 +80,11 @@ COMMAND_TABLE: dict[str, tuple[str, str, str]] = {
         "quiz",
         "An exam-style quiz of N questions from DECK, due or not; answers are stored for statistics.",
     ),
+    "reposition": (
+        "trainer.cli.study",
+        "reposition",
+        "Set the order new cards are studied in, as Anki's Reposition (undo takes it back).",
+    ),
     "restore": (
         "trainer.cli.maintenance",
         "restore",
@@ -99,7 +104,7 @@ COMMAND_TABLE: dict[str, tuple[str, str, str]] = {
     "undo": (
         "trainer.cli.study",
         "undo",
-        "Take back the last answer or card action (suspend, bury, flag, edit).",
+        "Take back the last answer or card action (suspend, bury, flag, edit, add, reposition).",
     ),
 }
 

@@ -1,4 +1,4 @@
-"""Study commands: decks, next, answer, undo, load."""
+"""Study commands: decks, next, answer, undo, reposition, load."""
 
 from __future__ import annotations
 
@@ -110,7 +110,7 @@ def answer(obj: Context, card_id: int, rating: str, duration_ms: int | None, as_
 @json_option
 @pass_context
 def undo(obj: Context, as_json: bool) -> None:
-    """Take back the last answer or card action (suspend, bury, flag, edit)."""
+    """Take back the last answer or card action (suspend, bury, flag, edit, add, reposition)."""
     result = obj.collection.undo(now=clock())
     if as_json:
         emit_json({"undone": result.to_dict() if result else None})
@@ -164,4 +164,42 @@ def print_report(report: SyncReport) -> None:
         click.echo(f"  conflict (your edit in the app kept; the file's text differs): {safe(external_id)}")
 
 
-COMMANDS = [decks, next_card, answer, undo, load]
+@click.command()
+@click.argument("card_ids", metavar="[CARD_ID]...", nargs=-1, type=click.IntRange(1, 2**63 - 1))
+@click.option("--search", "query", metavar="QUERY", help="The cards matching an Anki search instead of ids.")
+@click.option("--start", type=click.IntRange(0, 1_000_000_000), required=True, help="The first position.")
+@click.option("--step", type=click.IntRange(1, 10_000), default=1, show_default=True, help="Between cards.")
+@click.option("--random", "randomize", is_flag=True, help="Shuffle the cards instead of keeping their order.")
+@click.option("--shift", is_flag=True, help="Move the other new cards from START on back to make room.")
+@json_option
+@pass_context
+def reposition(
+    obj: Context,
+    card_ids: tuple[int, ...],
+    query: str | None,
+    start: int,
+    step: int,
+    randomize: bool,
+    shift: bool,
+    as_json: bool,
+) -> None:
+    """Set the order new cards are studied in, as Anki's Reposition (undo takes it back)."""
+    col = obj.collection
+    if query is not None and card_ids:
+        raise click.UsageError("give card ids or --search, not both")
+    ids = list(card_ids) if query is None else [c.id for c in col.search(query, limit=1_000_000)]
+    if not ids:
+        raise click.UsageError("no card to reposition: give CARD_ID... or a --search that matches")
+    done = col.reposition(ids, start, step=step, randomize=randomize, shift=shift)
+    if as_json:
+        emit_json({"repositioned": list(done.moved), "not_new": done.skipped, "changed": len(done.before)})
+        return
+    shifted = len(done.before) - len(done.moved)
+    line = f"Repositioned {plural(len(done.moved), 'new card')} from position {start}"
+    line += f"; {plural(shifted, 'other card')} shifted back." if shift else "."
+    if done.skipped:
+        line += f" {plural(done.skipped, 'card')} not new, left alone."
+    click.echo(line)
+
+
+COMMANDS = [decks, next_card, answer, undo, reposition, load]

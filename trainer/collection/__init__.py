@@ -49,6 +49,7 @@ if TYPE_CHECKING:  # the ORM store: imported when first needed (listing decks an
 if TYPE_CHECKING:  # quiz and browse
     from trainer.core.quiz import Question as QuizQuestion
     from trainer.services.browse import Page as BrowsePage
+    from trainer.services.reposition import Repositioned
     from trainer.services.undo_actions import UndoneAction
 
 if TYPE_CHECKING:  # import / export
@@ -168,8 +169,8 @@ class Collection:
         return result
 
     def undo(self, *, now: datetime | None = None) -> UndoResult | UndoneAction | None:
-        """Take back the last answer or card action (suspend, bury, flag, edit), newest first,
-        as one stack (works across restarts); None when there is nothing to undo."""
+        """Take back the last answer or card action (suspend, bury, flag, edit, add, reposition),
+        newest first, as one stack (works across restarts); None when there is nothing to undo."""
         moment = self._now(now)
         taken = self._undo_action(moment)
         if taken is not None:
@@ -269,32 +270,66 @@ class Collection:
         self, deck: str, content: CardContent, *, tags: Sequence[str] = (), now: datetime | None = None
     ) -> list[CardView]:
         """Add a card to `deck`: into the deck's file when it comes from one (then synced),
-        else as a collection card (a cloze gives one card per gap number). The new cards."""
+        else as a collection card (a cloze gives one card per gap number). The new cards;
+        undo takes them back out (of the file too)."""
         from dataclasses import replace
 
         from trainer.core.cards import CardKind, cloze_numbers
         from trainer.paths import bundled_decks_dir
-        from trainer.services import authoring
+        from trainer.services import authoring, undo_actions
 
         authoring.check_content(content)
         moment = self._now(now)
         target = authoring.target(self.db, deck, bundled_decks_dir())
         if target.file is not None:
-            external = authoring.append_to_file(target.file, content, list(tags))
+            external, block = authoring.append_to_file(target.file, content, list(tags))
             self.load([target.file], now=moment)
             prefix = external + "#"
-            return [
+            added = [
                 c
                 for c in self.search(f'deck:"{target.name}"')
                 if c.external_id in (external,) or c.external_id.startswith(prefix)
             ]
+            entry = undo_actions.added_entry(
+                self._newest_answer_id(), [c.id for c in added], str(target.file), block
+            )
+            self._journal_push(entry)
+            return added
         contents = [content]
         if content.kind is CardKind.CLOZE:
             contents = [replace(content, cloze_ord=n) for n in cloze_numbers(content.text)]
         elif content.kind is CardKind.REVERSED:
             contents = [content, replace(content, front=content.back, back=content.front, hint="")]
         ids = [authoring.add_collection_card(self.db, target, c, list(tags), moment) for c in contents]
+        self._journal_push(undo_actions.added_entry(self._newest_answer_id(), ids))
         return [self.card(i) for i in ids]
+
+    def reposition(
+        self,
+        card_ids: Sequence[int],
+        start: int,
+        *,
+        step: int = 1,
+        randomize: bool = False,
+        shift: bool = False,
+        seed: int | None = None,
+    ) -> Repositioned:
+        """Anki's Reposition: the new cards among `card_ids` take positions `start`, `start +
+        step`, ... in their order (`randomize`: shuffled); `shift` moves the other new cards
+        from `start` on back to make room. Undoable; cards that are not new are left alone."""
+        from trainer.services import reposition, undo_actions
+
+        done = reposition.reposition(
+            self.db, list(card_ids), start, step=step, randomize=randomize, shift=shift, seed=seed
+        )
+        self._journal_push(undo_actions.repositioned_entry(self._newest_answer_id(), done.before))
+        return done
+
+    def new_queue_ends(self) -> tuple[int, int]:
+        """The first and last position of the new cards (Anki's queue top and bottom)."""
+        from trainer.services.reposition import queue_ends
+
+        return queue_ends(self.db)
 
     def media_folder(self) -> Path | None:
         """The folder of the collection's images and sounds (beside an SQLite file)."""

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 
+from trainer.atomicfile import write_atomic
 from trainer.core.cards import CardContent, CardKind, hash_json, slugify
 from trainer.errors import InvalidInputError, NotFoundError
 from trainer.store import repo
@@ -79,8 +80,9 @@ def card_table(content: CardContent, card_id: str, tags: list[str]) -> dict[str,
     return table
 
 
-def append_to_file(path: Path, content: CardContent, tags: list[str]) -> str:
-    """Append a card to a deck file (validated whole first); the new card's id in the file."""
+def append_to_file(path: Path, content: CardContent, tags: list[str]) -> tuple[str, str]:
+    """Append a card to a deck file (validated whole first); the new card's id in the file and
+    the text appended (what undo takes out again)."""
     import tomli_w
 
     from trainer.core.deckfile import parse_deck_text
@@ -95,13 +97,28 @@ def append_to_file(path: Path, content: CardContent, tags: list[str]) -> str:
     while card_id in taken:
         number += 1
         card_id = f"{base}-{number}"
-    addition = tomli_w.dumps({"cards": [card_table(content, card_id, tags)]})
-    new_text = text + ("" if text.endswith("\n") else "\n") + "\n" + addition
+    # A table of its own: tomli_w writes a short array of tables inline (`cards = [{...}]`),
+    # which after the file's last `[[cards]]` would be read as a key of that card.
+    addition = "[[cards]]\n" + tomli_w.dumps(card_table(content, card_id, tags))
+    block = ("" if text.endswith("\n") else "\n") + "\n" + addition
+    new_text = text + block
     parse_deck_text(new_text, str(path))  # raises DeckFileError: the file stays as it was
-    tmp = path.with_name(path.name + ".trainer-tmp")
-    tmp.write_text(new_text, encoding="utf-8")
-    tmp.replace(path)
-    return f"{spec.id}/{card_id}"
+    write_atomic(path, new_text)
+    return f"{spec.id}/{card_id}", block
+
+
+def remove_from_file(path: Path, block: str) -> bool:
+    """Take an appended card out of its deck file again (undo of an add): only when the file
+    still ends with the text appended, so later edits of the learner are never touched.
+    Whether the file was changed."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return False
+    if not block or not text.endswith(block):
+        return False
+    write_atomic(path, text[: -len(block)])
+    return True
 
 
 def add_collection_card(

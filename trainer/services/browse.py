@@ -8,7 +8,7 @@ visible text and facts, so `OR`, groups and negation stay right.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import Any, cast
 
@@ -51,6 +51,8 @@ class Page:
     cards: list[CardView]
     total: int
     offset: int
+    positions: dict[int, int] = field(default_factory=dict)
+    """The position of each card on the page (the order new cards are studied in)."""
 
 
 class BrowseService:
@@ -99,7 +101,8 @@ class BrowseService:
                     found.append((card, facts, row.position))
         if sort != "deck" or descending:
             found.sort(key=_SORT_KEYS[sort], reverse=descending)
-        return Page([card for card, _, _ in found[offset : offset + limit]], len(found), offset)
+        shown = found[offset : offset + limit]
+        return Page([card for card, _, _ in shown], len(found), offset, {c.id: p for c, _, p in shown})
 
     def _rated(
         self, session: Any, root: Node | None, today: datetime

@@ -1,4 +1,5 @@
-"""Undo of card actions (suspend, unsuspend, bury, flag, edit) on one stack with answers.
+"""Undo of card actions (suspend, unsuspend, bury, flag, edit, add, reposition) on one stack
+with answers.
 
 Answers are taken back from the review log; the other actions are journalled here, in the
 collection's `meta` table (so undo works across restarts, as for answers). Each entry
@@ -14,6 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from trainer.core.cards import CardContent
+from trainer.errors import NotFoundError
 from trainer.services.card_views import card_view
 from trainer.views import CardView
 
@@ -31,6 +33,7 @@ LABELS = {
     "flag": "Flag",
     "edit": "Edit",
     "add": "Add card",
+    "reposition": "Reposition",
 }
 
 
@@ -111,6 +114,20 @@ def entry(action: str, after_review: int, cards: list[CardView]) -> dict[str, An
     return {"action": action, "after_review": after_review, "cards": [snapshot(c) for c in cards]}
 
 
+def added_entry(
+    after_review: int, card_ids: list[int], file: str | None = None, block: str | None = None
+) -> dict[str, Any]:
+    """A journal entry for cards just added (`block`: the text appended to deck file `file`)."""
+    return {"action": "add", "after_review": after_review, "cards": [], "added": card_ids,
+            "file": file, "block": block}  # fmt: skip
+
+
+def repositioned_entry(after_review: int, before: dict[int, int]) -> dict[str, Any]:
+    """A journal entry for a reposition: every changed card's earlier position."""
+    return {"action": "reposition", "after_review": after_review, "cards": [],
+            "positions": [[card_id, position] for card_id, position in before.items()]}  # fmt: skip
+
+
 def read_cards(db: Database, card_ids: list[int]) -> list[CardView]:
     """The cards `card_ids` as they are now (missing ones left out)."""
     from sqlalchemy import select
@@ -137,6 +154,13 @@ def restore(db: Database, top: dict[str, Any], now: datetime) -> list[int]:
 
     cards = repo.cards_t
     action = str(top.get("action", ""))
+    if action == "add":
+        return _remove_added(db, top)
+    if action == "reposition":
+        from trainer.services.reposition import restore_positions
+
+        pairs = top.get("positions", [])
+        return restore_positions(db, {int(card_id): int(position) for card_id, position in pairs})
     restored: list[int] = []
     with db.write() as session:
         for saved in top.get("cards", []):
@@ -145,3 +169,23 @@ def restore(db: Database, top: dict[str, Any], now: datetime) -> list[int]:
             if repo.rowcount(result):
                 restored.append(int(saved["id"]))
     return restored
+
+
+def _remove_added(db: Database, top: dict[str, Any]) -> list[int]:
+    """Undo an add: the cards leave the collection (and the deck file they were appended to,
+    when its text still ends as the add left it); the ids removed."""
+    from pathlib import Path
+
+    from trainer.services import authoring
+
+    file, block = top.get("file"), top.get("block")
+    if isinstance(file, str) and isinstance(block, str):
+        authoring.remove_from_file(Path(file), block)
+    removed: list[int] = []
+    for card_id in top.get("added", []):
+        try:
+            authoring.delete_card(db, int(card_id))
+        except NotFoundError:
+            continue
+        removed.append(int(card_id))
+    return removed

@@ -1,4 +1,4 @@
-"""Browse: search the collection, open a card to edit, suspend/unsuspend, reset."""
+"""Browse: search the collection, open a card to edit, suspend/unsuspend, reset, reposition."""
 
 from __future__ import annotations
 
@@ -53,6 +53,9 @@ class BrowseScreen(Screen[None]):
         Binding("e", "edit", "Edit"),
         Binding("s", "toggle_suspend", "Suspend/unsuspend"),
         Binding("r", "reset", "Reset"),
+        Binding("space", "mark", "Mark", show=False),
+        Binding("R", "reposition", "Reposition", show=False),
+        Binding("u", "undo", "Undo", show=False),
         Binding("delete", "delete", "Delete"),
         Binding("i", "info", "Info"),
         Binding("escape", "leave", "Back"),
@@ -72,6 +75,9 @@ class BrowseScreen(Screen[None]):
         self.page_start = 0
         self.sort = "deck"
         self.descending = False
+        self.positions: dict[int, int] = {}
+        self.marked: set[int] = set()
+        """Cards marked with Space (for reposition)."""
 
     @property
     def col(self) -> Collection:
@@ -112,7 +118,10 @@ class BrowseScreen(Screen[None]):
         except QueryError as exc:
             status.update(literal(str(exc)))
             return
+        if query != self.query_text:
+            self.marked.clear()
         self.query_text, self.cards, self.total, self.page_start = query, page.cards, page.total, page.offset
+        self.positions = page.positions
         self._fill()
         self._status()
 
@@ -120,6 +129,8 @@ class BrowseScreen(Screen[None]):
         from trainer.views import plural
 
         text = plural(self.total, "card")
+        if self.marked:
+            text += f", {len(self.marked)} marked"
         if self.total > PAGE:
             last = min(self.page_start + PAGE, self.total)
             text += f", showing {self.page_start + 1}-{last} (n/p: next/previous page)"
@@ -161,14 +172,19 @@ class BrowseScreen(Screen[None]):
         width = max(20, self.app.size.width - 72)
         zone = self.col.zone
         for card in self.cards:
-            table.add_row(*self._cells(card, width, zone), key=str(card.id))
+            cells = self._cells(card, width, zone, self.positions.get(card.id))
+            if card.id in self.marked:
+                cells[0] = Text("● ", style="bold") + cells[0]
+            table.add_row(*cells, key=str(card.id))
         if self.cards:
             table.move_cursor(row=min(row, len(self.cards) - 1))
 
     @staticmethod
-    def _cells(card: CardView, width: int, zone: tzinfo) -> list[Text]:
+    def _cells(card: CardView, width: int, zone: tzinfo, position: int | None = None) -> list[Text]:
         state = "suspended" if card.suspended else "buried" if card.buried else card.state.state.name.lower()
         due = card.state.due.astimezone(zone).strftime("%Y-%m-%d %H:%M") if card.state.due else "-"
+        if int(card.state.state) == 0 and position is not None:
+            due = f"New #{position}"  # as Anki's browser shows a new card's place in the queue
         interval = "-"
         if card.state.due and card.state.last_review and int(card.state.state) == 2:
             interval = f"{round((card.state.due - card.state.last_review).total_seconds() / 86400)}d"
@@ -272,6 +288,56 @@ class BrowseScreen(Screen[None]):
         self.app.push_screen(
             ConfirmDialog("Delete this card and its review history? This cannot be undone."), done
         )
+
+    def action_mark(self) -> None:
+        """Mark or unmark the highlighted card (Reposition acts on the marked cards)."""
+        card = self.selected()
+        if card is None:
+            return
+        self.marked ^= {card.id}
+        self._fill()
+        self._status()
+
+    def action_reposition(self) -> None:
+        """Reposition the marked new cards (or the highlighted one), as Anki's Cards > Reposition."""
+        from trainer.errors import TrainerError
+        from trainer.tui.screens.reposition import RepositionDialog, RepositionRequest
+        from trainer.views import plural
+
+        card = self.selected()
+        ids = sorted(self.marked) if self.marked else [card.id] if card is not None else []
+        if not ids:
+            return
+        top, bottom = self.col.new_queue_ends()
+
+        def done(request: RepositionRequest | None) -> None:
+            if request is None:
+                return
+            try:
+                result = self.col.reposition(
+                    ids, request.start, step=request.step, randomize=request.randomize, shift=request.shift
+                )
+            except TrainerError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            self.marked.clear()
+            self.run_search(self.query_text, self.page_start)
+            skipped = f" ({plural(result.skipped, 'card')} not new, left alone)" if result.skipped else ""
+            self.notify(f"{plural(len(result.moved), 'card')} repositioned{skipped}. u undoes it.")
+
+        self.app.push_screen(RepositionDialog(len(ids), top, bottom), done)
+
+    def action_undo(self) -> None:
+        """Take back the last action or answer (the one undo stack) and show the results again."""
+        from trainer.views import UndoResult
+
+        undone = self.col.undo()
+        if undone is None:
+            self.notify("Nothing to undo.")
+            return
+        label = undone.rating.label if isinstance(undone, UndoResult) else undone.label
+        self.run_search(self.query_text, self.page_start)
+        self.notify(f"Undid {label}.")
 
     def action_leave(self) -> None:
         """Back home."""

@@ -30,8 +30,8 @@ GLOSSARY: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "ReviewScreen": (
         "Space or Enter shows the answer, then answers Good (or the rating proposed after a "
         "typed or multiple-choice answer). 1-4 rate Again, Hard, Good or Easy; each button shows "
-        "when the card comes back. u takes back the last answer, suspension, burial, flag or "
-        "edit, newest first. The top line counts what is left today:",
+        "when the card comes back. u takes back the last answer, suspension, burial, flag, "
+        "edit, added card or reposition, newest first. The top line counts what is left today:",
         COUNTS,
     ),
     "QuizScreen": (
@@ -43,7 +43,9 @@ GLOSSARY: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "BrowseScreen": (
         'Search with Anki\'s syntax: words, "exact phrase", deck:Name::*, tag:topic (matches '
         "topic::sub), is:due, is:new, is:learn, is:review, is:suspended, is:buried, flag:1, "
-        "prop:ivl>=10, rated:7, added:7, a OR b, (parentheses), -negation and * wildcards.",
+        "prop:ivl>=10, rated:7, added:7, a OR b, (parentheses), -negation and * wildcards. "
+        "New cards show their place in the queue (New #12); Space marks cards and R repositions "
+        "the marked ones (or the highlighted one), as Anki's Reposition; u undoes it.",
         [],
     ),
 }

@@ -355,6 +355,10 @@ class ReviewScreen(Screen[None]):
             label = undone.rating.label
         else:
             label = undone.label
+            if undone.action in ("add", "reposition"):  # the queue changed, not one card's state
+                self.notify(f"Undid {label}.")
+                self._requeue()
+                return
             if not undone.card_ids:
                 self.notify(f"Undid {label}; the card is gone.")
                 self.load_next()
@@ -368,6 +372,24 @@ class ReviewScreen(Screen[None]):
         counts = nxt.counts if nxt is not None else self.study.counts if self.study else QueueCounts(0, 0, 0)
         self.show(StudyCard(card=card, preview=self.col.preview(card.id), counts=counts))
         self.notify(f"Undid {label}.")
+
+    def _requeue(self) -> None:
+        """After the queue changed under the shown card (a card added or taken out): keep the
+        shown card when it is still there (and its counts fresh), else show the next one."""
+        if self.study is None:
+            self.load_next()
+            return
+        from trainer.errors import NotFoundError
+
+        try:
+            self.col.card(self.study.card.id)
+        except NotFoundError:
+            self.load_next()
+            return
+        nxt = self.col.next_card(self.deck)
+        if nxt is not None:
+            self.study = type(self.study)(card=self.study.card, preview=self.study.preview, counts=nxt.counts)
+        self._show_counts()
 
     def action_edit(self) -> None:
         """Edit the current card (its memory state is kept)."""
@@ -400,7 +422,7 @@ class ReviewScreen(Screen[None]):
 
         deck = self.deck or (self.study.card.deck_name if self.study else None)
         if isinstance(self.app, TrainerApp):
-            self.app.add_card(deck, self._show_counts)
+            self.app.add_card(deck, self._requeue)
 
     def action_open_media(self) -> None:
         """Open the card's images and sounds with the system's viewer or player."""
