@@ -7,12 +7,15 @@ answered, undone, exported and checked without an error.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
+from itertools import chain
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 from trainer.core import validate as v
+from trainer.core import validate_bulk as bulk
 from trainer.core.cards import CardKind
 from trainer.core.scheduling import CardState, SchedulingState
 from trainer.formats.model import CardRecord, Package, ReviewRecord
@@ -34,14 +37,127 @@ def check_package(package: Package, file: str | Path, *, prefix: str | None = No
     for name in names:
         _deck(file, "deck", name, prefix)
     seen_decks: set[str] = set()
+    clean = _all_clean(package.cards, package.has_scheduling)
     for card in package.cards:
-        where = card.where or f"card {_short(card.external_id)}"
         if card.deck not in seen_decks:
-            _deck(file, where, card.deck, prefix)
+            _deck(file, _where(card), card.deck, prefix)
             seen_decks.add(card.deck)
-        problem = v.first_problem(_card_problems(card, package.has_scheduling))
+        if clean and not (card.columns and package.has_scheduling):
+            continue  # the columns of a backup's card are checked one by one
+        checks = column_problems(card.columns) if clean else _card_problems(card, package.has_scheduling)
+        problem = v.first_problem(checks)
         if problem:
-            raise ImportFormatError(file, where, problem)
+            raise ImportFormatError(file, _where(card), problem)
+
+
+def _where(card: CardRecord) -> str:
+    return card.where or f"card {_short(card.external_id)}"
+
+
+_STATES = frozenset(int(state) for state in CardState)
+_TEXT_FIELDS = ("front", "back", "text", "hint", "note", "group_title")
+_LIST_FIELDS = ("answers", "distractors", "media")
+
+
+def _all_clean(cards: list[CardRecord], scheduling: bool) -> bool:
+    """True when every card surely passes `_card_problems` but for its `columns` (checked apart):
+    the same checks column by column, without a Python call per value (see `validate_bulk`).
+    False sends the import through the per-card checks, which find and word the first problem."""
+
+    def column(name: str, items: Sequence[Any] = cards) -> list[Any]:
+        return list(map(attrgetter(name), items))
+
+    if not cards:
+        return True
+    contents = column("content")
+    if not (
+        bulk.texts(column("external_id"), 1000)
+        and bulk.integers(column("position"), v.INT64_MIN // 2, v.INT64_MAX // 2)
+        and bulk.integers(column("flag"), 0, 7)
+        and bulk.texts(column("group"), 1000)
+        and bulk.texts(column("source"), v.MAX_FIELD_CHARS)
+        and bulk.text_lists(column("tags"), v.MAX_LIST_ITEMS, 1000)
+        and set(map(type, column("kind", contents))) == {CardKind}
+        and all(bulk.texts(column(name, contents), v.MAX_FIELD_CHARS) for name in _TEXT_FIELDS)
+        and all(
+            bulk.text_lists(column(name, contents), v.MAX_LIST_ITEMS, v.MAX_FIELD_CHARS)
+            for name in _LIST_FIELDS
+        )
+        and bulk.integers(column("cloze_ord", contents), 0, v.MAX_CARDS_PER_NOTE)
+    ):
+        return False
+    if not scheduling:
+        return True
+    states = [card.scheduling for card in cards if card.scheduling is not None]
+    reviews = list(chain.from_iterable(column("reviews")))
+    return _states_clean(states) and _reviews_clean(reviews)
+
+
+def _states_clean(states: list[SchedulingState]) -> bool:
+    """`v.state_problems` finds nothing in any of `states`."""
+
+    def column(name: str) -> list[Any]:
+        return list(map(attrgetter(name), states))
+
+    kinds = column("state")
+    if not (
+        set(map(type, kinds)) <= {CardState}
+        and bulk.optional_numbers(column("step"), 0, v.MAX_STEPS, whole=True)
+        and bulk.optional_numbers(column("stability"), v.MIN_STABILITY, v.MAX_STABILITY)
+        and bulk.optional_numbers(column("difficulty"), v.MIN_DIFFICULTY, v.MAX_DIFFICULTY)
+        and bulk.optional_moments(column("due"))
+        and bulk.optional_moments(column("last_review"))
+        and bulk.integers(column("reps"), 0, v.MAX_COUNT)
+        and bulk.integers(column("lapses"), 0, v.MAX_COUNT)
+    ):
+        return False
+    learning = (CardState.LEARNING, CardState.RELEARNING)
+    return not any(
+        (s.state in learning and s.step is None)
+        or (
+            s.state is not CardState.NEW
+            and s.last_review is not None
+            and (s.stability is None or s.difficulty is None)
+        )
+        for s in states
+    )
+
+
+def _reviews_clean(reviews: list[ReviewRecord]) -> bool:
+    """`review_problems` finds nothing in any of `reviews`."""
+    if not reviews:
+        return True
+
+    def column(name: str) -> list[Any]:
+        return list(map(attrgetter(name), reviews))
+
+    kinds, ratings, times = column("kind"), column("rating"), column("reviewed_at")
+    manual = [rating for kind, rating in zip(kinds, ratings, strict=True) if kind == "manual"]
+    answered = [rating for kind, rating in zip(kinds, ratings, strict=True) if kind != "manual"]
+    if not (
+        None not in times
+        and bulk.optional_moments(times)
+        and bulk.integers(manual, 0, 4)
+        and bulk.integers(answered, 1, 4)
+        and bulk.integers(column("duration_ms"), 0, v.MAX_COUNT)
+        and _state_column(column("state_before"))
+        and _state_column(column("state_after"))
+        and bulk.texts(kinds, 20)
+        and bulk.optional_moments(column("last_review_before"))
+    ):
+        return False
+    return all(
+        bulk.optional_numbers(column(f"step{side}"), 0, v.MAX_STEPS, whole=True)
+        and bulk.optional_numbers(column(f"stability{side}"), v.MIN_STABILITY, v.MAX_STABILITY)
+        and bulk.optional_numbers(column(f"difficulty{side}"), v.MIN_DIFFICULTY, v.MAX_DIFFICULTY)
+        and bulk.optional_moments(column(f"due{side}"))
+        for side in ("_before", "_after")
+    )
+
+
+def _state_column(values: list[Any]) -> bool:
+    """Every value a known state as `_state` accepts it (an int or CardState, not a bool)."""
+    return set(map(type, values)) <= {CardState, int} and set(values) <= _STATES
 
 
 def _deck(file: str | Path, where: str, name: Any, prefix: str | None) -> None:
