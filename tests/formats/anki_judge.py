@@ -124,6 +124,23 @@ def judge(anki: AnkiCollection) -> dict[str, Any]:
     }
 
 
+def rendering(package: Path, folder: Path) -> dict[str, tuple[str, str, bool]]:
+    """Every card of `package` as Anki renders it in a fresh collection: `<guid>/<ord>` ->
+    (question HTML, answer HTML, whether its template asks for a typed answer)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    anki = anki_import(package, folder / "rendering.anki2")
+    try:
+        out = {}
+        for cid in anki.find_cards(""):
+            card = anki.get_card(cid)
+            template = card.template()
+            typed = "{{type:" in template["qfmt"] + template["afmt"]
+            out[f"{card.note().guid}/{card.ord}"] = (card.question(), card.answer(), typed)
+        return out
+    finally:
+        anki.close()
+
+
 def judge_package(package: Path, folder: Path) -> dict[str, Any]:
     """Import `package` into a fresh Anki collection in `folder` and judge it."""
     folder.mkdir(parents=True, exist_ok=True)

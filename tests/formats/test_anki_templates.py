@@ -135,7 +135,12 @@ def test_ankidroid_templates(col: Collection, tmp_path: Path) -> None:
     col.export_file(out)
     judged = judge_package(out, tmp_path / "back")
     assert judged["before_check"] == judged["after_check"] == 146
-    assert_shown_alike(col, judged)
+    # the notes leave with their own note types: Anki shows what it showed before the trip,
+    # its template problems included (test_anki_round_trip compares the HTML)
+    first = judge_package(package, tmp_path / "first")["cards"]
+    assert {k: (c["question"], c["answer"]) for k, c in judged["cards"].items()} == {
+        k: (c["question"], c["answer"]) for k, c in first.items()
+    }
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from trainer.core.scheduling import CardState, SchedulingState
-from trainer.formats import anki_bounds, anki_config, protobuf
+from trainer.formats import anki_bounds, anki_config, anki_kept, protobuf
 from trainer.formats.anki_cards import Card, CardBuilder, NoteType
 from trainer.formats.anki_config import DeckConfig
 from trainer.formats.anki_sched import AnkiCard, AnkiReview, card_state, fill_memory_states, review_records
@@ -63,6 +63,7 @@ class Reader:
         crt = int(row[1])
         modern = "notetypes" in tables
         notetypes = self._notetypes_18() if modern else self._notetypes_11()
+        kept_types = self._kept_notetypes(modern)
         decks = self._decks_18() if modern else self._decks_11()
         package = Package(has_scheduling=scheduling)
         options = self._options(tables, package.notices)
@@ -75,6 +76,7 @@ class Reader:
         builder = CardBuilder()
         notices = package.notices
         cards = package.cards
+        kept_notes = package.anki_notes
         skipped = package.skipped
         note_for = notes.get
         history_for = revlog.get
@@ -120,9 +122,14 @@ class Reader:
                 continue
             if problem:
                 notices.append((f"note {nid} card {ordinal + 1}", problem))
+            group = f"anki/{guid}"
+            if group not in kept_notes and mid in kept_types:
+                kept_type = kept_types[mid]
+                kept_notes[group] = anki_kept.KeptNote(kept_type.digest, tuple(fields))
+                package.anki_notetypes.setdefault(kept_type.digest, kept_type)
             record = CardRecord(
                 external_id=f"anki/{guid}/{ordinal}", deck=deck,
-                content=content, tags=tags, group=f"anki/{guid}", source=source,
+                content=content, tags=tags, group=group, source=source,
                 position=int(due) if ctype == 0 else 0, suspended=queue == -1, buried=queue in (-2, -3),
                 flag=int(flags) & 7, reviews=[], where=f"note {nid}", created_at=_created(nid),
             )  # fmt: skip
@@ -238,6 +245,19 @@ class Reader:
             }  # fmt: skip
         except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
             raise self.fail("col.models", f"unreadable note types ({_why(exc)})") from None
+
+    def _kept_notetypes(self, modern: bool) -> dict[int, anki_kept.KeptNotetype]:
+        """The note types as Anki's legacy JSON, to give them back to Anki on export."""
+        try:
+            if modern:
+                return anki_kept.notetypes_18(self.conn, lambda v, where: self.text(v, where))
+            raw = self.text(
+                self.conn.execute("SELECT models FROM col").fetchone()[0], "col.models", schema=True
+            )
+            models = json.loads(raw)
+            return anki_kept.notetypes_11(models) if isinstance(models, dict) else {}
+        except (protobuf.ProtobufError, TypeError, ValueError, RecursionError) as exc:
+            raise self.fail("notetypes", f"unreadable note type ({_why(exc)})") from None
 
     def _notetypes_18(self) -> dict[int, NoteType]:
         out: dict[int, NoteType] = {}

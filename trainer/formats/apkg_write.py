@@ -14,16 +14,18 @@ import os
 import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
+from typing import Any
 
 from trainer.atomicfile import atomic_path
 from trainer.core.days import day_start, study_date
 from trainer.core.millis import to_millis
 from trainer.core.scheduling import CardState
-from trainer.formats.anki_notes import MULTI, shape_notes
+from trainer.formats.anki_kept import KeptNote, KeptNotetype
+from trainer.formats.anki_notes import MULTI, NoteShape, anki_ordinal, shape_notes
 from trainer.formats.anki_schema import DDL, deck_config_json, deck_json, multi_notetype, notetypes_json
 from trainer.formats.csv_text import guid_for
 from trainer.formats.html_text import strip_html, text_to_anki_html
@@ -59,11 +61,13 @@ def write_package(
     scheduling: bool = True,
     timing: Timing | None = None,
     descriptions: dict[str, str] | None = None,
+    kept: Mapping[str, tuple[KeptNotetype, KeptNote]] | None = None,
 ) -> None:
-    """Write `records` (and the media they use) as an .apkg file."""
+    """Write `records` (and the media they use) as an .apkg file; a card group in `kept` leaves as
+    the Anki note it came from (its note type and raw fields)."""
     with tempfile.TemporaryDirectory(prefix=f"trainer-export-{os.getpid()}-") as folder:
         db_path = Path(folder) / "collection.anki21"
-        _write_db(db_path, records, now, scheduling, timing or Timing(), descriptions or {})
+        _write_db(db_path, records, now, scheduling, timing or Timing(), descriptions or {}, kept or {})
         with (
             atomic_path(path) as temp,
             zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESSLEVEL) as archive,
@@ -114,6 +118,7 @@ def _write_db(
     scheduling: bool,
     timing: Timing,
     descriptions: dict[str, str],
+    kept: Mapping[str, tuple[KeptNotetype, KeptNote]],
 ) -> None:
     stamp = int(now.timestamp())
     base_id = stamp * 1000
@@ -130,9 +135,10 @@ def _write_db(
     models = notetypes_json(NOTETYPE_IDS, stamp)
     multi_ids: dict[tuple[bool, ...], int] = {}
     for shape in shapes:
-        if shape.kind == MULTI and shape.typed not in multi_ids:
+        if shape.kind == MULTI and shape.key not in kept and shape.typed not in multi_ids:
             mid = multi_ids[shape.typed] = MULTI_BASE + len(multi_ids)
             models[str(mid)] = multi_notetype(mid, shape.typed, stamp)
+    kept_mids = _kept_models(shapes, kept, models, stamp)
     decks = {str(i): deck_json(i, n, stamp) for n, i in deck_ids.items()}
     for name, text in descriptions.items():
         if name in deck_ids and text:
@@ -155,15 +161,23 @@ def _write_db(
     day = _Days(timing, first_day)
     for shape in shapes:
         members = [record for _, record in shape.cards]
-        html_fields = [text_to_anki_html(f) for f in shape.fields]
         born = min((r.created_at for r in members if r.created_at), default=None)
         nid = note_ids.take(to_millis(born) if born else base_id)
-        mid = multi_ids[shape.typed] if shape.kind == MULTI else notetype_ids[shape.kind]
+        if shape.key in kept:
+            kept_type, kept_note = kept[shape.key]
+            html_fields = list(kept_note.fields)
+            mid = kept_mids[kept_type.digest]
+            shape = _kept_shape(shape)
+            sort_at = models[str(mid)].get("sortf", 0)
+            sort_field = strip_html(html_fields[sort_at if 0 <= sort_at < len(html_fields) else 0])
+        else:
+            html_fields = [text_to_anki_html(f) for f in shape.fields]
+            mid = multi_ids[shape.typed] if shape.kind == MULTI else notetype_ids[shape.kind]
+            sort_field = strip_html(html_fields[0])
         tags = members[0].tags
         tag_text = joined.get(tags)
         if tag_text is None:
             tag_text = joined[tags] = f" {' '.join(tags)} " if tags else ""
-        sort_field = strip_html(html_fields[0])
         csum = int.from_bytes(sha1(sort_field.encode()).digest()[:4], "big")  # first 8 hex digits
         flds = "\x1f".join(html_fields)
         notes.append((nid, guid_for(shape.key), mid, stamp, -1, tag_text, flds, sort_field, csum, 0, ""))
@@ -195,6 +209,37 @@ def _write_db(
         conn.execute("COMMIT")
     finally:
         conn.close()
+
+
+def _kept_models(
+    shapes: Sequence[NoteShape],
+    kept: Mapping[str, tuple[KeptNotetype, KeptNote]],
+    models: dict[str, Any],
+    stamp: int,
+) -> dict[str, int]:
+    """Add the kept note types the exported notes use to `models`: each keeps its Anki id unless
+    another note type of this package has it. Returns digest -> id."""
+    mids: dict[str, int] = {}
+    for shape in shapes:
+        if shape.key not in kept:
+            continue
+        kept_type = kept[shape.key][0]
+        if kept_type.digest in mids:
+            continue
+        mid = kept_type.anki_id if kept_type.anki_id > 0 else MULTI_BASE
+        while str(mid) in models or mid in NOTETYPE_IDS.values():
+            mid += 1
+        mids[kept_type.digest] = mid
+        models[str(mid)] = kept_type.model(mid, stamp)
+    return mids
+
+
+def _kept_shape(shape: NoteShape) -> NoteShape:
+    """The note's cards at their Anki template ordinals (`anki/<guid>/<ord>`)."""
+    cards = [(anki_ordinal(record), record) for _, record in shape.cards]
+    if any(o is None for o, _ in cards):
+        return shape
+    return NoteShape(shape.kind, shape.fields, [(o or 0, r) for o, r in cards], shape.key, shape.typed)
 
 
 class _Days:

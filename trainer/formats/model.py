@@ -10,6 +10,7 @@ from typing import Any
 
 from trainer.core.cards import CardContent
 from trainer.core.scheduling import CardState, Preset, SchedulingState
+from trainer.formats.anki_kept import KeptNote, KeptNotetype
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,8 @@ class Package:
     has_scheduling: bool = False
     replace_presets: bool = False  # a backup: its presets overwrite same-named ones
     scratch: Path | None = None  # a temporary folder the reader filled (media); removed by `discard`
+    anki_notes: dict[str, KeptNote] = field(default_factory=dict)  # card group -> the Anki note
+    anki_notetypes: dict[str, KeptNotetype] = field(default_factory=dict)  # digest -> note type
 
     def discard(self) -> None:
         """Remove the reader's temporary files (after the import, or when it is refused)."""

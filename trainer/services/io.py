@@ -26,6 +26,7 @@ from trainer.core.millis import to_millis
 from trainer.core.scheduling import SchedulingState
 from trainer.formats.model import CardRecord, Package, ReviewRecord
 from trainer.formats.safety import reading
+from trainer.services.anki_keep import kept_notes, store_kept
 from trainer.services.gc_pause import paused_gc
 from trainer.services.io_bulk import KIND_VALUE, bulk_insert
 from trainer.services.media_stage import rename_references, stage_media
@@ -115,6 +116,8 @@ def import_package(
     stamp = millis(now)
     staged = stage_media(media_dir(db), package.media)  # media go in with the cards, or not at all
     rename_references(package.cards, staged.renamed)
+    if staged.renamed and package.anki_notes:
+        package.anki_notes = {g: n.renamed(staged.renamed) for g, n in package.anki_notes.items()}
     try:
         with db.write() as session:
             with _page_cache(session, db, len(package.cards)):
@@ -154,6 +157,8 @@ def _store_package(
     deck_ids = decks.by_file_name
     scheduling = package.has_scheduling
     added = report.added
+    kept = package.anki_notes
+    hashes: dict[str, str] = {}  # cards of kept Anki notes: stored content hash
     for done, card in enumerate(package.cards, 1):
         key = card.external_id
         if key in seen:
@@ -165,6 +170,8 @@ def _store_package(
             deck_id = decks.id_for(card.deck)
         raw_json = card.content.to_json()
         digest = hash_json(raw_json)
+        if kept and card.group in kept:
+            hashes[key] = digest
         tags = joined.get(card.tags)
         if tags is None:
             tags = joined[card.tags] = repo.join_tags(card.tags)
@@ -201,6 +208,7 @@ def _store_package(
         report.reviews = _insert_reviews(session, histories, max_id)
     if progress_of:
         _restore_progress(session, progress_of, report)
+    store_kept(session, package, hashes)
 
 
 @contextmanager
@@ -503,8 +511,9 @@ def _export(
         decay = {name: p[20] if len(p) > 20 else FSRS5_DECAY for name, p in parameters.items()}
         timing = Timing(zone=zone or local_zone(), day_start_hour=hour, decay=decay)
         write_package(
-            path, records, media, now, scheduling=scheduling, timing=timing, descriptions=descriptions
-        )
+            path, records, media, now, scheduling=scheduling, timing=timing, descriptions=descriptions,
+            kept=kept_notes(db, records),
+        )  # fmt: skip
         report.media = len(media)
     elif chosen in ("csv", "tsv"):
         from trainer.formats.csv_text import write_text

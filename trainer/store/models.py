@@ -198,6 +198,29 @@ class ReviewRow(Base):
     )
 
 
+class AnkiNotetypeRow(Base):
+    """An Anki note type cards were imported with (revision 0005), kept so that an export gives
+    Anki the same templates, styling and fields back: Anki's legacy JSON without its id and times."""
+
+    __tablename__ = "anki_notetypes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of `definition`
+    anki_id: Mapped[int] = mapped_column(BigInteger)  # its id in the package it came from
+    definition: Mapped[str] = mapped_column(Text)
+
+
+class AnkiNoteRow(Base):
+    """An imported Anki note's raw fields (revision 0005), by the card group its cards form;
+    `cards` holds each card's content hash at import: an export uses the note only while
+    every card it exports still has that hash (an edited card leaves as trainer shows it)."""
+
+    __tablename__ = "anki_notes"
+    group_id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    notetype_id: Mapped[int] = mapped_column(ForeignKey("anki_notetypes.id"))
+    fields: Mapped[str] = mapped_column(Text)  # JSON list of the fields' HTML
+    cards: Mapped[str] = mapped_column(Text)  # JSON {external id: content hash}
+
+
 class QuizAnswerRow(Base):
     """A quiz answer: kept for statistics; changes no schedule by itself."""
 

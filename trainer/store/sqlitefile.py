@@ -20,7 +20,17 @@ LOW_SPACE = 1 << 20  # bytes: below this SQLite cannot count on creating its -wa
 BACKUP_MARK = 0x54524E42  # "TRNB" in the header's application_id: a backup file trainer wrote
 # Every table any schema revision of trainer has (tests compare with the models), and SQLite's own.
 TRAINER_TABLES = frozenset(
-    {"alembic_version", "meta", "presets", "decks", "cards", "reviews", "quiz_answers"}
+    {
+        "alembic_version",
+        "meta",
+        "presets",
+        "decks",
+        "cards",
+        "reviews",
+        "quiz_answers",
+        "anki_notetypes",
+        "anki_notes",
+    }
 )
 SQLITE_TABLES = frozenset({"sqlite_sequence", "sqlite_stat1", "sqlite_stat4"})
 

@@ -1,0 +1,141 @@
+"""Anki notes kept as Anki wrote them, so that an export gives Anki the same notes back.
+
+Trainer shows an imported card as plain text; the note it came from (its note type's
+templates, styling and fields, and the raw field HTML) is kept beside the cards. Exported
+unchanged, such a note leaves with its own note type: Anki then renders every card exactly
+as before the trip (type-in boxes, hints, conditionals, CSS, media). A note type is kept
+as Anki's legacy (schema 11) JSON without its id and times, whatever schema it was read
+from; the same definition is stored once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from trainer.formats import protobuf
+
+_DROPPED = ("id", "mod", "usn")  # what changes between copies of one note type
+
+
+@dataclass(frozen=True)
+class KeptNotetype:
+    """An Anki note type: its id in the package, and its legacy JSON without id and times."""
+
+    anki_id: int
+    definition: str
+
+    @cached_property
+    def digest(self) -> str:
+        """What identifies the definition (the same note type from two packages is stored once)."""
+        return hashlib.sha256(self.definition.encode()).hexdigest()
+
+    def model(self, mid: int, mod: int) -> dict[str, Any]:
+        """The note type as `col.models` holds it, with id `mid`."""
+        data: dict[str, Any] = json.loads(self.definition)
+        data.update(id=mid, mod=mod, usn=-1)
+        return data
+
+
+@dataclass(frozen=True)
+class KeptNote:
+    """An Anki note: its note type (a `KeptNotetype.digest`) and raw fields."""
+
+    notetype: str
+    fields: tuple[str, ...]
+
+    def renamed(self, renamed: dict[str, str]) -> KeptNote:
+        """The note with media references pointing at renamed files (`old` -> `new`)."""
+        fields = list(self.fields)
+        for old, new in renamed.items():
+            fields = [_rename(f, old, new) for f in fields]
+        return KeptNote(self.notetype, tuple(fields))
+
+
+def _rename(field: str, old: str, new: str) -> str:
+    if old not in field:
+        return field
+    for quote in ('"', "'"):
+        field = field.replace(f"src={quote}{old}{quote}", f"src={quote}{new}{quote}")
+    return field.replace(f"src={old}", f"src={new}").replace(f"[sound:{old}]", f"[sound:{new}]")
+
+
+def _kept(anki_id: int, model: dict[str, Any]) -> KeptNotetype:
+    definition = {k: v for k, v in model.items() if k not in _DROPPED}
+    return KeptNotetype(anki_id, json.dumps(definition, sort_keys=True, ensure_ascii=False))
+
+
+def notetypes_11(models: dict[str, Any]) -> dict[int, KeptNotetype]:
+    """Note type id -> kept note type, from `col.models` (schema 11)."""
+    return {int(mid): _kept(int(mid), m) for mid, m in models.items() if isinstance(m, dict)}
+
+
+def _text(value: int | bytes | None) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else ""
+
+
+def _number(value: int | bytes | None, default: int = 0) -> int:
+    return value if isinstance(value, int) else default
+
+
+def notetypes_18(conn: sqlite3.Connection, text: Callable[[object, str], str]) -> dict[int, KeptNotetype]:
+    """Note type id -> kept note type, from the `notetypes`, `fields` and `templates` tables
+    (schema 15 on), in the legacy JSON Anki's own legacy export writes."""
+    models: dict[int, dict[str, Any]] = {}
+    for ntid, name, raw in conn.execute("SELECT id, name, config FROM notetypes"):
+        config = bytes(raw)
+        models[int(ntid)] = {
+            "name": text(name, f"notetype {ntid}"),
+            "type": _number(protobuf.first(config, 1)),
+            "sortf": _number(protobuf.first(config, 2)),
+            "css": _text(protobuf.first(config, 3)),
+            "latexPre": _text(protobuf.first(config, 5)),
+            "latexPost": _text(protobuf.first(config, 6)),
+            "latexsvg": bool(_number(protobuf.first(config, 7))),
+            "did": None,
+            "flds": [],
+            "tmpls": [],
+            "req": [],
+            "tags": [],
+            "vers": [],
+        }
+    for ntid, ordinal, name, raw in conn.execute(
+        "SELECT ntid, ord, name, config FROM fields ORDER BY ntid, ord"
+    ):
+        if ntid in models:
+            config = bytes(raw)
+            models[ntid]["flds"].append(
+                {
+                    "name": text(name, f"notetype {ntid} field {ordinal}"), "ord": int(ordinal),
+                    "sticky": bool(_number(protobuf.first(config, 1))),
+                    "rtl": bool(_number(protobuf.first(config, 2))),
+                    "font": _text(protobuf.first(config, 3)) or "Arial",
+                    "size": _number(protobuf.first(config, 4), 20),
+                    "description": _text(protobuf.first(config, 5)),
+                    "plainText": bool(_number(protobuf.first(config, 6))),
+                    "media": [],
+                }
+            )  # fmt: skip
+    for ntid, ordinal, name, raw in conn.execute(
+        "SELECT ntid, ord, name, config FROM templates ORDER BY ntid, ord"
+    ):
+        if ntid in models:
+            config = bytes(raw)
+            where = f"notetype {ntid} template {ordinal}"
+            models[ntid]["tmpls"].append(
+                {
+                    "name": text(name, where), "ord": int(ordinal),
+                    "qfmt": text(protobuf.first(config, 1) or b"", where),
+                    "afmt": text(protobuf.first(config, 2) or b"", where),
+                    "bqfmt": text(protobuf.first(config, 3) or b"", where),
+                    "bafmt": text(protobuf.first(config, 4) or b"", where),
+                    "did": None, "bfont": _text(protobuf.first(config, 6)),
+                    "bsize": _number(protobuf.first(config, 7)),
+                }
+            )  # fmt: skip
+    return {ntid: _kept(ntid, model) for ntid, model in models.items()}

@@ -1,0 +1,134 @@
+"""The Anki notes kept beside imported cards: stored with an import, given back to an export.
+
+An import stores each Anki note's raw fields and note type (`trainer.formats.anki_kept`)
+with the content hash of each of its cards as stored. An export gives a note back only
+while every card of it that leaves still has that hash: a card edited here (or changed by
+a later import of other text) makes its note leave as trainer shows it instead.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import cast
+
+from sqlalchemy import Table, select
+from sqlalchemy.orm import Session
+
+from trainer.formats.anki_kept import KeptNote, KeptNotetype
+from trainer.formats.model import CardRecord, Package
+from trainer.store import repo
+from trainer.store.engine import Database
+from trainer.store.models import AnkiNoteRow, AnkiNotetypeRow
+
+notes_t = cast(Table, AnkiNoteRow.__table__)
+notetypes_t = cast(Table, AnkiNotetypeRow.__table__)
+cards_t = repo.cards_t
+CHUNK = 500
+
+
+def store_kept(session: Session, package: Package, hashes: Mapping[str, str]) -> None:
+    """Keep the package's Anki notes whose cards were stored (`hashes`: external id -> content hash)."""
+    if not package.anki_notes:
+        return
+    members: dict[str, dict[str, str]] = {}
+    for card in package.cards:
+        if card.group in package.anki_notes and card.external_id in hashes:
+            members.setdefault(card.group, {})[card.external_id] = hashes[card.external_id]
+    if not members:
+        return
+    type_ids = _notetype_ids(session, {package.anki_notes[g].notetype for g in members}, package)
+    groups = list(members)
+    for start in range(0, len(groups), CHUNK):
+        chunk = groups[start : start + CHUNK]
+        old = {
+            row.group_id: row.cards
+            for row in session.execute(
+                select(notes_t.c.group_id, notes_t.c.cards).where(notes_t.c.group_id.in_(chunk))
+            )
+        }
+        if old:
+            session.execute(notes_t.delete().where(notes_t.c.group_id.in_(list(old))))
+        rows = []
+        for group in chunk:
+            note = package.anki_notes[group]
+            cards = members[group]
+            if group in old:  # cards of the note this file did not hold keep their entries
+                cards = json.loads(old[group]) | cards
+            rows.append(
+                {
+                    "group_id": group,
+                    "notetype_id": type_ids[note.notetype],
+                    "fields": json.dumps(list(note.fields), ensure_ascii=False),
+                    "cards": json.dumps(cards, sort_keys=True),
+                }
+            )
+        session.execute(notes_t.insert(), rows)
+
+
+def _notetype_ids(session: Session, digests: set[str], package: Package) -> dict[str, int]:
+    """Stored row ids of these note types, storing the new ones."""
+    wanted = sorted(digests)
+    found = {
+        digest: rid
+        for digest, rid in session.execute(
+            select(notetypes_t.c.digest, notetypes_t.c.id).where(notetypes_t.c.digest.in_(wanted))
+        )
+    }
+    for digest in wanted:
+        if digest not in found:
+            kept = package.anki_notetypes[digest]
+            values = {"digest": digest, "anki_id": kept.anki_id, "definition": kept.definition}
+            session.execute(notetypes_t.insert().values(**values))
+            found[digest] = session.execute(
+                select(notetypes_t.c.id).where(notetypes_t.c.digest == digest)
+            ).scalar_one()
+    return found
+
+
+def kept_notes(db: Database, records: Iterable[CardRecord]) -> dict[str, tuple[KeptNotetype, KeptNote]]:
+    """Card group -> its kept Anki note, for groups whose exported cards are all unchanged."""
+    groups: dict[str, list[str]] = {}
+    for record in records:
+        if record.group.startswith("anki/"):
+            groups.setdefault(record.group, []).append(record.external_id)
+    out: dict[str, tuple[KeptNotetype, KeptNote]] = {}
+    if not groups:
+        return out
+    with db.read() as session:
+        if session.execute(select(notes_t.c.group_id).limit(1)).first() is None:
+            return out
+        types: dict[int, KeptNotetype] = {}
+        names = list(groups)
+        for start in range(0, len(names), CHUNK):
+            chunk = names[start : start + CHUNK]
+            rows = session.execute(
+                select(notes_t.c.group_id, notes_t.c.notetype_id, notes_t.c.fields, notes_t.c.cards).where(
+                    notes_t.c.group_id.in_(chunk)
+                )
+            ).all()
+            if not rows:
+                continue
+            current = {
+                ext: digest
+                for ext, digest in session.execute(
+                    select(cards_t.c.external_id, cards_t.c.content_hash).where(
+                        cards_t.c.group_id.in_([r.group_id for r in rows])
+                    )
+                )
+            }
+            for group, notetype_id, fields, cards in rows:
+                stored = json.loads(cards)
+                if all(e in stored and current.get(e) == stored[e] for e in groups[group]):
+                    if notetype_id not in types:
+                        types[notetype_id] = _notetype(session, notetype_id)
+                    kept_type = types[notetype_id]
+                    out[group] = (kept_type, KeptNote(kept_type.digest, tuple(json.loads(fields))))
+    return out
+
+
+def _notetype(session: Session, row_id: int) -> KeptNotetype:
+    anki_id, definition = session.execute(
+        select(notetypes_t.c.anki_id, notetypes_t.c.definition).where(notetypes_t.c.id == row_id)
+    ).one()
+    return KeptNotetype(int(anki_id), str(definition))
