@@ -74,3 +74,45 @@ def test_typed_mode_never_asks_a_choice_card_without_its_options() -> None:
     assert [q.card_id for q in questions] == [2]
     mixed = make_questions(sources, 10, "mixed", random.Random(2))
     assert all(q.mode == "choice" for q in mixed if q.card_id == 1)
+
+
+def test_an_answer_that_is_right_too_is_never_offered_as_wrong() -> None:
+    # aliases (a typed card's accepted answers), the same question asked by another card, and
+    # the same compare item and facet in another set are right: never a wrong option
+    typed = CardContent(CardKind.TYPED, front="Degeneration of the distal stump after a cut?",
+                        answers=("Wallerian degeneration", "Anterograde degeneration"))  # fmt: skip
+    basic = CardContent(CardKind.TYPED, front="What follows axon transection distally?",
+                        answers=("Wallerian degeneration",))  # fmt: skip
+    alias = CardContent(CardKind.TYPED, front="Another name for Wallerian degeneration?",
+                        answers=("Anterograde degeneration",))  # fmt: skip
+    twin = CardContent(
+        CardKind.TYPED, front="what follows axon transection distally", answers=("Axon death",)
+    )
+    others = [CardContent(CardKind.TYPED, front=f"Q{n}?", answers=(f"Answer {n}",)) for n in range(6)]
+    sources = sources_of([typed, basic, alias, twin, *others])
+    for seed in range(30):
+        question = make_question(sources[1], sources, "choice", random.Random(seed))
+        assert question is not None and question.expected == "Wallerian degeneration"
+        wrong = set(question.options) - {question.expected}
+        assert not wrong & {"Anterograde degeneration", "Axon death"}, question.options
+
+
+def test_a_value_right_for_the_same_item_in_another_set_is_not_wrong() -> None:
+    mine = CompareSet(base="d/a", title="Set A", items=["X", "Y", "Z"],
+                      facets={"Speed": ["Fast", "Slow", "Medium"]}, directions={})  # fmt: skip
+    theirs = CompareSet(base="d/b", title="Set B", items=["X", "W"],
+                        facets={"Speed": ["Quick", "Fast"]}, directions={})  # fmt: skip
+    sources = [
+        *[QuizSource(i, c, "d/a", "D") for i, (_, c) in enumerate(expand(mine), 1)],
+        *[QuizSource(100 + i, c, "d/b", "D") for i, (_, c) in enumerate(expand(theirs), 1)],
+    ]
+    what_x = next(s for s in sources if s.content.front == "Set A - X: Speed?")
+    which_fast = next(s for s in sources if s.content.front == "Set A - which has Speed: Fast?")
+    from trainer.core.quiz import right_answers
+
+    right = right_answers(sources)
+    assert right.of(what_x) == {"fast", "quick"}  # X is Quick in set B
+    assert right.of(which_fast) == {"x", "w"}  # W is Fast in set B
+    for seed in range(20):
+        question = make_question(what_x, sources, "choice", random.Random(seed))
+        assert question is not None and "Quick" not in question.options

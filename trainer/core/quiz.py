@@ -3,7 +3,9 @@
 Typed answers are compared after normalisation (case, accents, punctuation and spacing
 do not count), against every accepted alternative, with a small typo allowance
 (rapidfuzz's optimal-string-alignment distance: a swap of two letters is one typo).
-Multiple-choice distractors come from the same compare set first, then from the same deck.
+Multiple-choice distractors come from the same compare set first, then from the same deck;
+an answer that is right for the question too (an alias, the answer of the same question
+asked by another card: `trainer.core.quiz_meaning`) is never offered as a wrong option.
 """
 
 from __future__ import annotations
@@ -14,13 +16,16 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from rapidfuzz.distance import OSA
 
 from trainer.core.cards import CLOZE_RE, CardContent, CardKind, render
 from trainer.core.scheduling import Rating
 from trainer.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from trainer.core.quiz_meaning import RightAnswers
 
 Mode = Literal["mixed", "choice", "typed"]
 QuestionMode = Literal["choice", "typed"]
@@ -173,13 +178,23 @@ def _gives_itself_away(option: str, prompt: str) -> bool:
     return bool(key) and (key == normalise(prompt) or f" {key} " in f" {normalise(prompt)} ")
 
 
-def _distractor_pool(source: QuizSource, sources: Sequence[QuizSource], expected: str) -> list[str]:
+def right_answers(sources: Sequence[QuizSource]) -> RightAnswers:
+    """What is right for each question of `sources` (`trainer.core.quiz_meaning`)."""
+    from trainer.core.quiz_meaning import RightAnswers
+
+    return RightAnswers(sources, normalise=normalise, prompt=lambda c: render(c).question, answers=_accepted)
+
+
+def _distractor_pool(
+    source: QuizSource, sources: Sequence[QuizSource], expected: str, right: RightAnswers | None = None
+) -> list[str]:
     """Wrong options of the same type as the answer, best first.
 
     A choice card's own distractors; for a compare-set card the other items' values of the
     same facet (never another facet's, never an item for a value); otherwise answers of
     cards of the same deck and kind, those of a similar length first. Options that the
-    question states, and duplicates of the answer, are left out.
+    question states, duplicates of the answer and answers that are right too (`right`) are
+    left out.
     """
     content = source.content
     prompt = render(content).question
@@ -197,7 +212,7 @@ def _distractor_pool(source: QuizSource, sources: Sequence[QuizSource], expected
             ]
             same.sort(key=lambda s: abs(len(_expected(s.content)) - len(expected)))
         candidates = [_expected(s.content) for s in same if s.card_id != source.card_id]
-    seen = {normalise(expected)}
+    seen = {normalise(expected), *(right or right_answers(sources)).of(source)}
     pool: list[str] = []
     for answer in candidates:
         key = normalise(answer)
@@ -218,12 +233,16 @@ def _accepted(content: CardContent) -> tuple[str, ...]:
 
 
 def make_question(
-    source: QuizSource, sources: Sequence[QuizSource], mode: Mode, rng: random.Random
+    source: QuizSource,
+    sources: Sequence[QuizSource],
+    mode: Mode,
+    rng: random.Random,
+    right: RightAnswers | None = None,
 ) -> Question | None:
     """A question for one card in the wanted mode, or None when the card cannot be asked so.
 
     Multiple-choice cards are asked with their options (never typed: their question may
-    refer to the options).
+    refer to the options). `right` (from `right_answers(sources)`) saves building it again.
     """
     content = source.content
     expected = _expected(content)
@@ -246,7 +265,7 @@ def make_question(
             return Question(source.card_id, "typed", prompt, expected, accepted=accepted,
                             group_id=source.group_id, topic=topic)  # fmt: skip
         if kind == "choice":
-            pool = _distractor_pool(source, sources, expected)
+            pool = _distractor_pool(source, sources, expected, right)
             if not pool:
                 continue
             best = pool[: 2 * (MAX_OPTIONS - 1)]  # the closest candidates, then a random pick of them
@@ -265,10 +284,11 @@ def make_questions(sources: Sequence[QuizSource], n: int, mode: Mode, rng: rando
     order = list(sources)
     rng.shuffle(order)
     questions: list[Question] = []
+    right = right_answers(sources)
     for source in order:
         if len(questions) >= n:
             break
-        question = make_question(source, sources, mode, rng)
+        question = make_question(source, sources, mode, rng, right)
         if question is not None:
             questions.append(question)
     return questions
