@@ -194,3 +194,28 @@ def test_regex_work_grows_linearly_on_hostile_fields(name: str) -> None:
 
     small, large = best(10_000), best(10_000 * GROWTH)
     assert large <= BOUND * small + 0.05
+
+
+_USUAL_TOKENS = st.sampled_from(
+    [
+        "<b>", "</b>", "<i>", "</i>", "<strong>", "</strong>", "<em>", "</em>", "<B>", "<br>", "<br/>",
+        "<div>", "&amp;", "&nbsp;", "&am", "p;", "&#12", "3;", "&lt", "\xa0", " ", "\t", "\n", "a", "é",
+        ">", "x", "<", "[", "]", "*", "_",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_USUAL_TOKENS, max_size=12).map("".join))
+def test_the_usual_fields_skip_the_scan_with_the_same_result(field: str) -> None:
+    """Equal up to no-break spaces, which `html_to_text` turns into spaces after either."""
+    shortcut = h._usual(field)
+    if shortcut is not None:
+        text, media = h._Converter(field).run()
+        assert (shortcut[0].replace("\xa0", " "), shortcut[1]) == (text.replace("\xa0", " "), media)
+
+
+def test_the_usual_fields_take_the_shortcut() -> None:
+    assert h._usual("Question <b>12</b>") == ("Question **12**", [])
+    assert h._usual("Answer<br>line &amp; two") == ("Answer\nline & two", [])
+    assert h._usual("<b> x</b>") is None and h._usual("<b>a</i>") is None
