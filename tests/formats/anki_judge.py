@@ -105,7 +105,8 @@ def judge(anki: AnkiCollection) -> dict[str, Any]:
             _typed_answers(note, card.ord),
         )
         cards[f"{note.guid}/{card.ord}"] = {
-            "question": q, "answer": a, "nid": note.id, "type": card.type, "queue": card.queue,
+            "question": q, "answer": a, "nid": note.id, "cid": card.id, "type": card.type,
+            "queue": card.queue,
             "due": card.due, "ivl": card.ivl, "deck": anki.decks.name(card.did),
             "stability": card.memory_state.stability if card.memory_state else None,
             "difficulty": card.memory_state.difficulty if card.memory_state else None,

@@ -184,11 +184,13 @@ class Reader:
 
     def _revlog(self) -> dict[int, list[AnkiReview]]:
         revlog: dict[int, list[AnkiReview]] = defaultdict(list)
-        for rid, cid, ease, ivl, last_ivl, time_ms, rtype in self.conn.execute(
-            "SELECT id, cid, ease, ivl, lastIvl, time, type FROM revlog ORDER BY id"
+        for rid, cid, ease, ivl, last_ivl, factor, time_ms, rtype in self.conn.execute(
+            "SELECT id, cid, ease, ivl, lastIvl, factor, time, type FROM revlog ORDER BY id"
         ):
             revlog[cid].append(
-                AnkiReview(int(rid), int(ease), int(ivl), int(time_ms), int(rtype), int(last_ivl))
+                AnkiReview(
+                    int(rid), int(ease), int(ivl), int(time_ms), int(rtype), int(last_ivl), int(factor)
+                )
             )
         return revlog
 

@@ -44,6 +44,7 @@ class AnkiReview:
     time_ms: int
     type: int
     last_ivl: int = 0  # the interval before this answer: days (>0) or -seconds
+    factor: int = 0  # ease factor in permille (SM-2), or FSRS difficulty as Anki logs it
 
 
 def _at(seconds: float) -> datetime:
@@ -76,6 +77,7 @@ def review_records(rows: Sequence[AnkiReview]) -> list[ReviewRecord]:
                     state_after=after,
                     due_after=due,
                     kind="manual",
+                    anki=(r.factor, r.type),
                 )
             )
             state = after
@@ -102,7 +104,7 @@ def review_records(rows: Sequence[AnkiReview]) -> list[ReviewRecord]:
             ReviewRecord(
                 reviewed_at=at, rating=r.ease, duration_ms=max(0, min(r.time_ms, 60_000)),
                 state_before=before, state_after=after, due_after=due, due_before=due_before,
-                last_review_before=last_before,
+                last_review_before=last_before, anki=(r.factor, r.type),
             )
         )  # fmt: skip
     return out

@@ -29,7 +29,7 @@ from trainer.formats.anki_notes import MULTI, NoteShape, anki_ordinal, shape_not
 from trainer.formats.anki_schema import DDL, deck_config_json, deck_json, multi_notetype, notetypes_json
 from trainer.formats.csv_text import guid_for
 from trainer.formats.html_text import strip_html, text_to_anki_html
-from trainer.formats.model import CardRecord
+from trainer.formats.model import CardRecord, ReviewRecord
 from trainer.formats.safety import safe_media_name
 
 COMPRESSLEVEL = 1  # deflate: the package is a transport, speed beats the last few percent of size
@@ -306,11 +306,21 @@ _REVLOG_TYPE = {CardState.NEW: 0, CardState.LEARNING: 0, CardState.REVIEW: 1, Ca
 MANUAL = 4  # Anki's revlog type of a "Forget" / "Set due date" entry (ease 0)
 
 
+def anki_factor(record: ReviewRecord) -> int:
+    """The revlog `factor` Anki writes for this answer: with a memory state after it, the FSRS
+    difficulty shifted to 100..1100 (rslib's `difficulty_shifted`, in permille); else the SM-2
+    ease of a card that has one (2500 by default), 0 for a card in (first) learning or new."""
+    d = record.difficulty_after
+    if d is not None and math.isfinite(d) and record.state_after is not CardState.NEW:
+        return round(((d - 1.0) / 9.0 + 0.1) * 1000.0)
+    return 2500 if record.state_after in (CardState.REVIEW, CardState.RELEARNING) else 0
+
+
 def _revlog(cid: int, record: CardRecord, used: set[int], day: _Days) -> list[tuple[object, ...]]:
-    """The card's log rows; `lastIvl` is the interval the previous answer set, as Anki logs it."""
+    """The card's log rows; `lastIvl` is the interval the previous answer set, as Anki logs it;
+    `factor` and `type` as Anki writes them (a row imported from Anki keeps its own)."""
     rows: list[tuple[object, ...]] = []
     last_ivl = 0
-    factor = 2500
     for r in record.reviews:
         rid = to_millis(r.reviewed_at)
         while rid in used:
@@ -321,10 +331,11 @@ def _revlog(cid: int, record: CardRecord, used: set[int], day: _Days) -> list[tu
         else:
             span = (r.due_after - r.reviewed_at).total_seconds() if r.due_after else 0
             ivl = -max(0, int(span))
-        if r.kind == "manual" or not 1 <= r.rating <= 4:
-            rows.append((rid, cid, -1, 0, ivl, last_ivl, factor, 0, MANUAL))
+        manual = r.kind == "manual" or not 1 <= r.rating <= 4
+        factor, rtype = r.anki or (anki_factor(r), MANUAL if manual else _REVLOG_TYPE[r.state_before])
+        if manual:
+            rows.append((rid, cid, -1, 0, ivl, last_ivl, factor, 0, rtype))
         else:
-            rtype = _REVLOG_TYPE[r.state_before]
-            rows.append((rid, cid, -1, r.rating, ivl, last_ivl, factor if rtype else 0, r.duration_ms, rtype))
+            rows.append((rid, cid, -1, r.rating, ivl, last_ivl, factor, r.duration_ms, rtype))
         last_ivl = ivl
     return rows

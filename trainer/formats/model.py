@@ -33,6 +33,7 @@ class ReviewRecord:
     last_review_before: datetime | None = None
     step_after: int | None = None
     undo_data: str = ""
+    anki: tuple[int, int] | None = None  # (factor, type) of the Anki revlog row it came from
 
 
 @dataclass(slots=True)

@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import cast
 
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
+from trainer.core.millis import to_millis
 from trainer.formats.anki_kept import KeptNote, KeptNotetype
 from trainer.formats.model import CardRecord, Package
 from trainer.store import repo
 from trainer.store.engine import Database
-from trainer.store.models import AnkiNoteRow, AnkiNotetypeRow
+from trainer.store.models import AnkiNoteRow, AnkiNotetypeRow, AnkiRevlogRow
 
 notes_t = cast(Table, AnkiNoteRow.__table__)
 notetypes_t = cast(Table, AnkiNotetypeRow.__table__)
+revlog_t = cast(Table, AnkiRevlogRow.__table__)
 cards_t = repo.cards_t
 CHUNK = 500
 
@@ -132,3 +135,34 @@ def _notetype(session: Session, row_id: int) -> KeptNotetype:
         select(notetypes_t.c.anki_id, notetypes_t.c.definition).where(notetypes_t.c.id == row_id)
     ).one()
     return KeptNotetype(int(anki_id), str(definition))
+
+
+def store_revlog(session: Session, rows: list[tuple[int, int, int, int]]) -> None:
+    """Keep imported Anki revlog values: (card id, reviewed at ms, factor, type) each."""
+    if not rows:
+        return
+    cards = sorted({row[0] for row in rows})
+    for start in range(0, len(cards), CHUNK):
+        session.execute(revlog_t.delete().where(revlog_t.c.card_id.in_(cards[start : start + CHUNK])))
+    names = ("card_id", "reviewed_at", "factor", "type")
+    session.execute(revlog_t.insert(), [dict(zip(names, row, strict=True)) for row in rows])
+
+
+def attach_revlog(db: Database, records: Iterable[CardRecord]) -> None:
+    """Give the exported review rows that came from Anki their kept factor and type (in place)."""
+    with db.read() as session:
+        if session.execute(select(revlog_t.c.card_id).limit(1)).first() is None:
+            return
+        kept: dict[str, dict[int, tuple[int, int]]] = {}
+        query = select(
+            cards_t.c.external_id, revlog_t.c.reviewed_at, revlog_t.c.factor, revlog_t.c.type
+        ).join(cards_t, cards_t.c.id == revlog_t.c.card_id)
+        for external_id, at, factor, rtype in session.execute(query):
+            kept.setdefault(external_id, {})[int(at)] = (int(factor), int(rtype))
+    for record in records:
+        found = kept.get(record.external_id)
+        if found:
+            record.reviews = [
+                replace(r, anki=found[key]) if (key := to_millis(r.reviewed_at)) in found else r
+                for r in record.reviews
+            ]

@@ -26,7 +26,7 @@ from trainer.core.millis import to_millis
 from trainer.core.scheduling import SchedulingState
 from trainer.formats.model import CardRecord, Package, ReviewRecord
 from trainer.formats.safety import reading
-from trainer.services.anki_keep import kept_notes, store_kept
+from trainer.services.anki_keep import attach_revlog, kept_notes, store_kept, store_revlog
 from trainer.services.gc_pause import paused_gc
 from trainer.services.io_bulk import KIND_VALUE, bulk_insert
 from trainer.services.media_stage import rename_references, stage_media
@@ -420,6 +420,15 @@ def _insert_reviews(
         for r in records
     ]  # fmt: skip
     bulk_insert(session, reviews_t, REVIEW_COLUMNS, rows)
+    store_revlog(
+        session,
+        [
+            (ids[key], millis(r.reviewed_at) or 0, *r.anki)
+            for key, records in histories.items()
+            for r in records
+            if r.anki is not None
+        ],
+    )
     return len(rows)
 
 
@@ -507,6 +516,8 @@ def _export(
         from trainer.formats.apkg_write import FSRS5_DECAY, Timing, write_package
 
         media = io_export.read_media(media_dir(db), {n for r in records for n in r.content.media})
+        if scheduling:
+            attach_revlog(db, records)
         descriptions, parameters, hour = io_export.deck_settings(db, deck)
         decay = {name: p[20] if len(p) > 20 else FSRS5_DECAY for name, p in parameters.items()}
         timing = Timing(zone=zone or local_zone(), day_start_hour=hour, decay=decay)

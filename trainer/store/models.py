@@ -221,6 +221,18 @@ class AnkiNoteRow(Base):
     cards: Mapped[str] = mapped_column(Text)  # JSON {external id: content hash}
 
 
+class AnkiRevlogRow(Base):
+    """What an imported review-log row said in Anki beyond trainer's columns (revision 0006): its
+    ease factor (FSRS: difficulty) and type, given back as they were on export. Keyed by the
+    review's card and time (no foreign key: deleting a card or an answer never trips on it)."""
+
+    __tablename__ = "anki_revlog"
+    card_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    reviewed_at: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)  # epoch ms
+    factor: Mapped[int] = mapped_column(Integer)
+    type: Mapped[int] = mapped_column(Integer)
+
+
 class QuizAnswerRow(Base):
     """A quiz answer: kept for statistics; changes no schedule by itself."""
 

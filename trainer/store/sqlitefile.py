@@ -30,6 +30,7 @@ TRAINER_TABLES = frozenset(
         "quiz_answers",
         "anki_notetypes",
         "anki_notes",
+        "anki_revlog",
     }
 )
 SQLITE_TABLES = frozenset({"sqlite_sequence", "sqlite_stat1", "sqlite_stat4"})
