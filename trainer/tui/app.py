@@ -237,6 +237,35 @@ class TrainerApp(App[None]):
         yield SystemCommand("Statistics", "Counts and charts", self.action_stats)
         yield SystemCommand("Import", "Import a deck file", self.action_import)
         yield SystemCommand("Help", "Show the keys of this screen", self.action_help)
+        yield from self._key_commands(screen)
+
+    def _key_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Every key of `screen` by name (`Again (1)`, `Undo (u)`), footer or not, so the palette
+        finds what the keys do."""
+        from functools import partial
+
+        from trainer.tui.screens.help import key_label
+
+        seen: dict[str, list[str]] = {}
+        described: dict[str, str] = {}
+        for raw in getattr(type(screen), "BINDINGS", []):
+            binding = raw if isinstance(raw, Binding) else Binding(*raw)
+            if binding.action == "app.help":
+                continue  # the Help command above
+            seen.setdefault(binding.action, []).append(key_label(binding))
+            if binding.description and binding.action not in described:
+                described[binding.action] = binding.tooltip or binding.description
+        for action, description in described.items():
+            keys = ", ".join(seen[action])
+            title = f"{description.split(' (')[0]} ({keys})"
+            yield SystemCommand(
+                title, f"{description}: key {keys} on this screen", partial(self._run_key, screen, action)
+            )
+
+    async def _run_key(self, screen: Screen[object], action: str) -> None:
+        """Run a screen's key action from the command palette."""
+        if screen is self.screen:
+            await self.run_action(action, screen)
 
 
 def run_app(target: str | None, start: Start | None = None) -> None:

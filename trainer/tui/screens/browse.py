@@ -48,10 +48,12 @@ class BrowseScreen(Screen[None]):
     """A search box over a table of cards."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # first: the footer is cut on the right at 80 columns, and ? Help must always show
+        Binding("question_mark", "app.help", "Help"),
         Binding("slash", "focus_query", "Search"),
         Binding("down", "focus_results", "Results", show=False),  # from the search box
         Binding("e", "edit", "Edit"),
-        Binding("s", "toggle_suspend", "Suspend/unsuspend"),
+        Binding("s", "toggle_suspend", "Suspend", tooltip="Suspend or unsuspend"),
         Binding("r", "reset", "Reset"),
         Binding("space", "mark", "Mark", show=False),
         Binding("R", "reposition", "Reposition", show=False),
@@ -59,7 +61,6 @@ class BrowseScreen(Screen[None]):
         Binding("delete", "delete", "Delete"),
         Binding("i", "info", "Info"),
         Binding("escape", "leave", "Back"),
-        Binding("question_mark", "app.help", "Help"),
         Binding("o", "sort", "Sort"),
         Binding("O", "reverse", "Reverse sort", show=False),
         Binding("n", "page(1)", "Next page", show=False),

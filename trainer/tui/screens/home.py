@@ -32,17 +32,18 @@ class HomeScreen(Screen[None]):
     """The deck list."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # first: the footer is cut on the right at 80 columns, and ? Help must always show
+        Binding("question_mark", "app.help", "Help"),
         # Not a priority binding: the table handles Enter after the arrow keys queued before it
         # (a priority binding would run first and open the deck highlighted before them).
         Binding("enter", "study", "Study"),
         Binding("z", "quiz", "Quiz"),
-        Binding("a", "add", "Add card"),
+        Binding("a", "add", "Add", tooltip="Add a card"),
         Binding("o", "options", "Options"),
         Binding("b", "browse", "Browse"),
         Binding("t", "stats", "Stats"),
         Binding("i", "import", "Import"),
         Binding("r", "refresh", "Refresh"),
-        Binding("question_mark", "app.help", "Help"),
         Binding("q", "app.quit", "Quit"),
     ]
 

@@ -28,12 +28,13 @@ class QuizScreen(Screen[None]):
     """A round of N questions from a deck, due or not."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # first: the footer is cut on the right at 80 columns, and ? Help must always show
+        Binding("question_mark", "app.help", "Help"),
         Binding("1", "pick(1)", "Pick 1-9", show=False),
         *[Binding(str(n), f"pick({n})", show=False) for n in range(2, 10)],
         Binding("space,enter", "next", "Next"),
         Binding("r", "override", "I was right"),
         Binding("escape,q", "leave", "End"),
-        Binding("question_mark", "app.help", "Help"),
     ]
 
     def __init__(

@@ -77,6 +77,8 @@ class ReviewScreen(Screen[None]):
     """Study the due cards of one deck (or all)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # first: the footer is cut on the right at 80 columns, and ? Help must always show
+        Binding("question_mark", "app.help", "Help"),
         Binding("space", "reveal_or_rate", "Show/Good"),
         Binding("enter", "reveal_or_rate", "Show / Good", show=False),
         Binding("1", "rate(1)", "Again", show=False),
@@ -87,12 +89,11 @@ class ReviewScreen(Screen[None]):
         Binding("e", "edit", "Edit"),
         Binding("a", "add", "Add"),
         Binding("o", "open_media", "Open media", show=False),
-        Binding("i", "info", "Info"),
+        Binding("i", "info", "Info", show=False),  # in ? and ctrl+p: the footer fits 80 columns
         Binding("s", "suspend", "Suspend"),
         Binding("b", "bury", "Bury"),
-        Binding("f", "flag", "Flag"),
+        Binding("f", "flag", "Flag", show=False),
         Binding("escape,q", "finish", "End"),
-        Binding("question_mark", "app.help", "Help"),
         Binding("up", "scroll(-1)", "Scroll up", show=False),
         Binding("down", "scroll(1)", "Scroll down", show=False),
         Binding("pageup", "scroll(-10)", "Page up", show=False),

@@ -37,8 +37,9 @@ class StatsScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "leave", "Back"),
+        # first: the footer is cut on the right at 80 columns, and ? Help must always show
         Binding("question_mark", "app.help", "Help"),
+        Binding("escape,q", "leave", "Back"),
         Binding("1", "period(30)", "30 days", id="stats.period.30"),
         Binding("3", "period(90)", "90 days", id="stats.period.90"),
         Binding("y", "period(365)", "1 year", id="stats.period.365"),
