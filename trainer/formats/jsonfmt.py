@@ -15,6 +15,7 @@ from typing import Any
 
 from trainer.atomicfile import write_atomic
 from trainer.core.cards import CardContent, clean_text
+from trainer.core.columns import CARD_COLUMNS, CARD_TIMES, REVIEW_TIMES, SCHEDULE_COLUMNS
 from trainer.core.scheduling import CardState, Preset
 from trainer.errors import ImportRefusedError
 from trainer.formats.model import CardRecord, Package, ReviewRecord
@@ -25,21 +26,9 @@ VERSION = 2
 MAX_BYTES = 1024**3
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MS = timedelta(milliseconds=1)
-CARD_TIMES = ("due", "last_review", "buried_until", "created_at", "modified_at")
-REVIEW_TIMES = ("reviewed_at", "due_before", "last_review_before", "due_after")
-REVIEW_FIELDS = (
-    "reviewed_at", "rating", "duration_ms", "kind", "state_before", "step_before", "stability_before",
-    "difficulty_before", "due_before", "last_review_before", "state_after", "step_after", "stability_after",
-    "difficulty_after", "due_after", "undo_data",
-)  # fmt: skip
-CARD_FIELDS = (
-    "kind", "content_hash", "source", "group_id", "position", "state", "queue", "step", "stability",
-    "difficulty", "due", "last_review", "reps", "lapses", "buried_until", "flag", "created_at", "modified_at",
-)  # fmt: skip
-SCHEDULING_FIELDS = frozenset(
-    {"state", "queue", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses",
-     "buried_until", "flag"}
-)  # fmt: skip
+# A card's exact stored values the file carries (its id, deck, content and tags are written apart)
+CARD_FIELDS = tuple(c for c in CARD_COLUMNS if c not in ("id", "external_id", "deck_id", "content", "tags"))
+SCHEDULING_FIELDS = frozenset(SCHEDULE_COLUMNS)
 
 
 def iso(ms: int | None) -> str | None:

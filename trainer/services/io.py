@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from trainer.core.cards import hash_json
+from trainer.core.columns import SCHEDULE_COLUMNS
 from trainer.core.files import regular_file
 from trainer.core.millis import optional_millis as millis
 from trainer.core.millis import to_millis
@@ -28,7 +29,7 @@ from trainer.formats.model import CardRecord, Package, ReviewRecord
 from trainer.formats.safety import reading
 from trainer.services.anki_keep import attach_revlog, kept_notes, store_kept, store_revlog
 from trainer.services.gc_pause import paused_gc
-from trainer.services.io_bulk import KIND_VALUE, bulk_insert
+from trainer.services.io_bulk import bulk_insert
 from trainer.services.media_stage import rename_references, stage_media
 from trainer.store import repo
 from trainer.store.backup import backup_sqlite
@@ -179,7 +180,7 @@ def _store_package(
         if row is not None:
             values: dict[str, Any] = {}
             if row.content_hash != digest:
-                values.update(content=raw_json, content_hash=digest, kind=KIND_VALUE[card.content.kind])
+                values.update(content=raw_json, content_hash=digest, kind=card.content.kind.value)
             if row.tags != tags:
                 values["tags"] = tags
             if row.deck_id != deck_id:
@@ -282,12 +283,6 @@ def _store_presets(session: Session, package: Package, report: ImportReport) -> 
             session.execute(repo.presets_t.update().where(repo.presets_t.c.id == found).values(**values))
 
 
-SCHEDULE_COLUMNS = (
-    "state", "queue", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses",
-    "buried_until", "flag",
-)  # fmt: skip
-
-
 def _existing(session: Session, ids: list[str]) -> dict[str, Any]:
     """Cards of the collection with these stable ids (none asked when the collection is empty)."""
     existing: dict[str, Any] = {}
@@ -326,7 +321,7 @@ def _insert_values(
     elif scheduling and card.buried:
         queue = QUEUE_BURIED
     values = (
-        card.external_id, deck_id, KIND_VALUE[card.content.kind], raw_json, digest, tags, card.source,
+        card.external_id, deck_id, card.content.kind.value, raw_json, digest, tags, card.source,
         card.group, position, int(state.state), queue, state.step, state.stability, state.difficulty,
         millis(state.due),
         millis(state.last_review),

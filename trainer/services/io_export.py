@@ -1,7 +1,7 @@
-"""Reading a collection out for export: raw columns in a few Core selects, no per-row views.
+"""Reading a collection out for export: whole rows in a few Core selects, no per-row views.
 
-Times are selected as the stored epoch milliseconds and converted once, where a writer
-needs them; card content JSON is parsed once per card.
+Rows arrive as `trainer.core.columns` tuples, times as the stored epoch milliseconds,
+converted once where a writer needs them; card content JSON is parsed once per card.
 """
 
 from __future__ import annotations
@@ -12,14 +12,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Select, Table, select, type_coerce
+from sqlalchemy import BigInteger, Select, Table, select, type_coerce
 from sqlalchemy.orm import Session
 
-from trainer.core.cards import CardContent, CardKind
+from trainer.core.cards import CardContent
+from trainer.core.columns import CARD_TIMES, REVIEW_TIMES, CardValues, ReviewValues
 from trainer.core.scheduling import CardState, SchedulingState
 from trainer.errors import NotFoundError
 from trainer.formats.model import CardRecord, ReviewRecord
 from trainer.formats.safety import safe_media_name
+from trainer.services.io_bulk import driver_rows
 from trainer.store import repo
 from trainer.store.engine import Database
 from trainer.store.models import QUEUE_BURIED, QUEUE_SUSPENDED
@@ -32,20 +34,14 @@ cards_t = repo.cards_t
 decks_t = repo.decks_t
 reviews_t = repo.reviews_t
 presets_t = repo.presets_t
-TIME_COLUMNS = frozenset(
-    {"due", "last_review", "buried_until", "created_at", "modified_at", "reviewed_at", "due_before",
-     "last_review_before", "due_after"}
-)  # fmt: skip
+_TIMES = frozenset((*CARD_TIMES, *REVIEW_TIMES))
 
 
-def _raw(table: Table, skip: Iterable[str] = ()) -> list[ColumnElement[Any]]:
-    """The table's columns, times as their stored integers (no datetime conversion)."""
-    skipped = set(skip)
-    return [
-        type_coerce(c, BigInteger).label(c.name) if c.name in TIME_COLUMNS else c
-        for c in table.columns
-        if c.name not in skipped
-    ]
+def _stored(table: Table) -> Select[Any]:
+    """Every column of `table` as stored, times as their epoch milliseconds (no conversion)."""
+    return select(
+        *(type_coerce(c, BigInteger).label(c.name) if c.name in _TIMES else c for c in table.columns)
+    )
 
 
 def _at(ms: int | None) -> datetime | None:
@@ -60,152 +56,71 @@ def _chosen_decks(session: Session, deck: str | None) -> dict[int, str]:
     return {d.id: d.name for d in chosen}
 
 
-def _card_rows(session: Session, deck_ids: Sequence[int]) -> list[Any]:
-    return list(
-        session.execute(
-            select(*_raw(cards_t))
-            .where(cards_t.c.deck_id.in_(list(deck_ids)))
-            .order_by(cards_t.c.deck_id, cards_t.c.position, cards_t.c.id)
-        ).all()
-    )
-
-
-def _review_rows(session: Session, card_ids: Sequence[int], everything: bool) -> dict[int, list[Any]]:
-    """Review rows by card, oldest first (all cards at once when the whole collection is exported)."""
-    query = select(*_raw(reviews_t)).order_by(reviews_t.c.card_id, reviews_t.c.reviewed_at, reviews_t.c.id)
-    out: dict[int, list[Any]] = {}
-    chunks = [query] if everything else [
-        query.where(reviews_t.c.card_id.in_(card_ids[start : start + CHUNK]))
-        for start in range(0, len(card_ids), CHUNK)
-    ]  # fmt: skip
-    for statement in chunks:
-        for row in session.execute(statement).all():
-            out.setdefault(row.card_id, []).append(row)
-    return out
-
-
-_RECORD_CARD = (
-    "id", "external_id", "deck_id", "content", "tags", "group_id", "source", "position", "state", "step",
-    "stability", "difficulty", "due", "last_review", "reps", "lapses", "queue", "flag", "created_at",
-)  # fmt: skip
-_RECORD_REVIEW = (
-    "card_id", "reviewed_at", "rating", "duration_ms", "state_before", "state_after", "due_after",
-    "stability_after", "difficulty_after", "kind",
-)  # fmt: skip
-
-
-_KINDS = {kind.value: kind for kind in CardKind}
-_SEQUENCES = ("answers", "distractors", "media")
-_loads = json.JSONDecoder().decode
-
-
-def content_from_json(raw: str) -> CardContent:
-    """`CardContent.from_json(raw)`, faster for the stored canonical JSON (hot on export).
-
-    Only the keys present are passed on; anything `from_dict` would treat differently (an
-    unknown key, a missing or unknown kind) takes `from_dict` itself.
-    """
-    data = _loads(raw)
-    try:
-        kind = _KINDS[data.pop("kind")]
-        for key in _SEQUENCES:
-            if key in data:
-                data[key] = tuple(data[key])
-        if "cloze_ord" in data:
-            data["cloze_ord"] = int(data["cloze_ord"])
-        return CardContent(kind, **data)
-    except (KeyError, TypeError, AttributeError):
-        return CardContent.from_json(raw)
-
-
-def _driver_rows(session: Session, statement: Select[Any]) -> list[tuple[Any, ...]]:
-    """A select's rows as the driver's plain tuples (no SQLAlchemy row objects: 20,000 rows add up).
-
-    Only for selects whose columns need no result processing (ints, floats, text).
-    """
-    connection = session.connection()
-    compiled = statement.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
-    params = compiled.params
-    if compiled.positional:
-        args: Any = tuple(params[name] for name in compiled.positiontup or ())
-    else:
-        args = params
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(compiled.string, args)
-        return list(cursor.fetchall())
-    finally:
-        cursor.close()
-
-
-def _columns(table: Table, names: Sequence[str]) -> list[ColumnElement[Any]]:
-    return [type_coerce(table.c[n], BigInteger).label(n) if n in TIME_COLUMNS else table.c[n] for n in names]
+def _rows(
+    session: Session, decks: dict[int, str], *, reviews: bool, everything: bool
+) -> tuple[list[CardValues], dict[int, list[ReviewValues]]]:
+    """The cards of `decks` and (with `reviews`) their logs, oldest answer first, as stored;
+    `everything`: the whole collection is chosen, so the log is read without a filter."""
+    cards = [
+        CardValues._make(row)
+        for row in driver_rows(
+            session,
+            _stored(cards_t)
+            .where(cards_t.c.deck_id.in_(list(decks)))
+            .order_by(cards_t.c.deck_id, cards_t.c.position, cards_t.c.id),
+        )
+    ]
+    history: dict[int, list[ReviewValues]] = {}
+    if not reviews:
+        return cards, history
+    query = _stored(reviews_t).order_by(reviews_t.c.card_id, reviews_t.c.reviewed_at, reviews_t.c.id)
+    ids = [card.id for card in cards]
+    chunks = [ids] if everything else [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
+    for chunk in chunks:
+        statement = query if everything else query.where(reviews_t.c.card_id.in_(chunk))
+        for row in driver_rows(session, statement):
+            review = ReviewValues._make(row)
+            history.setdefault(review.card_id, []).append(review)
+    return cards, history
 
 
 def collect_cards(db: Database, deck: str | None, *, scheduling: bool) -> list[CardRecord]:
-    """The collection's cards (optionally one deck tree) as records for the file writers.
-
-    Rows are unpacked as plain tuples: attribute access on 20,000 rows is measurable here.
-    """
+    """The collection's cards (optionally one deck tree) as records for the file writers."""
     with db.read() as session:
         names = _chosen_decks(session, deck)
-        rows = _driver_rows(
-            session,
-            select(*_columns(cards_t, _RECORD_CARD))
-            .where(cards_t.c.deck_id.in_(list(names)))
-            .order_by(cards_t.c.deck_id, cards_t.c.position, cards_t.c.id),
-        )
-        history: dict[int, list[ReviewRecord]] = {}
-        if scheduling:
-            query = select(*_columns(reviews_t, _RECORD_REVIEW)).order_by(
-                reviews_t.c.card_id, reviews_t.c.reviewed_at, reviews_t.c.id
-            )
-            ids = [r[0] for r in rows]
-            statements = [query] if deck is None else [
-                query.where(reviews_t.c.card_id.in_(ids[start : start + CHUNK]))
-                for start in range(0, len(ids), CHUNK)
-            ]  # fmt: skip
-            states = list(CardState)
-            for statement in statements:
-                for (
-                    cid,
-                    at,
-                    rating,
-                    duration,
-                    before,
-                    after,
-                    due,
-                    stability,
-                    difficulty,
-                    kind,
-                ) in _driver_rows(session, statement):
-                    history.setdefault(cid, []).append(
-                        ReviewRecord(
-                            reviewed_at=EPOCH + at * MS, rating=rating, duration_ms=duration,
-                            state_before=states[before], state_after=states[after], due_after=_at(due),
-                            stability_after=stability, difficulty_after=difficulty, kind=kind,
-                        )
-                    )  # fmt: skip
-    states = list(CardState)
-    records: list[CardRecord] = []
-    for (
-        cid, external_id, deck_id, content, tags, group, source, position, state, step, stability,
-        difficulty, due, last_review, reps, lapses, queue, flag, created_at,
-    ) in rows:  # fmt: skip
-        records.append(
-            CardRecord(
-                external_id=external_id, deck=names[deck_id], content=content_from_json(content),
-                tags=tuple(tags.split()), group=group, source=source, position=position,
-                scheduling=None if not scheduling else NEW if state == 0 and not reps else SchedulingState(
-                    state=states[state], step=step, stability=stability, difficulty=difficulty,
-                    due=_at(due), last_review=_at(last_review), reps=reps, lapses=lapses,
-                ),
-                suspended=scheduling and queue == QUEUE_SUSPENDED,
-                buried=scheduling and queue == QUEUE_BURIED, flag=flag if scheduling else 0,
-                reviews=history.get(cid, []), created_at=_at(created_at),
-            )
+        cards, history = _rows(session, names, reviews=scheduling, everything=deck is None)
+    return [_card_record(card, names, history.get(card.id, ()), scheduling) for card in cards]
+
+
+_STATES = list(CardState)
+
+
+def _card_record(
+    card: CardValues, decks: dict[int, str], log: Sequence[ReviewValues], scheduling: bool
+) -> CardRecord:
+    state = None
+    if scheduling:
+        state = NEW if card.state == 0 and not card.reps else SchedulingState(
+            state=_STATES[card.state], step=card.step, stability=card.stability, difficulty=card.difficulty,
+            due=_at(card.due), last_review=_at(card.last_review), reps=card.reps, lapses=card.lapses,
         )  # fmt: skip
-    return records
+    return CardRecord(
+        external_id=card.external_id, deck=decks[card.deck_id], content=CardContent.from_json(card.content),
+        tags=tuple(card.tags.split()), group=card.group_id, source=card.source, position=card.position,
+        scheduling=state, suspended=scheduling and card.queue == QUEUE_SUSPENDED,
+        buried=scheduling and card.queue == QUEUE_BURIED, flag=card.flag if scheduling else 0,
+        reviews=[_review_record(review) for review in log] if scheduling else [],
+        created_at=_at(card.created_at),
+    )  # fmt: skip
+
+
+def _review_record(review: ReviewValues) -> ReviewRecord:
+    return ReviewRecord(
+        reviewed_at=EPOCH + review.reviewed_at * MS, rating=review.rating, duration_ms=review.duration_ms,
+        state_before=_STATES[review.state_before], state_after=_STATES[review.state_after],
+        due_after=_at(review.due_after), stability_after=review.stability_after,
+        difficulty_after=review.difficulty_after, kind=review.kind,
+    )  # fmt: skip
 
 
 def deck_meta(db: Database, deck: str | None) -> dict[str, dict[str, Any]]:
@@ -266,8 +181,7 @@ def export_json(db: Database, path: Path, now: datetime, deck: str | None) -> tu
 
     with db.read() as session:
         names = _chosen_decks(session, deck)
-        rows = _card_rows(session, list(names))
-        history = _review_rows(session, [r.id for r in rows], deck is None)
+        cards, history = _rows(session, names, reviews=True, everything=deck is None)
         deck_rows = list(session.execute(select(decks_t).where(decks_t.c.id.in_(list(names)))))
         preset_rows = list(session.execute(select(presets_t).order_by(presets_t.c.id)))
     preset_names = {p.id: p.name for p in preset_rows}
@@ -284,23 +198,21 @@ def export_json(db: Database, path: Path, now: datetime, deck: str | None) -> tu
         }
         for d in sorted(deck_rows, key=lambda d: d.name)
     ]
-    reviews = 0
+    reviews = sum(len(log) for log in history.values())
 
-    def cards() -> Iterable[dict[str, Any]]:
-        nonlocal reviews
-        for r in rows:
-            item = {k: v for k, v in r._mapping.items() if k not in ("id", "deck_id", "tags")}
-            item["deck"] = names[r.deck_id]
-            item["tags"] = r.tags.split()
-            log = history.get(r.id, ())
-            reviews += len(log)
+    def card_items() -> Iterable[dict[str, Any]]:
+        for card in cards:
+            item = {k: v for k, v in card._asdict().items() if k not in ("id", "deck_id", "tags")}
+            item["deck"] = names[card.deck_id]
+            item["tags"] = card.tags.split()
             item["reviews"] = [
-                {k: v for k, v in x._mapping.items() if k not in ("id", "card_id")} for x in log
+                {k: v for k, v in review._asdict().items() if k not in ("id", "card_id")}
+                for review in history.get(card.id, ())
             ]
             yield item
 
-    write_json(path, presets, decks, cards(), now)
-    return len(rows), len({r.group_id or r.external_id for r in rows}), reviews
+    write_json(path, presets, decks, card_items(), now)
+    return len(cards), len({c.group_id or c.external_id for c in cards}), reviews
 
 
 def read_media(folder: Path | None, names: Iterable[str]) -> dict[str, bytes]:
