@@ -25,6 +25,11 @@ _ANSWER_HR_RE = re.compile(r"<hr id=\"?answer\"?\s*/?>", re.IGNORECASE)
 _TYPE_RE = re.compile(r"\[\[type:([^\]]*)\]\]")
 _SPACE_RE = re.compile(r"\s+")
 _PLAY_RE = re.compile(r"\[anki:play:([qa]):(\d+)\]")
+_HINT_RE = re.compile(
+    r'<a class=hint href="#"[^>]*>.*?</a>\s*'
+    r'<div id="hint[^"]*" class=hint style="display: none">(.*?)</div>\n?',
+    re.DOTALL,
+)
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -77,6 +82,12 @@ def anki_sides(question_html: str, answer_html: str, typed: dict[str, str] | Non
     return plain(question_html), plain(answer)
 
 
+def anki_hints(question_html: str) -> tuple[str, str]:
+    """Anki's question without its `{{hint:...}}` links, and the hints' text (one a line)."""
+    hints = [plain(h) for h in _HINT_RE.findall(question_html)]
+    return _HINT_RE.sub("", question_html), "\n".join(dict.fromkeys(h for h in hints if h))
+
+
 def _typed_answers(note: Any, ordinal: int) -> dict[str, str]:
     out = {}
     for name, value in note.items():
@@ -99,13 +110,18 @@ def judge(anki: AnkiCollection) -> dict[str, Any]:
         card = anki.get_card(cid)
         note = card.note()
         q_tags, a_tags = card.question_av_tags(), card.answer_av_tags()
+        question_html, answer_html = card.question(), card.answer()
+        hint = ""
+        if note.note_type()["type"] != 1:  # trainer's hint; a cloze type keeps it in its text
+            question_html, hint = anki_hints(question_html)
+            answer_html = anki_hints(answer_html)[0]
         q, a = anki_sides(
-            _play(card.question(), q_tags, a_tags),
-            _play(card.answer(), q_tags, a_tags),
+            _play(question_html, q_tags, a_tags),
+            _play(answer_html, q_tags, a_tags),
             _typed_answers(note, card.ord),
         )
         cards[f"{note.guid}/{card.ord}"] = {
-            "question": q, "answer": a, "nid": note.id, "cid": card.id, "type": card.type,
+            "question": q, "answer": a, "hint": hint, "nid": note.id, "cid": card.id, "type": card.type,
             "queue": card.queue,
             "due": card.due, "ivl": card.ivl, "deck": anki.decks.name(card.did),
             "stability": card.memory_state.stability if card.memory_state else None,

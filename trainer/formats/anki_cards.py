@@ -5,13 +5,15 @@ question is one cloze field (trainer then hides and reveals it itself), a type-i
 when the answer starts with the typed field, else a basic card with Anki's rendered
 question and answer (conditionals, static template text, several cloze fields, nested
 clozes). A card Anki cannot render (a template problem, no cloze for it) keeps the fields
-its template names, and the reason is reported.
+its template names, and the reason is reported. What a `{{hint:Field}}` shows becomes the
+card's hint (trainer shows it on request, as Anki's hint link does), except in cloze note
+types, whose cards keep it in their text.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from trainer.core.cards import CardContent, CardKind, render_cloze
@@ -135,6 +137,7 @@ class CardBuilder:
         context = CardContext(
             raw, ordinal, notetype.cloze, " ".join(card.tags), notetype.name, card.deck,
             notetype.names.get(0 if notetype.cloze else ordinal, ""), card.flag,
+            hints=None if notetype.cloze else [],
         )  # fmt: skip
         try:
             question = render(qfmt, context, question=True)
@@ -147,7 +150,11 @@ class CardBuilder:
         except TemplateError as exc:
             content = self._fallback(notetype, mid, raw, ordinal)
             return content, f"Anki cannot show this card ({exc}); kept with the fields its template names"
-        return _from_rendered(notetype, raw, ordinal, question, answer, qfmt), ""
+        hint = "\n".join(html_to_text(h)[0] for h in context.hints or ())
+        content = _from_rendered(notetype, raw, ordinal, question, answer, qfmt)
+        if content is not None and hint:
+            content = replace(content, hint=hint)
+        return content, ""
 
     def _fallback(
         self, notetype: NoteType, mid: int, raw: dict[str, str], ordinal: int

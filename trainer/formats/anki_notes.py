@@ -86,6 +86,7 @@ def _cloze_group(key: str, members: Sequence[CardRecord]) -> NoteShape | None:
             c.kind is not CardKind.CLOZE
             or c.text != first.text
             or c.note != first.note
+            or c.hint != first.hint
             or c.cloze_ord in ords
             or not _has_cloze(c.text, c.cloze_ord)
         ):

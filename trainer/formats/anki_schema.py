@@ -138,6 +138,20 @@ def multi_notetype(mid: int, typed: tuple[bool, ...], mod: int) -> dict[str, Any
     return kind
 
 
+def with_hints(model: dict[str, Any], mid: int) -> dict[str, Any]:
+    """`model` with a hint field per card template, shown by Anki's `{{hint:...}}` filter below the
+    question (a link that reveals it), as Anki users add hints; a cloze type gets one."""
+    hinted = {**model, "id": mid, "name": f"{model['name']} + hint"}
+    templates = [dict(t) for t in model["tmpls"]]
+    names = ["Hint"] if len(templates) == 1 else [f"Hint {i}" for i in range(1, len(templates) + 1)]
+    start = len(model["flds"])
+    hinted["flds"] = [*model["flds"], *(_field(n, start + i) for i, n in enumerate(names))]
+    for template, name in zip(templates, names, strict=True):
+        template["qfmt"] += f"{{{{#{name}}}}}<br>\n{{{{hint:{name}}}}}{{{{/{name}}}}}"
+    hinted["tmpls"] = templates
+    return hinted
+
+
 def deck_json(did: int, name: str, mod: int) -> dict[str, Any]:
     """One normal deck."""
     return {

@@ -102,6 +102,7 @@ class CardContext:
     template_name: str = ""
     flag: int = 0
     front_side: str = ""
+    hints: list[str] | None = None  # when a list: `{{hint:...}}` values go here, not in the HTML
 
     def value(self, name: str) -> str | None:
         if name in self.fields:
@@ -170,6 +171,10 @@ def _apply(name: str, value: str, field: str, context: CardContext, question: bo
     if name == "cloze-only":
         return ", ".join(cloze_texts(value, context.ordinal + 1))
     if name == "hint":
+        if context.hints is not None:
+            if value.strip() and value not in context.hints:
+                context.hints.append(value)
+            return ""
         return _hint(value, field)
     if name in ("furigana", "kana", "kanji"):
         return _ruby(value, name)

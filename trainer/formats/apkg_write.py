@@ -25,8 +25,15 @@ from trainer.core.days import day_start, study_date
 from trainer.core.millis import to_millis
 from trainer.core.scheduling import CardState
 from trainer.formats.anki_kept import KeptNote, KeptNotetype
-from trainer.formats.anki_notes import MULTI, NoteShape, anki_ordinal, shape_notes
-from trainer.formats.anki_schema import DDL, deck_config_json, deck_json, multi_notetype, notetypes_json
+from trainer.formats.anki_notes import MULTI, REVERSED, NoteShape, anki_ordinal, shape_notes
+from trainer.formats.anki_schema import (
+    DDL,
+    deck_config_json,
+    deck_json,
+    multi_notetype,
+    notetypes_json,
+    with_hints,
+)
 from trainer.formats.csv_text import guid_for
 from trainer.formats.html_text import strip_html, text_to_anki_html
 from trainer.formats.model import CardRecord, ReviewRecord
@@ -40,6 +47,7 @@ NOTETYPE_IDS = {
     "cloze": 1700000000004,
 }
 MULTI_BASE = 1700000000100  # generic group note types: one id per template layout
+HINTED_BASE = 1700000000500  # the note types above with hint fields
 FSRS5_DECAY = 0.5
 
 
@@ -139,6 +147,7 @@ def _write_db(
             mid = multi_ids[shape.typed] = MULTI_BASE + len(multi_ids)
             models[str(mid)] = multi_notetype(mid, shape.typed, stamp)
     kept_mids = _kept_models(shapes, kept, models, stamp)
+    hinted: dict[int, int] = {}  # note type -> its variant with hint fields
     decks = {str(i): deck_json(i, n, stamp) for n, i in deck_ids.items()}
     for name, text in descriptions.items():
         if name in deck_ids and text:
@@ -147,10 +156,6 @@ def _write_db(
         "nextPos": len(records) + 1, "schedVer": 2, "sched2021": True, "rollover": timing.day_start_hour,
         "creationOffset": _minutes_west(created, timing.zone), "fsrs": True,
     }  # fmt: skip
-    col_row = (
-        crt, stamp * 1000, stamp * 1000, json.dumps(conf), json.dumps(models), json.dumps(decks),
-        json.dumps({"1": deck_config_json(stamp)}),
-    )  # fmt: skip
     notes: list[tuple[object, ...]] = []
     cards: list[tuple[object, ...]] = []
     revlog: list[tuple[object, ...]] = []
@@ -173,6 +178,13 @@ def _write_db(
         else:
             html_fields = [text_to_anki_html(f) for f in shape.fields]
             mid = multi_ids[shape.typed] if shape.kind == MULTI else notetype_ids[shape.kind]
+            hints = _hints(shape)
+            if hints:  # the same note type with a hint field per template
+                base = mid
+                mid = hinted.setdefault(base, HINTED_BASE + len(hinted))
+                if str(mid) not in models:
+                    models[str(mid)] = with_hints(models[str(base)], mid)
+                html_fields += [text_to_anki_html(h) for h in hints]
             sort_field = strip_html(html_fields[0])
         tags = members[0].tags
         tag_text = joined.get(tags)
@@ -189,6 +201,10 @@ def _write_db(
             )
             if scheduling and record.reviews:
                 revlog.extend(_revlog(cid, record, used_revlog, day))
+    col_row = (
+        crt, stamp * 1000, stamp * 1000, json.dumps(conf), json.dumps(models), json.dumps(decks),
+        json.dumps({"1": deck_config_json(stamp)}),
+    )  # fmt: skip
     # A fresh temporary file: no journal and no syncs, one transaction.
     conn = sqlite3.connect(db_path, isolation_level=None)
     try:
@@ -232,6 +248,17 @@ def _kept_models(
         mids[kept_type.digest] = mid
         models[str(mid)] = kept_type.model(mid, stamp)
     return mids
+
+
+def _hints(shape: NoteShape) -> list[str]:
+    """The hint of each of the note's card templates (empty when no card has one)."""
+    if not any(record.content.hint for _, record in shape.cards):
+        return []
+    templates = len(shape.typed) if shape.kind == MULTI else 2 if shape.kind == REVERSED else 1
+    hints = [""] * templates
+    for ordinal, record in shape.cards:
+        hints[min(ordinal, len(hints) - 1)] = record.content.hint
+    return hints
 
 
 def _kept_shape(shape: NoteShape) -> NoteShape:
