@@ -52,3 +52,22 @@ def test_unknown_extension(tmp_path: Path) -> None:
     odd.write_text("hi")
     code, out = run("--db", str(tmp_path / "col.sqlite3"), "import", str(odd))
     assert code == 1 and "unknown file type '.docx'" in out
+
+
+@pytest.mark.parametrize("suffix", ["apkg", "csv", "tsv", "toml", "json", "split.toml"])
+def test_export_into_a_missing_folder_is_one_line(tmp_path: Path, suffix: str) -> None:
+    """No file is written into a folder that does not exist (a typo must not go unnoticed)."""
+    db = str(tmp_path / "c.sqlite3")
+    run("--db", db, "load", "--bundled")
+    missing = tmp_path / "no" / "such" / "dir"
+    split = ["--split"] if suffix.startswith("split") else []
+    target = missing / f"x.{suffix.removeprefix('split.')}"
+    code, out = run("--db", db, "export", str(target), *split)
+    assert code == 1
+    assert out.strip() == f"trainer: error: cannot write {target}: no folder {missing} (create it first)"
+    assert not (tmp_path / "no").exists()
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    code, out = run("--db", db, "export", str(afile / f"x.{suffix.removeprefix('split.')}"), *split)
+    assert code == 1 and f"{afile} is not a folder" in out and "Errno" not in out
+    assert afile.read_text() == "x"

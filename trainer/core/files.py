@@ -30,11 +30,13 @@ def _kind(mode: int) -> str:
 
 
 def regular_file(path: Path | str, *, write: bool = False) -> None:
-    """Raise unless `path` is a regular file (or, with `write`, does not exist yet)."""
+    """Raise unless `path` is a regular file (or, with `write`, does not exist yet in a folder that
+    does: a file is never written into a folder made up on the way, a typo would go unnoticed)."""
     try:
         mode = os.stat(path).st_mode
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         if write:
+            _existing_folder(Path(path))
             return
         raise NotFoundError(f"{path}: no such file") from None
     except OSError as exc:
@@ -43,3 +45,13 @@ def regular_file(path: Path | str, *, write: bool = False) -> None:
         kind = _kind(mode)
         verb = "written" if write else "read"
         raise NotAFileError(f"{path}: is {kind}, not a file that can be {verb}")
+
+
+def _existing_folder(path: Path) -> None:
+    """Raise unless the folder `path` goes in exists (nothing is written otherwise)."""
+    folder = path.parent
+    if folder.is_dir():
+        return
+    if folder.exists():
+        raise NotAFileError(f"cannot write {path}: {folder} is not a folder")
+    raise NotFoundError(f"cannot write {path}: no folder {folder} (create it first)")
