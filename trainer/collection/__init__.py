@@ -17,21 +17,23 @@ an optional `now` (aware datetime); when omitted, the collection's clock is read
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from trainer.collection.maintenance import Maintenance
 from trainer.core import days
 from trainer.core.cards import CardContent
 from trainer.core.scheduling import Preset, Preview, Rating
 from trainer.errors import InvalidInputError, NotFoundError
+from trainer.services import undo_actions
+from trainer.services.card_views import card_view
 from trainer.services.study import StudyService
+from trainer.store import study_sql
 from trainer.store.rawdb import RawDB
-from trainer.store.values import HEAD_REVISION
+from trainer.store.values import QUEUE_BURIED, to_millis
 from trainer.views import (
     AnswerResult,
     CardView,
@@ -60,7 +62,7 @@ if TYPE_CHECKING:  # statistics and optimiser
     from trainer.services.optimize import ImportSummary, OptimizeService
     from trainer.services.presets import PresetService
 
-__all__ = ["Collection", "NotFoundError", "Rating", "open_collection"]
+__all__ = ["Collection", "NotFoundError", "Rating", "open_collection", "open_current"]
 
 Clock = Callable[[], datetime]
 
@@ -172,44 +174,15 @@ class Collection:
         """Take back the last answer or card action (suspend, bury, flag, edit, add, reposition),
         newest first, as one stack (works across restarts); None when there is nothing to undo."""
         moment = self._now(now)
-        taken = self._undo_action(moment)
-        if taken is not None:
-            return taken
-        return self.study.undo(moment)
+        taken = undo_actions.undo_last(self._raw, lambda: self.db, moment)
+        if taken is None:
+            return self.study.undo(moment)
+        self.study.cards_changed()
+        return taken
 
-    # -- the undo journal of card actions (see trainer.services.undo_actions) ----------
-
-    def _newest_answer_id(self) -> int:
-        row = self._raw.one_alone("SELECT max(id) FROM reviews WHERE kind = 'review'")
-        return int(row[0]) if row is not None and row[0] is not None else 0
-
-    def _journal(self, action: str, card_ids: Sequence[int]) -> dict[str, object] | None:
-        """The journal entry for `action` on `card_ids` as they are now (call before acting)."""
-        from trainer.services import undo_actions
-
-        cards = undo_actions.read_cards(self.db, list(card_ids))
-        return undo_actions.entry(action, self._newest_answer_id(), cards) if cards else None
-
-    def _journal_push(self, entry: dict[str, object] | None) -> None:
-        from trainer.services import undo_actions
-
-        if entry is None:
-            return
-        entries = undo_actions.decode(self.meta(undo_actions.META_KEY))
-        entries.append(entry)
-        self.set_meta(undo_actions.META_KEY, undo_actions.encode(entries))
-
-    def _undo_action(self, now: datetime) -> UndoneAction | None:
-        from trainer.services import undo_actions
-
-        row = self._raw.one_alone("SELECT value FROM meta WHERE key = ?", (undo_actions.META_KEY,))
-        entries = undo_actions.decode(row[0] if row is not None else None)  # no ORM on the study path
-        if not entries or self._newest_answer_id() > int(entries[-1].get("after_review", 0)):
-            return None  # an answer is newer: the review log's undo takes it back
-        top = entries.pop()
-        restored = undo_actions.restore(self.db, top, now)
-        self.set_meta(undo_actions.META_KEY, undo_actions.encode(entries))
-        return undo_actions.UndoneAction(str(top.get("action", "")), tuple(restored))
+    def _journal(self, action: str, card_ids: Sequence[int]) -> dict[str, Any] | None:
+        """The undo journal's entry for `action` on `card_ids` as they are now (call before acting)."""
+        return undo_actions.record(self._raw, self.study.deck_names(), action, list(card_ids))
 
     def next_due(self, deck: str | None = None) -> datetime | None:
         """When the next learning or review card is due."""
@@ -219,10 +192,10 @@ class Collection:
 
     def card(self, card_id: int) -> CardView:
         """One card."""
-        found = self._cards.card(card_id)
-        if found is None:
+        row = study_sql.read_card(self._raw, card_id)
+        if row is None:
             raise NotFoundError(f"no card with id {card_id}")
-        return found
+        return card_view(row, self.study.deck_names())
 
     def history(self, card_id: int) -> list[ReviewEntry]:
         """A card's review history, oldest first."""
@@ -241,7 +214,7 @@ class Collection:
             "content": content.to_json(),
             "content_hash": content.content_hash(),
             "kind": content.kind.value,
-            "modified_at": self._now(now),
+            "modified_at": to_millis(self._now(now)),
         }
         if tags is not None:
             from trainer.store.rows import join_tags
@@ -250,7 +223,7 @@ class Collection:
         entry = self._journal("edit", [card_id])
         self._remember_edit(card_id)
         self._update_card(card_id, values)
-        self._journal_push(entry)
+        undo_actions.push(self._raw, entry)
         return self.card(card_id)
 
     def _remember_edit(self, card_id: int) -> None:
@@ -276,7 +249,7 @@ class Collection:
 
         from trainer.core.cards import CardKind, cloze_numbers
         from trainer.paths import bundled_decks_dir
-        from trainer.services import authoring, undo_actions
+        from trainer.services import authoring
 
         authoring.check_content(content)
         moment = self._now(now)
@@ -291,9 +264,9 @@ class Collection:
                 if c.external_id in (external,) or c.external_id.startswith(prefix)
             ]
             entry = undo_actions.added_entry(
-                self._newest_answer_id(), [c.id for c in added], str(target.file), block
+                undo_actions.newest_answer(self._raw), [c.id for c in added], str(target.file), block
             )
-            self._journal_push(entry)
+            undo_actions.push(self._raw, entry)
             return added
         contents = [content]
         if content.kind is CardKind.CLOZE:
@@ -301,7 +274,7 @@ class Collection:
         elif content.kind is CardKind.REVERSED:
             contents = [content, replace(content, front=content.back, back=content.front, hint="")]
         ids = [authoring.add_collection_card(self.db, target, c, list(tags), moment) for c in contents]
-        self._journal_push(undo_actions.added_entry(self._newest_answer_id(), ids))
+        undo_actions.push(self._raw, undo_actions.added_entry(undo_actions.newest_answer(self._raw), ids))
         return [self.card(i) for i in ids]
 
     def reposition(
@@ -317,12 +290,14 @@ class Collection:
         """Anki's Reposition: the new cards among `card_ids` take positions `start`, `start +
         step`, ... in their order (`randomize`: shuffled); `shift` moves the other new cards
         from `start` on back to make room. Undoable; cards that are not new are left alone."""
-        from trainer.services import reposition, undo_actions
+        from trainer.services import reposition
 
         done = reposition.reposition(
             self.db, list(card_ids), start, step=step, randomize=randomize, shift=shift, seed=seed
         )
-        self._journal_push(undo_actions.repositioned_entry(self._newest_answer_id(), done.before))
+        undo_actions.push(
+            self._raw, undo_actions.repositioned_entry(undo_actions.newest_answer(self._raw), done.before)
+        )
         return done
 
     def new_queue_ends(self) -> tuple[int, int]:
@@ -364,35 +339,36 @@ class Collection:
         """Suspend or unsuspend cards (undoable)."""
         entry = self._journal("suspend" if suspended else "unsuspend", card_ids)
         self._cards.set_suspended(card_ids, suspended, self._now(now))
-        self._journal_push(entry)
+        undo_actions.push(self._raw, entry)
 
     def bury(self, card_id: int, *, now: datetime | None = None) -> None:
         """Hide a card until the next study day."""
-        now = self._now(now)
-        found = self._cards.card(card_id)
-        if found is None:
+        moment = self._now(now)
+        row = study_sql.read_card(self._raw, card_id)
+        if row is None:
             raise NotFoundError(f"no card with id {card_id}")
-        preset = self.study.preset_for_deck(found.deck_id)
-        until = days.next_day_start(now, self.zone, preset.day_start_hour)
+        preset = self.study.preset_for_deck(row.deck_id)
+        until = days.next_day_start(moment, self.zone, preset.day_start_hour)
         entry = self._journal("bury", [card_id])
-        if not self._cards.bury(card_id, until, now):
-            raise NotFoundError(f"no card with id {card_id}")
-        self._journal_push(entry)
+        self._update_card(
+            card_id,
+            {"queue": QUEUE_BURIED, "buried_until": to_millis(until), "modified_at": to_millis(moment)},
+        )
+        undo_actions.push(self._raw, entry)
 
     def unbury(self, card_ids: Sequence[int], *, now: datetime | None = None) -> int:
         """Bring buried cards back today (undoable); how many were buried."""
-        from trainer.services import undo_actions
-
-        buried = [c.id for c in undo_actions.read_cards(self.db, list(card_ids)) if c.buried]
+        names = self.study.deck_names()
+        buried = [c for c in undo_actions.read_cards(self._raw, names, list(card_ids)) if c.buried]
         if not buried:
             return 0
-        entry = self._journal("unbury", buried)
-        moment = self._now(now)
-        for card in undo_actions.read_cards(self.db, buried):
-            self._cards.update_card(
+        entry = self._journal("unbury", [c.id for c in buried])
+        moment = to_millis(self._now(now))
+        for card in buried:
+            self._update_card(
                 card.id, {"queue": int(card.state.state), "buried_until": None, "modified_at": moment}
             )
-        self._journal_push(entry)
+        undo_actions.push(self._raw, entry)
         return len(buried)
 
     def set_flag(self, card_id: int, flag: int) -> None:
@@ -401,10 +377,14 @@ class Collection:
             raise InvalidInputError("flag must be 0-7")
         entry = self._journal("flag", [card_id])
         self._update_card(card_id, {"flag": flag})
-        self._journal_push(entry)
+        undo_actions.push(self._raw, entry)
 
     def _update_card(self, card_id: int, values: dict[str, object]) -> None:
-        if not self._cards.update_card(card_id, values):
+        """Set columns of one card on the study connection (times in epoch ms)."""
+        with self._raw.write():
+            changed = study_sql.update_card(self._raw, card_id, values)
+        self.study.cards_changed()
+        if not changed:
             raise NotFoundError(f"no card with id {card_id}")
 
     # -- quiz and browse -------------------------------------------------------------------
@@ -501,30 +481,15 @@ class Collection:
 
     def presets(self) -> dict[str, Preset]:
         """Every preset by name."""
-        return self._cards.presets()
+        return {info.preset.name: info.preset for info in self.preset_options.all()}
 
     def set_deck_preset(self, deck: str, preset: str) -> None:
         """Make `deck` use the preset named `preset`."""
-        from sqlalchemy import update
-
-        from trainer.store import repo
-
-        with self.db.write() as session:
-            pid = repo.preset_id(session, preset, create=False)
-            if pid is None:
-                raise NotFoundError(f"no preset named '{preset}'")
-            result = session.execute(
-                update(repo.decks_t).where(repo.decks_t.c.name == deck).values(preset_id=pid)
-            )
-            if not repo.rowcount(result):
-                raise NotFoundError(f"no deck named '{deck}'")
+        self.preset_options.assign(deck, preset)
 
     def deck_preset(self, deck: str) -> Preset:
         """The preset a deck uses."""
-        found = self._cards.deck_preset(deck)
-        if found is None:
-            raise NotFoundError(f"no deck named '{deck}'")
-        return found
+        return self.preset_options.of_deck(deck)
 
     # -- deck files ------------------------------------------------------------------
 
@@ -629,104 +594,13 @@ class Collection:
 
     def meta(self, key: str) -> str | None:
         """A stored collection fact."""
-        return self._cards.meta(key)
+        with self._raw.read():
+            return study_sql.meta(self._raw, key)
 
     def set_meta(self, key: str, value: str) -> None:
         """Store a collection fact."""
-        self._cards.set_meta(key, value)
+        with self._raw.write():
+            study_sql.set_meta(self._raw, key, value)
 
 
-def open_collection(
-    target: str | Path | None = None,
-    *,
-    clock: Clock = days.utcnow,
-    zone: tzinfo | None = None,
-    install_bundled: bool = True,
-) -> Collection:
-    """Open (creating or upgrading) a collection: a path means SQLite, `x://` a SQLAlchemy URL.
-
-    The first open of a new collection installs the bundled decks. An SQLite collection
-    already at the current schema opens on its study connection alone: SQLAlchemy is
-    imported when something first needs it.
-    """
-    text = _target_text(target)
-    if "://" not in text:
-        from trainer.store.leftovers import clean_leftovers
-
-        with contextlib.suppress(RuntimeError):  # `~nouser/...`: the open below says so in one line
-            clean_leftovers(Path(text).expanduser())  # what killed writers left behind
-    quick = _open_current_sqlite(text, clock, zone)
-    if quick is not None:
-        return quick
-    from trainer.store import repo
-    from trainer.store.engine import Database, database_url
-    from trainer.store.migrate import ensure_schema
-
-    db = Database(database_url(text))
-    raw: RawDB | None = None
-    try:
-        ensure_schema(db, clock())
-        path = db.sqlite_path
-        raw = RawDB.open_sqlite(path) if path is not None else RawDB.borrow(db.engine)
-        collection = Collection(text, raw, db, clock=clock, zone=zone)
-        if collection.meta("created_at") is None:
-            with db.write() as session:
-                repo.preset_id(session, "Default")
-            if install_bundled:
-                from trainer.paths import bundled_decks_dir
-
-                if bundled_decks_dir().is_dir():
-                    collection.load_bundled()
-            collection.set_meta("created_at", clock().isoformat())
-    except BaseException:
-        if raw is not None:
-            raw.close()
-        db.dispose()
-        raise
-    return collection
-
-
-def open_current(
-    target: str | Path | None = None, *, clock: Clock = days.utcnow, zone: tzinfo | None = None
-) -> Collection | None:
-    """The collection at `target` if it opens at once (SQLite at the current schema), else None.
-
-    For callers that want to show something while a slower open (create, upgrade,
-    install the bundled decks, a server) runs elsewhere.
-    """
-    return _open_current_sqlite(_target_text(target), clock, zone)
-
-
-def _target_text(target: str | Path | None) -> str:
-    if target is None:
-        from trainer.paths import default_collection
-
-        return str(default_collection())
-    return str(target)
-
-
-def _open_current_sqlite(target: str, clock: Clock, zone: tzinfo | None) -> Collection | None:
-    """The collection at an SQLite path whose schema is current and set up, else None."""
-    if "://" in target:
-        return None
-    try:
-        path = Path(target).expanduser()
-    except RuntimeError:  # `~nouser/...`: the full open below says so in one line
-        return None
-    if not path.is_file():
-        return None
-    try:
-        raw = RawDB.open_sqlite(path)
-    except sqlite3.Error:
-        return None
-    try:
-        with raw.read():
-            revision = raw.scalar("SELECT version_num FROM alembic_version")
-            created = raw.scalar("SELECT value FROM meta WHERE key = 'created_at'")
-    except sqlite3.Error:
-        raw.close()
-        return None
-    if revision != HEAD_REVISION or created is None:
-        raw.close()
-        return None
-    return Collection(target, raw, clock=clock, zone=zone)
+from trainer.collection.opening import open_collection, open_current  # noqa: E402  (they build a Collection)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from trainer.store import study_sql
 from trainer.store.rawdb import RawDB
 from trainer.store.values import to_millis
 
@@ -17,7 +18,7 @@ def auto_backup_due(db: RawDB, now: datetime) -> bool:
     if db.path is None:  # a server, or SQLite in memory: no file to back up
         return False
     with db.read():
-        last_text = db.scalar("SELECT value FROM meta WHERE key = ?", (LAST_BACKUP_KEY,))
+        last_text = study_sql.meta(db, LAST_BACKUP_KEY)
         last = datetime.fromisoformat(last_text) if last_text else None
         if last is not None and now - last < AUTO_BACKUP_EVERY:
             return False
@@ -28,17 +29,14 @@ def auto_backup_due(db: RawDB, now: datetime) -> bool:
 def record_failure(db: RawDB, now: datetime, message: str) -> None:
     """Remember a failed automatic backup, to report it on the next start (best effort)."""
     with db.write():
-        db.run(
-            "INSERT INTO meta (key, value) VALUES (?, ?)"
-            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (BACKUP_FAILED_KEY, f"{now.isoformat()}|{message}"),
-        )
+        study_sql.set_meta(db, BACKUP_FAILED_KEY, f"{now.isoformat()}|{message}")
 
 
 def pending_failure(db: RawDB) -> str | None:
     """The last automatic backup's failure, as a sentence, when no backup has succeeded since."""
-    text = db.one_alone("SELECT value FROM meta WHERE key = ?", (BACKUP_FAILED_KEY,))
-    if text is None or not text[0]:
+    with db.read():
+        text = study_sql.meta(db, BACKUP_FAILED_KEY)
+    if not text:
         return None
-    when, _, message = str(text[0]).partition("|")
+    when, _, message = text.partition("|")
     return f"the automatic backup of {when[:16].replace('T', ' ')} UTC failed: {message}"

@@ -19,7 +19,7 @@ from trainer.services.autobackup import AUTO_BACKUP_EVERY as AUTO_BACKUP_EVERY
 from trainer.services.autobackup import BACKUP_FAILED_KEY, LAST_BACKUP_KEY
 from trainer.services.check_memory import check_cards
 from trainer.services.repair_values import check_values
-from trainer.store import repo
+from trainer.store import repo, study_sql
 from trainer.store.backup import (
     BackupInfo,
     backup_sqlite,
@@ -27,8 +27,9 @@ from trainer.store.backup import (
     thin_backups,
 )
 from trainer.store.engine import Database, is_sqlite
-from trainer.store.models import QUEUE_BURIED, QUEUE_SUSPENDED, MetaRow, QuizAnswerRow
+from trainer.store.models import QUEUE_BURIED, QUEUE_SUSPENDED, QuizAnswerRow
 from trainer.store.restore import RestoreResult, recover_file, restore_file
+from trainer.store.rows import PRESET_COLUMNS, preset_from_row
 from trainer.store.sqlitefile import file_problems, foreign_objects
 from trainer.store.walguard import WAL_LOST_KEY
 
@@ -155,12 +156,13 @@ def _schema_objects(db: Database, report: CheckReport, repair: bool) -> None:
 def _lost_wal(db: Database, report: CheckReport, repair: bool) -> None:
     """A lost `-wal` noticed when the collection was opened (see trainer.store.walguard)."""
     with db.write() as session:
-        row = session.get(MetaRow, WAL_LOST_KEY)
-        if row is None:
+        queries = repo.sql(session)
+        lost = study_sql.meta(queries, WAL_LOST_KEY)
+        if lost is None:
             return
-        report.problems.append(Problem("wal", row.value, repaired=repair))
+        report.problems.append(Problem("wal", lost, repaired=repair))
         if repair:
-            session.delete(row)
+            study_sql.delete_meta(queries, WAL_LOST_KEY)
 
 
 def _sqlite_foreign_keys(db: Database, report: CheckReport) -> None:
@@ -216,9 +218,10 @@ def _default_preset(session: Session) -> int:
 
 
 def _presets(session: Session, report: CheckReport, repair: bool) -> None:
-    for row in session.execute(select(presets_t)).all():
+    columns = [presets_t.c[name] for name in PRESET_COLUMNS]
+    for row in session.execute(select(presets_t.c.id, *columns)).all():
         try:
-            preset = repo.preset_from_row(row)
+            preset = preset_from_row(row[1:])
             problems = preset.validate()
         except (ValueError, TypeError) as exc:
             preset, problems = Preset(name=row.name), [f"unreadable ({exc})"]
@@ -315,11 +318,6 @@ def has_history(db: Database) -> bool:
 
 def _set_last_backup(db: Database, now: datetime) -> None:
     with db.write() as session:
-        row = session.get(MetaRow, LAST_BACKUP_KEY)
-        if row is None:
-            session.add(MetaRow(key=LAST_BACKUP_KEY, value=now.isoformat()))
-        else:
-            row.value = now.isoformat()
-        failed = session.get(MetaRow, BACKUP_FAILED_KEY)
-        if failed is not None:
-            session.delete(failed)
+        queries = repo.sql(session)
+        study_sql.set_meta(queries, LAST_BACKUP_KEY, now.isoformat())
+        study_sql.delete_meta(queries, BACKUP_FAILED_KEY)

@@ -95,6 +95,26 @@ class PresetService:
                 return info
         raise NotFoundError(f"no preset named '{name}'")
 
+    def of_deck(self, deck: str) -> Preset:
+        """The preset a deck uses."""
+        with self.db.read() as session:
+            tree = repo.subtree(repo.decks(session), deck)
+            if not tree:
+                raise NotFoundError(f"no deck named '{deck}'")
+            return repo.presets(session)[tree[0].preset_id]
+
+    def assign(self, deck: str, preset: str) -> None:
+        """Make `deck` use the preset named `preset`."""
+        with self.db.write() as session:
+            pid = repo.preset_id(session, preset, create=False)
+            if pid is None:
+                raise NotFoundError(f"no preset named '{preset}'")
+            result = session.execute(
+                update(repo.decks_t).where(repo.decks_t.c.name == deck).values(preset_id=pid)
+            )
+            if not repo.rowcount(result):
+                raise NotFoundError(f"no deck named '{deck}'")
+
     def change(
         self, name: str, assignments: list[str], *, reschedule: bool = False, now: datetime
     ) -> PresetInfo:

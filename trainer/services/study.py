@@ -90,6 +90,15 @@ class StudyService:
             self._version = version
         return self._snapshot
 
+    def cards_changed(self) -> None:
+        """Cards were changed on this connection outside answer and undo (bury, suspend, flag,
+        edit): the queues are built again (SQLite's `data_version` tells only others' writes)."""
+        self._queues.clear()
+
+    def deck_names(self) -> dict[int, str]:
+        """Every deck's name by id."""
+        return self._fresh().names
+
     def _unbury_if_due(self, now: datetime) -> None:
         moment = to_millis(now)
         with self.db.read():

@@ -22,9 +22,9 @@ from sqlalchemy.orm import Session
 
 from trainer.core.cards import hash_json
 from trainer.core.deckfile import DeckSpec
-from trainer.store import repo
+from trainer.store import repo, study_sql
 from trainer.store.engine import Database
-from trainer.store.models import QUEUE_SUSPENDED, MetaRow
+from trainer.store.models import QUEUE_SUSPENDED
 from trainer.views import SyncReport
 
 ORPHAN_TAG = "orphan"
@@ -57,7 +57,7 @@ def sync_decks(db: Database, specs: Sequence[DeckSpec], now: datetime, *, check:
 
 def learner_edits(session: Session) -> dict[str, str]:
     """Cards edited in the app: external id -> hash of the file version the edit started from."""
-    raw = session.execute(select(MetaRow.value).where(MetaRow.key == EDITS_KEY)).scalar()
+    raw = study_sql.meta(repo.sql(session), EDITS_KEY)
     try:
         found = json.loads(raw) if raw else {}
     except ValueError:
@@ -67,12 +67,7 @@ def learner_edits(session: Session) -> dict[str, str]:
 
 def save_learner_edits(session: Session, edits: dict[str, str]) -> None:
     """Store the map of `learner_edits`."""
-    row = session.get(MetaRow, EDITS_KEY)
-    value = json.dumps(edits, ensure_ascii=False, sort_keys=True)
-    if row is None:
-        session.add(MetaRow(key=EDITS_KEY, value=value))
-    else:
-        row.value = value
+    study_sql.set_meta(repo.sql(session), EDITS_KEY, json.dumps(edits, ensure_ascii=False, sort_keys=True))
 
 
 def _deck_id(session: Session, spec: DeckSpec, report: SyncReport) -> int:

@@ -17,10 +17,15 @@ from typing import TYPE_CHECKING, Any
 from trainer.core.cards import CardContent
 from trainer.errors import NotFoundError
 from trainer.services.card_views import card_view
+from trainer.store import study_sql
+from trainer.store.values import to_millis
 from trainer.views import CardView
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from trainer.store.engine import Database
+    from trainer.store.rawdb import RawDB
 
 META_KEY = "undo_actions"
 KEEP = 100  # entries kept; older ones can no longer be undone (as Anki keeps a bounded stack)
@@ -73,11 +78,11 @@ def snapshot(card: CardView) -> dict[str, Any]:
 
 def restore_values(saved: dict[str, Any], action: str, now: datetime) -> dict[str, object]:
     """The column values that put a card back as `saved` before `action`."""
-    values: dict[str, object] = {"modified_at": now}
+    values: dict[str, object] = {"modified_at": to_millis(now)}
     if action in ("suspend", "unsuspend", "bury", "unbury"):
         values["queue"] = saved["queue"]
         until = saved["buried_until"]
-        values["buried_until"] = datetime.fromisoformat(until) if until else None
+        values["buried_until"] = to_millis(datetime.fromisoformat(until)) if until else None
     elif action == "flag":
         values["flag"] = saved["flag"]
     elif action == "edit":
@@ -128,47 +133,65 @@ def repositioned_entry(after_review: int, before: dict[int, int]) -> dict[str, A
             "positions": [[card_id, position] for card_id, position in before.items()]}  # fmt: skip
 
 
-def read_cards(db: Database, card_ids: list[int]) -> list[CardView]:
+def read_cards(db: RawDB, deck_names: dict[int, str], card_ids: list[int]) -> list[CardView]:
     """The cards `card_ids` as they are now (missing ones left out)."""
-    from sqlalchemy import select
-
-    from trainer.store import repo
-
-    cards = repo.cards_t
-    found: list[CardView] = []
-    with db.read() as session:
-        names = {d.id: d.name for d in repo.decks(session)}
-        for start in range(0, len(card_ids), 500):
-            chunk = card_ids[start : start + 500]
-            query = select(*repo.CARD_COLUMNS).where(cards.c.id.in_(chunk)).order_by(cards.c.id)
-            rows = session.execute(query)
-            found.extend(card_view(row, names) for row in rows)
-    return found
+    with db.read():
+        rows = study_sql.read_cards(db, card_ids)
+    return [card_view(row, deck_names) for row in rows]
 
 
-def restore(db: Database, top: dict[str, Any], now: datetime) -> list[int]:
-    """Put the cards of journal entry `top` back as they were before it: the ids restored."""
-    from sqlalchemy import update
+def record(db: RawDB, deck_names: dict[int, str], action: str, card_ids: list[int]) -> dict[str, Any] | None:
+    """The journal entry for `action` on `card_ids` as they are now (call before acting)."""
+    cards = read_cards(db, deck_names, card_ids)
+    return entry(action, newest_answer(db), cards) if cards else None
 
-    from trainer.store import repo
 
-    cards = repo.cards_t
+def newest_answer(db: RawDB) -> int:
+    """The id of the newest answer in the log, which a journal entry records (0 when none)."""
+    with db.read():
+        return study_sql.newest_answer_id(db)
+
+
+def push(db: RawDB, new: dict[str, Any] | None) -> None:
+    """Put an entry of `record` on top of the journal (after the action succeeded)."""
+    if new is None:
+        return
+    with db.write():
+        entries = decode(study_sql.meta(db, META_KEY))
+        entries.append(new)
+        study_sql.set_meta(db, META_KEY, encode(entries))
+
+
+def undo_last(db: RawDB, orm: Callable[[], Database], now: datetime) -> UndoneAction | None:
+    """Take back the journal's top action if it is newer than the newest answer, else None
+    (then the review log's undo takes the answer back). Card values are put back on the study
+    connection `db`; an add or a reposition is undone through the ORM store `orm()`."""
+    with db.read():
+        entries = decode(study_sql.meta(db, META_KEY))
+        newest = study_sql.newest_answer_id(db)
+    if not entries or newest > int(entries[-1].get("after_review", 0)):
+        return None
+    top = entries.pop()
     action = str(top.get("action", ""))
-    if action == "add":
-        return _remove_added(db, top)
-    if action == "reposition":
-        from trainer.services.reposition import restore_positions
-
-        pairs = top.get("positions", [])
-        return restore_positions(db, {int(card_id): int(position) for card_id, position in pairs})
-    restored: list[int] = []
-    with db.write() as session:
+    if action in ("add", "reposition"):
+        restored = _remove_added(orm(), top) if action == "add" else _restore_positions(orm(), top)
+        with db.write():
+            study_sql.set_meta(db, META_KEY, encode(entries))
+        return UndoneAction(action, tuple(restored))
+    restored = []
+    with db.write():
         for saved in top.get("cards", []):
-            values = restore_values(saved, action, now)
-            result = session.execute(update(cards).where(cards.c.id == int(saved["id"])).values(**values))
-            if repo.rowcount(result):
+            if study_sql.update_card(db, int(saved["id"]), restore_values(saved, action, now)):
                 restored.append(int(saved["id"]))
-    return restored
+        study_sql.set_meta(db, META_KEY, encode(entries))
+    return UndoneAction(action, tuple(restored))
+
+
+def _restore_positions(db: Database, top: dict[str, Any]) -> list[int]:
+    from trainer.services.reposition import restore_positions
+
+    pairs = top.get("positions", [])
+    return restore_positions(db, {int(card_id): int(position) for card_id, position in pairs})
 
 
 def _remove_added(db: Database, top: dict[str, Any]) -> list[int]:

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from trainer.store import writequeue
 
@@ -24,6 +24,27 @@ BUSY_TIMEOUT_S = 30.0
 PG_WRITE_LOCK = "SELECT pg_advisory_xact_lock(hashtext('trainer:' || current_schema()))"
 
 Params = Sequence[Any]
+
+
+class Queries(Protocol):
+    """What a plain-SQL query needs (`trainer.store.study_sql`): a `RawDB`, or an ORM
+    session's connection through `trainer.store.repo.sql`. SQL uses `?` placeholders."""
+
+    def all(self, sql: str, params: Params = ()) -> list[Any]:
+        """Every row of a query."""
+        ...
+
+    def one(self, sql: str, params: Params = ()) -> Any:
+        """The first row of a query, or None."""
+        ...
+
+    def scalar(self, sql: str, params: Params = ()) -> Any:
+        """The first column of the first row, or None."""
+        ...
+
+    def run(self, sql: str, params: Params = ()) -> int:
+        """Execute a statement; the number of rows it changed."""
+        ...
 
 
 def sqlite_pragmas(connection: sqlite3.Connection) -> None:

@@ -1,7 +1,9 @@
-"""ORM-side queries over the collection. Functions receive a Session and never commit.
+"""ORM-side helpers over the collection. Functions receive a Session and never commit.
 
-The study path (counts, queue, answer, undo) has its own plain-SQL queries in
-`trainer.store.study_sql`; these serve loading, editing, browsing and maintenance.
+Reads and writes of decks, presets, single cards and collection facts are the plain-SQL
+queries of `trainer.store.study_sql`, run here in the session's transaction through
+`sql(session)`; what is left here is what the ORM does better (inserts that return ids,
+bulk updates, the tables for query building).
 """
 
 from __future__ import annotations
@@ -12,15 +14,16 @@ from sqlalchemy import CursorResult, Table, select
 from sqlalchemy.orm import Session
 
 from trainer.core.scheduling import Preset
+from trainer.store import study_sql
 from trainer.store.models import (
     CardRow,
     DeckRow,
     PresetRow,
     ReviewRow,
 )
+from trainer.store.rawdb import Params
 from trainer.store.rows import DeckEntry as DeckEntry
 from trainer.store.rows import join_tags as join_tags
-from trainer.store.rows import preset_from_row as preset_from_row
 from trainer.store.rows import preset_values as preset_values
 from trainer.store.rows import scheduling_state as scheduling_state
 from trainer.store.rows import split_tags as split_tags
@@ -32,36 +35,57 @@ decks_t = cast(Table, DeckRow.__table__)
 presets_t = cast(Table, PresetRow.__table__)
 reviews_t = cast(Table, ReviewRow.__table__)
 
-CARD_COLUMNS = (
-    cards_t.c.id,
-    cards_t.c.external_id,
-    cards_t.c.deck_id,
-    cards_t.c.content,
-    cards_t.c.tags,
-    cards_t.c.source,
-    cards_t.c.group_id,
-    cards_t.c.state,
-    cards_t.c.step,
-    cards_t.c.stability,
-    cards_t.c.difficulty,
-    cards_t.c.due,
-    cards_t.c.last_review,
-    cards_t.c.reps,
-    cards_t.c.lapses,
-    cards_t.c.queue,
-    cards_t.c.flag,
-    cards_t.c.buried_until,
-)
+CARD_COLUMNS = tuple(cards_t.c[name] for name in study_sql.CardRecord._fields)  # what `card_view` reads
+
+
+class SessionSQL:
+    """The plain-SQL queries (`trainer.store.study_sql`) on an ORM session's connection, in its
+    transaction (`?` placeholders rewritten for drivers that use `%s`)."""
+
+    def __init__(self, session: Session) -> None:
+        self._connection = session.connection()
+        self._format = self._connection.dialect.paramstyle in ("format", "pyformat")
+
+    def _execute(self, sql: str, params: Params) -> Any:
+        text = sql.replace("?", "%s") if self._format else sql
+        return self._connection.exec_driver_sql(text, tuple(params))
+
+    def all(self, sql: str, params: Params = ()) -> list[Any]:
+        """Every row of a query."""
+        return list(self._execute(sql, params).fetchall())
+
+    def one(self, sql: str, params: Params = ()) -> Any:
+        """The first row of a query, or None."""
+        return self._execute(sql, params).fetchone()
+
+    def scalar(self, sql: str, params: Params = ()) -> Any:
+        """The first column of the first row, or None."""
+        row = self._execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def run(self, sql: str, params: Params = ()) -> int:
+        """Execute a statement; the number of rows it changed."""
+        return rowcount(self._execute(sql, params))
+
+
+def sql(session: Session) -> SessionSQL:
+    """`session`'s connection for the queries of `trainer.store.study_sql`."""
+    return SessionSQL(session)
+
+
+def decks(session: Session) -> list[DeckEntry]:
+    """Every deck, sorted by name: `study_sql.decks` in this session's transaction."""
+    return study_sql.decks(sql(session))
 
 
 def presets(session: Session) -> dict[int, Preset]:
-    """Every preset by id."""
-    return {row.id: preset_from_row(row) for row in session.execute(select(presets_t))}
+    """Every preset by id: `study_sql.presets` in this session's transaction."""
+    return study_sql.presets(sql(session))
 
 
 def preset_id(session: Session, name: str, *, create: bool = True) -> int | None:
     """The id of the preset called `name`, created with defaults when missing."""
-    found = session.execute(select(presets_t.c.id).where(presets_t.c.name == name)).scalar()
+    found = study_sql.preset_id(sql(session), name)
     if found is not None or not create:
         return found
     return insert_id(session, presets_t, preset_values(Preset(name=name)))
@@ -80,16 +104,6 @@ def rowcount(result: Any) -> int:
     return int(cast(CursorResult[Any], result).rowcount)
 
 
-def decks(session: Session) -> list[DeckEntry]:
-    """Every deck, sorted by name."""
-    rows = session.execute(
-        select(decks_t.c.id, decks_t.c.name, decks_t.c.external_id, decks_t.c.preset_id).order_by(
-            decks_t.c.name
-        )
-    )
-    return [DeckEntry(r.id, r.name, r.external_id, r.preset_id) for r in rows]
-
-
 def ensure_deck(session: Session, name: str, preset: int) -> tuple[int, bool]:
     """The id of deck `name` (and its parents, created as needed); whether it was created."""
     parts = name.split("::")
@@ -103,8 +117,3 @@ def ensure_deck(session: Session, name: str, preset: int) -> tuple[int, bool]:
             created = depth == len(parts)
         deck_id = found
     return deck_id, created
-
-
-def load_card(session: Session, card_id: int) -> Any:
-    """One card row (with `CARD_COLUMNS`)."""
-    return session.execute(select(*CARD_COLUMNS).where(cards_t.c.id == card_id)).first()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,25 +21,8 @@ class DeckEntry:
     preset_id: int
 
 
-def preset_from_row(row: Any) -> Preset:
-    """A core `Preset` from a presets row."""
-    return Preset(
-        name=row.name,
-        parameters=tuple(json.loads(row.parameters)),
-        desired_retention=row.desired_retention,
-        learning_steps=tuple(json.loads(row.learning_steps)),
-        relearning_steps=tuple(json.loads(row.relearning_steps)),
-        maximum_interval=row.maximum_interval,
-        new_per_day=row.new_per_day,
-        reviews_per_day=row.reviews_per_day,
-        leech_threshold=row.leech_threshold,
-        bury_siblings=bool(row.bury_siblings),
-        day_start_hour=row.day_start_hour,
-    )
-
-
 def preset_values(preset: Preset) -> dict[str, Any]:
-    """Column values for a presets row."""
+    """Column values for a presets row (the one preset row builder)."""
     return {
         "name": preset.name,
         "parameters": json.dumps(list(preset.parameters)),
@@ -53,6 +36,19 @@ def preset_values(preset: Preset) -> dict[str, Any]:
         "bury_siblings": preset.bury_siblings,
         "day_start_hour": preset.day_start_hour,
     }
+
+
+PRESET_COLUMNS = tuple(preset_values(Preset()))  # every presets column but the id (a test checks)
+_PRESET_JSON = frozenset({"parameters", "learning_steps", "relearning_steps"})
+
+
+def preset_from_row(row: Sequence[Any]) -> Preset:
+    """A core `Preset` from a presets row's values in `PRESET_COLUMNS` order."""
+    values = dict(zip(PRESET_COLUMNS, row, strict=True))
+    for name in _PRESET_JSON:
+        values[name] = tuple(json.loads(values[name]))
+    values["bury_siblings"] = bool(values["bury_siblings"])
+    return Preset(**values)
 
 
 def subtree(all_decks: Iterable[DeckEntry], name: str) -> list[DeckEntry]:

@@ -1,26 +1,24 @@
-"""The study path's queries as plain SQL over a `RawDB` (no SQLAlchemy): cards, decks, counts, log.
+"""The plain-SQL queries (no SQLAlchemy): cards, decks, presets, counts, log and meta.
 
-Every query here is a range scan of one of the cards indexes ((deck, queue, due),
+The study path runs them on its `RawDB`; the ORM services run the same functions inside
+their session's transaction (`trainer.store.repo.sql(session)`), so each read or write of
+a deck list, the presets, one card or a collection fact is written once.
+
+Every study query here is a range scan of one of the cards indexes ((deck, queue, due),
 (deck, queue, position), (queue, buried_until)) or of the reviews' time index; counts
 are bounded by the daily limits so they read a few index entries, not every card.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from trainer.core.queue import Key
 from trainer.core.scheduling import Preset
-from trainer.store.rawdb import RawDB, placeholders
-from trainer.store.rows import DeckEntry
+from trainer.store.rawdb import Queries, RawDB, placeholders
+from trainer.store.rows import PRESET_COLUMNS, DeckEntry, preset_from_row
 from trainer.store.values import QUEUE_BURIED
-
-CARD_FIELDS = (
-    "id, external_id, deck_id, content, tags, source, group_id, state, step, stability, difficulty, "
-    "due, last_review, reps, lapses, queue, flag, buried_until, position"
-)
 
 
 class CardRecord(NamedTuple):
@@ -72,10 +70,11 @@ class DeckCounts(NamedTuple):
     next_due: int | None
 
 
+CARD_FIELDS = ", ".join(CardRecord._fields)  # the model's column names (a test checks)
 CARD_BY_ID = f"SELECT {CARD_FIELDS} FROM cards WHERE id = ?"
 
 
-def load_card(db: RawDB, card_id: int) -> CardRecord | None:
+def load_card(db: Queries, card_id: int) -> CardRecord | None:
     """One card, or None (inside the caller's transaction)."""
     row = db.one(CARD_BY_ID, (card_id,))
     return None if row is None else CardRecord(*row)
@@ -87,38 +86,72 @@ def read_card(db: RawDB, card_id: int) -> CardRecord | None:
     return None if row is None else CardRecord(*row)
 
 
-def decks(db: RawDB) -> list[DeckEntry]:
+def read_cards(db: Queries, card_ids: Sequence[int]) -> list[CardRecord]:
+    """The cards `card_ids` that exist, by id (read in chunks of 500)."""
+    found: list[CardRecord] = []
+    for start in range(0, len(card_ids), 500):
+        chunk = card_ids[start : start + 500]
+        rows = db.all(
+            f"SELECT {CARD_FIELDS} FROM cards WHERE id IN ({placeholders(len(chunk))}) ORDER BY id",
+            tuple(chunk),
+        )
+        found.extend(CardRecord(*row) for row in rows)
+    return found
+
+
+def decks(db: Queries) -> list[DeckEntry]:
     """Every deck, sorted by name."""
     rows = db.all("SELECT id, name, external_id, preset_id FROM decks ORDER BY name")
     return [DeckEntry(*row) for row in rows]
 
 
-def presets(db: RawDB) -> dict[int, Preset]:
+PRESETS = f"SELECT id, {', '.join(PRESET_COLUMNS)} FROM presets"
+
+
+def presets(db: Queries) -> dict[int, Preset]:
     """Every preset by id."""
-    rows = db.all(
-        "SELECT id, name, parameters, desired_retention, learning_steps, relearning_steps, maximum_interval, "
-        "new_per_day, reviews_per_day, leech_threshold, bury_siblings, day_start_hour FROM presets"
+    return {int(row[0]): preset_from_row(row[1:]) for row in db.all(PRESETS)}
+
+
+def preset_id(db: Queries, name: str) -> int | None:
+    """The id of the preset called `name`, or None."""
+    found = db.scalar("SELECT id FROM presets WHERE name = ?", (name,))
+    return None if found is None else int(found)
+
+
+def meta(db: Queries, key: str) -> str | None:
+    """A stored collection fact, or None."""
+    value = db.scalar("SELECT value FROM meta WHERE key = ?", (key,))
+    return None if value is None else str(value)
+
+
+def set_meta(db: Queries, key: str, value: str) -> None:
+    """Store a collection fact (inside a write transaction)."""
+    db.run(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
     )
-    return {
-        row[0]: Preset(
-            name=row[1],
-            parameters=tuple(json.loads(row[2])),
-            desired_retention=row[3],
-            learning_steps=tuple(json.loads(row[4])),
-            relearning_steps=tuple(json.loads(row[5])),
-            maximum_interval=row[6],
-            new_per_day=row[7],
-            reviews_per_day=row[8],
-            leech_threshold=row[9],
-            bury_siblings=bool(row[10]),
-            day_start_hour=row[11],
-        )
-        for row in rows
-    }
+
+
+def delete_meta(db: Queries, key: str) -> bool:
+    """Forget a collection fact; whether it was there."""
+    return db.run("DELETE FROM meta WHERE key = ?", (key,)) > 0
+
+
+def schema_revision(db: Queries) -> str | None:
+    """The collection's Alembic revision, or None."""
+    value = db.scalar("SELECT version_num FROM alembic_version")
+    return None if value is None else str(value)
+
+
+def newest_answer_id(db: Queries) -> int:
+    """The id of the newest answer in the log (0 when there is none)."""
+    value = db.scalar("SELECT max(id) FROM reviews WHERE kind = 'review'")
+    return 0 if value is None else int(value)
 
 
 def deck_counts(
-    db: RawDB, deck_id: int, cutoff: int, learn_until: int, new_cap: int, review_cap: int
+    db: Queries, deck_id: int, cutoff: int, learn_until: int, new_cap: int, review_cap: int
 ) -> DeckCounts:
     """A deck's own due counts: new (at most `new_cap`), learning due before `learn_until`,
     reviews due before `cutoff` (at most `review_cap`), and the earliest due learning or
@@ -134,12 +167,12 @@ def deck_counts(
     return DeckCounts(*row)
 
 
-def deck_totals(db: RawDB) -> dict[int, int]:
+def deck_totals(db: Queries) -> dict[int, int]:
     """How many cards each deck holds (its own, not its subdecks')."""
     return {int(d): int(n) for d, n in db.all("SELECT deck_id, count(*) FROM cards GROUP BY deck_id")}
 
 
-def done_today_by_deck(db: RawDB, since: int) -> dict[tuple[int, int], int]:
+def done_today_by_deck(db: Queries, since: int) -> dict[tuple[int, int], int]:
     """Answers since `since` (ms), by (deck, state before the answer)."""
     rows = db.all(
         "SELECT c.deck_id, r.state_before, count(*) FROM reviews r JOIN cards c ON c.id = r.card_id"
@@ -149,7 +182,7 @@ def done_today_by_deck(db: RawDB, since: int) -> dict[tuple[int, int], int]:
     return {(int(d), int(s)): int(n) for d, s, n in rows}
 
 
-def new_keys(db: RawDB, deck_id: int, limit: int) -> list[Key]:
+def new_keys(db: Queries, deck_id: int, limit: int) -> list[Key]:
     """The first `limit` new cards of a deck as (position, id), in order."""
     rows = db.all(
         "SELECT position, id FROM cards WHERE deck_id = ? AND queue = 0 ORDER BY position, id LIMIT ?",
@@ -158,7 +191,7 @@ def new_keys(db: RawDB, deck_id: int, limit: int) -> list[Key]:
     return [(int(p), int(i)) for p, i in rows]
 
 
-def review_keys(db: RawDB, deck_id: int, before: int, limit: int) -> list[Key]:
+def review_keys(db: Queries, deck_id: int, before: int, limit: int) -> list[Key]:
     """The first `limit` reviews of a deck due before `before` as (due, id), in order."""
     rows = db.all(
         "SELECT due, id FROM cards WHERE deck_id = ? AND queue = 2 AND due < ? ORDER BY due, id LIMIT ?",
@@ -167,7 +200,7 @@ def review_keys(db: RawDB, deck_id: int, before: int, limit: int) -> list[Key]:
     return [(int(d), int(i)) for d, i in rows]
 
 
-def learning_keys(db: RawDB, deck_ids: Sequence[int]) -> list[Key]:
+def learning_keys(db: Queries, deck_ids: Sequence[int]) -> list[Key]:
     """Every (re)learning card of these decks as (due, id), in order."""
     rows = db.all(
         f"SELECT due, id FROM cards WHERE deck_id IN ({placeholders(len(deck_ids))}) AND queue IN (1, 3)",
@@ -176,19 +209,19 @@ def learning_keys(db: RawDB, deck_ids: Sequence[int]) -> list[Key]:
     return sorted((int(d), int(i)) for d, i in rows)
 
 
-def first_burial_end(db: RawDB) -> int | None:
+def first_burial_end(db: Queries) -> int | None:
     """When the earliest burial ends (ms), if any card is buried."""
     value = db.scalar("SELECT min(buried_until) FROM cards WHERE queue = ?", (QUEUE_BURIED,))
     return None if value is None else int(value)
 
 
-def has_expired_burials(db: RawDB, now: int) -> bool:
+def has_expired_burials(db: Queries, now: int) -> bool:
     """Whether any buried card's day is over."""
     found = db.one("SELECT 1 FROM cards WHERE queue = ? AND buried_until <= ? LIMIT 1", (QUEUE_BURIED, now))
     return found is not None
 
 
-def unbury_expired(db: RawDB, now: int) -> int:
+def unbury_expired(db: Queries, now: int) -> int:
     """Return buried cards whose day is over to their queue."""
     return db.run(
         "UPDATE cards SET queue = state, buried_until = NULL WHERE queue = ? AND buried_until <= ?",
@@ -198,12 +231,12 @@ def unbury_expired(db: RawDB, now: int) -> int:
 
 _CARD_UPDATABLE = frozenset(
     {"state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses", "queue",
-     "buried_until", "modified_at", "tags"}
+     "buried_until", "modified_at", "tags", "flag", "content", "content_hash", "kind"}
 )  # fmt: skip
 
 
-def update_card(db: RawDB, card_id: int, values: dict[str, Any]) -> int:
-    """Set columns of one card (names from a fixed list); rows changed."""
+def update_card(db: Queries, card_id: int, values: dict[str, Any]) -> int:
+    """Set columns of one card (names from a fixed list, times in epoch ms); rows changed."""
     unknown = set(values) - _CARD_UPDATABLE
     if unknown:
         raise ValueError(f"not a card column the study path may set: {sorted(unknown)}")
@@ -224,7 +257,7 @@ def insert_review(db: RawDB, values: Sequence[Any]) -> int:
     return db.insert(REVIEW_INSERT, values)
 
 
-def last_review(db: RawDB) -> ReviewRecord | None:
+def last_review(db: Queries) -> ReviewRecord | None:
     """The newest answer in the log (quiz answers and imports are not answers), or None."""
     row = db.one(
         "SELECT id, card_id, reviewed_at, rating, state_before, step_before, stability_before,"
@@ -234,12 +267,12 @@ def last_review(db: RawDB) -> ReviewRecord | None:
     return None if row is None else ReviewRecord(*row)
 
 
-def delete_review(db: RawDB, review_id: int) -> None:
+def delete_review(db: Queries, review_id: int) -> None:
     """Remove one log row (undo only)."""
     db.run("DELETE FROM reviews WHERE id = ?", (review_id,))
 
 
-def active_siblings(db: RawDB, group_id: str, card_id: int) -> list[tuple[int, int, int]]:
+def active_siblings(db: Queries, group_id: str, card_id: int) -> list[tuple[int, int, int]]:
     """Other new or review cards of a sibling group as (id, deck, queue)."""
     rows = db.all(
         "SELECT id, deck_id, queue FROM cards WHERE group_id = ? AND id != ? AND queue IN (0, 2)",
@@ -248,7 +281,7 @@ def active_siblings(db: RawDB, group_id: str, card_id: int) -> list[tuple[int, i
     return [(int(i), int(d), int(q)) for i, d, q in rows]
 
 
-def bury_cards(db: RawDB, card_ids: Sequence[int], until: int) -> None:
+def bury_cards(db: Queries, card_ids: Sequence[int], until: int) -> None:
     """Bury cards until a time (ms)."""
     db.run(
         f"UPDATE cards SET queue = ?, buried_until = ? WHERE id IN ({placeholders(len(card_ids))})",
@@ -256,7 +289,7 @@ def bury_cards(db: RawDB, card_ids: Sequence[int], until: int) -> None:
     )
 
 
-def unbury_cards(db: RawDB, card_ids: Sequence[int]) -> None:
+def unbury_cards(db: Queries, card_ids: Sequence[int]) -> None:
     """Return those of these cards that are still buried to their queue."""
     db.run(
         "UPDATE cards SET queue = state, buried_until = NULL"
@@ -265,7 +298,7 @@ def unbury_cards(db: RawDB, card_ids: Sequence[int]) -> None:
     )
 
 
-def next_due(db: RawDB, deck_ids: Sequence[int]) -> int | None:
+def next_due(db: Queries, deck_ids: Sequence[int]) -> int | None:
     """When the next learning or review card of these decks is due (ms)."""
     value = db.scalar(
         f"SELECT min(due) FROM cards WHERE deck_id IN ({placeholders(len(deck_ids))}) AND queue IN (1, 2, 3)",
