@@ -112,7 +112,7 @@ def real_items(folder: Path) -> list[Any]:
     """Training items of the real log, built by trainer's import and item builder."""
     col = open_collection(folder / "real.sqlite3", install_bundled=False, zone=ZoneInfo("UTC"))
     try:
-        col.import_review_log(REAL_LOG)
+        col.optimizer.import_review_log(REAL_LOG)
         return col.optimizer.items()
     finally:
         col.close()

@@ -46,7 +46,7 @@ def test_schema14_deck_options_are_read(packages: dict[str, Path], col: Collecti
     package = schema14(packages["legacy"], tmp_path / "s14.apkg", tmp_path)
     report = col.import_file(package)
     assert len(report.added) == 8 and report.notices == []
-    assert "Anki: Default" in col.presets()
+    assert "Anki: Default" in col.presets.names()
 
 
 def test_unreadable_options_group_uses_defaults_and_says_so(

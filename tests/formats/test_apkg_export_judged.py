@@ -112,8 +112,8 @@ def test_due_days_match_in_every_zone(zone: str, tmp_path: Path) -> None:
         out = tmp_path / "days.apkg"
         col.export_file(out, now=now)
         ours = exported(col)
-        hour = col.deck_preset("Days").day_start_hour
-        decay = col.deck_preset("Days").parameters[20]
+        hour = col.presets.of_deck("Days").day_start_hour
+        decay = col.presets.of_deck("Days").parameters[20]
     finally:
         col.close()
     when = now.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")

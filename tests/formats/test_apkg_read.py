@@ -155,13 +155,13 @@ def test_learning_step_and_deck_options(
     (card,) = _all_cards(col)
     assert card.state.state is CardState.LEARNING
     assert card.state.step == 1  # one of three steps done: Anki's `left` says two remain
-    preset = col.presets()["Anki: Hard stuff"]
+    preset = col.presets.get("Anki: Hard stuff").preset
     assert preset.parameters == pytest.approx(PARAMS, abs=1e-6)
     assert preset.desired_retention == pytest.approx(0.85)
     assert preset.learning_steps == (60, 600, 3600)
     assert preset.relearning_steps == (300,)
     assert (preset.new_per_day, preset.reviews_per_day) == (33, 333)
-    assert col.deck_preset("Steps").name == "Anki: Hard stuff"
+    assert col.presets.of_deck("Steps").name == "Anki: Hard stuff"
     assert card.question == "Bold **word**"
     assert card.answer == "_tilted_\nand **strong**"
 

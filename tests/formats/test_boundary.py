@@ -103,15 +103,15 @@ def test_deep_json_is_one_line(col: Collection, tmp_path: Path) -> None:
 def test_json_import_keeps_the_learners_presets(
     backup: dict[str, Any], col: Collection, tmp_path: Path
 ) -> None:
-    col.preset_options.change("Default", ["desired_retention=0.8"], now=col.clock())
+    col.presets.set_options("Default", ["desired_retention=0.8"], now=col.clock())
     for preset in backup["presets"]:
         preset["desired_retention"] = 0.95
     path = tmp_path / "presets.json"
     path.write_text(json.dumps(backup))
     col.import_file(path)
-    assert col.presets()["Default"].desired_retention == 0.8
+    assert col.presets.get("Default").preset.desired_retention == 0.8
     col.import_file(path, replace_presets=True)
-    assert col.presets()["Default"].desired_retention == 0.95
+    assert col.presets.get("Default").preset.desired_retention == 0.95
 
 
 def test_json_import_cleans_text_and_distrusts_undo_data(

@@ -189,7 +189,7 @@ def test_deck_counts_around_day_start_and_midnight_match_anki(zone: str, day: da
         cards = "".join(f'[[cards]]\nid = "c{i}"\nfront = "card {i}"\nback = "a"\n\n' for i in range(10))
         deck.write_text(f'[deck]\nid = "oracle"\nname = "Oracle"\n\n{cards}', encoding="utf-8")
         col.load([deck], now=events[0][0] - timedelta(hours=1))
-        col.preset_options.change(
+        col.presets.set_options(
             "Default", ["new_per_day=9999", "reviews_per_day=9999", "learning_steps=1m 1h"], now=events[0][0]
         )
         ids = {int(c.content.front.split()[1]): c.id for c in col.search("deck:Oracle", limit=100)}

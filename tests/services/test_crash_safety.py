@@ -470,7 +470,7 @@ def test_optimize_saves_parameters_and_memory_states_together_or_not_at_all(
         tmp_path / "c.sqlite3", clock=lambda: FIXED_NOW, zone=TEST_ZONE, install_bundled=False
     )
     try:
-        col.import_review_log(shared_data / "review-log-josh.csv")
+        col.optimizer.import_review_log(shared_data / "review-log-josh.csv")
         with col.db.read() as session:
             before = session.execute(text("SELECT id, stability, difficulty FROM cards ORDER BY id")).all()
         real, calls = stored_memory, []
@@ -485,14 +485,14 @@ def test_optimize_saves_parameters_and_memory_states_together_or_not_at_all(
         with pytest.raises(KeyboardInterrupt):
             col.optimizer.optimize(now=FIXED_NOW)
         monkeypatch.undo()
-        assert col.presets()["Default"].parameters == DEFAULT_PARAMETERS  # no new parameters ...
+        assert col.presets.get("Default").preset.parameters == DEFAULT_PARAMETERS  # no new parameters ...
         with col.db.read() as session:  # ... and no new memory states
             assert (
                 session.execute(text("SELECT id, stability, difficulty FROM cards ORDER BY id")).all()
                 == before
             )
         result = col.optimizer.optimize(now=FIXED_NOW)
-        assert result.saved and col.presets()["Default"].parameters == pytest.approx(result.new)
+        assert result.saved and col.presets.get("Default").preset.parameters == pytest.approx(result.new)
     finally:
         col.close()
 

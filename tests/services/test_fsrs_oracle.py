@@ -96,7 +96,7 @@ def test_real_log_answered_live_equals_fsrs_rs(fast_dir: Path, shared_data: Path
     col = open_collection(fast_dir / "josh.sqlite3", clock=clock, zone=UTC, install_bundled=False)
     try:
         col.load([deck_file(fast_dir / "josh.toml", sorted(log))])
-        col.preset_options.change("Default", ["leech_threshold=9999"], now=clock.now)
+        col.presets.set_options("Default", ["leech_threshold=9999"], now=clock.now)
         ids = {int(c.content.front.split()[1]): c.id for c in col.search("deck:Josh", limit=5000)}
         answers = sorted((at, card, rating) for card, rows in log.items() for at, rating in rows)
         for at, card, rating in answers:

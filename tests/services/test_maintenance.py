@@ -120,7 +120,7 @@ def test_invalid_preset_is_reset_to_valid_values(studied: Collection) -> None:
         "preset 'Default': new_per_day: -3 is out of range (0 to 1000000)",
     ]
     studied.maintenance.check(repair=True)
-    preset = studied.presets()["Default"]
+    preset = studied.presets.get("Default").preset
     assert preset.validate() == []
     assert preset.desired_retention == 0.9
     assert preset.new_per_day == 20

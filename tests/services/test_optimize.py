@@ -16,9 +16,9 @@ from trainer.formats.revlog_csv import RevlogError, read_revlog
 
 
 def test_real_log_import_and_optimise(col: Collection, clock: Clock, shared_data: Path) -> None:
-    summary = col.import_review_log(shared_data / "review-log-josh.csv")
+    summary = col.optimizer.import_review_log(shared_data / "review-log-josh.csv")
     assert (summary.cards, summary.reviews) == (1205, 12580)
-    again = col.import_review_log(shared_data / "review-log-josh.csv")
+    again = col.optimizer.import_review_log(shared_data / "review-log-josh.csv")
     assert (again.cards, again.skipped_cards) == (0, 1205)
     with col.db.read() as session:
         kinds = {
@@ -31,10 +31,10 @@ def test_real_log_import_and_optimise(col: Collection, clock: Clock, shared_data
     assert dry.current_eval.log_loss == pytest.approx(0.4535, abs=0.002)
     assert dry.new_eval.log_loss < 0.447
     assert dry.split_eval.log_loss < 0.445
-    assert not dry.saved and col.presets()["Default"].parameters == DEFAULT_PARAMETERS
+    assert not dry.saved and col.presets.get("Default").preset.parameters == DEFAULT_PARAMETERS
     result = col.optimizer.optimize(now=clock.now)
     assert result.saved and result.cards_updated == 1205
-    assert col.presets()["Default"].parameters == pytest.approx(result.new)
+    assert col.presets.get("Default").preset.parameters == pytest.approx(result.new)
     assert result.load_before > 0 and result.load_after > 0
     # a second run cannot beat itself by much: it keeps what it has unless strictly better
     again_result = col.optimizer.optimize(dry_run=True, now=clock.now)
@@ -51,7 +51,7 @@ def test_real_log_gives_ankis_fit(tmp_path: Path, shared_data: Path) -> None:
 
     col = open_collection(tmp_path / "utc.sqlite3", zone=UTC, install_bundled=False)
     try:
-        col.import_review_log(shared_data / "review-log-josh.csv")
+        col.optimizer.import_review_log(shared_data / "review-log-josh.csv")
         dry = col.optimizer.optimize(dry_run=True, now=datetime(2024, 10, 8, tzinfo=UTC))
     finally:
         col.close()
@@ -67,7 +67,7 @@ def test_refuses_with_little_history(col: Collection, clock: Clock, tmp_path: Pa
         "1,2026-01-01T10:00:00+00:00,3,1000\n1,2026-01-05T10:00:00+00:00,3,1000\n",
         encoding="utf-8",
     )
-    col.import_review_log(log, deck="Small")
+    col.optimizer.import_review_log(log, deck="Small")
     result = col.optimizer.optimize(deck="Small", now=clock.now)
     assert result.refused is not None and "1 reviews" in result.refused
     assert not result.saved
@@ -96,13 +96,13 @@ def test_review_state_zero_resets(tmp_path: Path) -> None:
 
 
 def test_preset_change_and_reschedule(col: Collection, clock: Clock, tmp_path: Path) -> None:
-    col.import_review_log(write_log(tmp_path / "log.csv", clock.now, cards=30))
-    service = col.preset_options
+    col.optimizer.import_review_log(write_log(tmp_path / "log.csv", clock.now, cards=30))
+    service = col.presets
     info = service.get("Default")
     assert "Imported review log" in info.decks
     with col.db.read() as session:
         before = session.execute(text("SELECT SUM(due) FROM cards WHERE state = 2")).scalar()
-    changed = service.change(
+    changed = service.set_options(
         "Default", ["desired_retention=0.8", "new_per_day=5"], reschedule=True, now=clock.now
     )
     assert changed.preset.desired_retention == 0.8 and changed.preset.new_per_day == 5
@@ -118,17 +118,17 @@ def test_preset_change_and_reschedule(col: Collection, clock: Clock, tmp_path: P
         moment = datetime.fromtimestamp(due / 1000, UTC)
         assert study_days.day_start(moment, TEST_ZONE, 4) == moment
     with pytest.raises(ValueError, match="desired_retention"):
-        service.change("Default", ["desired_retention=0.5"], now=clock.now)
+        service.set_options("Default", ["desired_retention=0.5"], now=clock.now)
     with pytest.raises(ValueError, match="KEY=VALUE"):
-        service.change("Default", ["colour=red"], now=clock.now)
-    assert service.change("Default", ["learning_steps=30s 5m"], now=clock.now).preset.learning_steps == (
+        service.set_options("Default", ["colour=red"], now=clock.now)
+    assert service.set_options("Default", ["learning_steps=30s 5m"], now=clock.now).preset.learning_steps == (
         30,
         300,
     )
 
 
 def test_simulate_lower_retention_means_fewer_reviews(col: Collection, clock: Clock, tmp_path: Path) -> None:
-    col.import_review_log(write_log(tmp_path / "log.csv", clock.now, cards=300))
+    col.optimizer.import_review_log(write_log(tmp_path / "log.csv", clock.now, cards=300))
     rows = col.optimizer.simulate(retentions=(0.8, 0.95), days=120)
     assert rows[0].reviews_per_day < rows[1].reviews_per_day
     assert all(r.retention is not None and 0.5 < r.retention < 1 for r in rows)

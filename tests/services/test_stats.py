@@ -87,7 +87,7 @@ def real_now_col(tmp_path: Path) -> Collection:
     collection = open_collection(
         tmp_path / "c.sqlite3", clock=Clock(now), zone=TEST_ZONE, install_bundled=False
     )
-    collection.import_review_log(write_log(tmp_path / "log.csv", now))
+    collection.optimizer.import_review_log(write_log(tmp_path / "log.csv", now))
     return collection
 
 
@@ -128,8 +128,8 @@ def test_counts_and_retention_equal_anki(real_now_col: Collection, tmp_path: Pat
 
 
 def test_report_scopes_and_mastery(col: Collection, clock: Clock, tmp_path: Path) -> None:
-    col.import_review_log(write_log(tmp_path / "a.csv", clock.now, cards=10, seed=1), deck="A")
-    col.import_review_log(write_log(tmp_path / "b.csv", clock.now, cards=5, seed=2), deck="B::C")
+    col.optimizer.import_review_log(write_log(tmp_path / "a.csv", clock.now, cards=10, seed=1), deck="A")
+    col.optimizer.import_review_log(write_log(tmp_path / "b.csv", clock.now, cards=5, seed=2), deck="B::C")
     whole = col.stats_report()
     only_b = col.stats_report("B")
     assert whole.card_counts.total == 15
@@ -150,7 +150,7 @@ def test_report_scopes_and_mastery(col: Collection, clock: Clock, tmp_path: Path
 
 
 def test_confusion_matrix_from_quiz_answers(col: Collection, clock: Clock, tmp_path: Path) -> None:
-    col.import_review_log(write_log(tmp_path / "a.csv", clock.now, cards=2), deck="A")
+    col.optimizer.import_review_log(write_log(tmp_path / "a.csv", clock.now, cards=2), deck="A")
     with col.db.write() as session:
         for correct, given, expected in [
             (False, "ulnar", "median"),
@@ -177,7 +177,7 @@ def test_true_retention_counts_every_review_answer(col: Collection, clock: Clock
     rows.append(f"1,{(clock.now - timedelta(minutes=10)).isoformat()},3,1000")
     rows.append(f"1,{(clock.now - timedelta(minutes=5)).isoformat()},1,1000")
     (tmp_path / "r.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    col.import_review_log(tmp_path / "r.csv")
+    col.optimizer.import_review_log(tmp_path / "r.csv")
     report = col.stats_report()
     today = report.retention["today"]  # Anki's: every answer, the repeat included
     assert (today.mature_passed, today.mature_failed, today.young_passed) == (1, 1, 0)
@@ -187,7 +187,9 @@ def test_true_retention_counts_every_review_answer(col: Collection, clock: Clock
 
 
 def test_first_of_day_rule_on_a_history_with_repeats(col: Collection, clock: Clock, tmp_path: Path) -> None:
-    col.import_review_log(write_log(tmp_path / "r.csv", clock.now, cards=60, seed=3, repeat_any=True))
+    col.optimizer.import_review_log(
+        write_log(tmp_path / "r.csv", clock.now, cards=60, seed=3, repeat_any=True)
+    )
     report = col.stats_report(days=30)
     with col.db.read() as session:
         rows = session.execute(
@@ -232,10 +234,10 @@ def test_report_on_postgres_equals_sqlite(col: Collection, clock: Clock, tmp_pat
     if not url:
         pytest.skip("TRAINER_TEST_PG_URL is not set (.ci/postgres.sh starts a local server and sets it)")
     log = write_log(tmp_path / "log.csv", clock.now, cards=30, repeat_any=True)
-    col.import_review_log(log)
+    col.optimizer.import_review_log(log)
     pg = open_collection(fresh_schema_url(url, "s"), clock=clock, zone=TEST_ZONE, install_bundled=False)
     try:
-        pg.import_review_log(log)
+        pg.optimizer.import_review_log(log)
         for deck in (None, "Imported review log"):
             expected, got = (
                 col.stats_report(deck, days=90).to_dict(),
@@ -260,7 +262,7 @@ def test_report_leaves_the_collector_and_page_cache_as_they_were(
 ) -> None:
     import gc
 
-    col.import_review_log(write_log(tmp_path / "log.csv", clock.now, cards=5))
+    col.optimizer.import_review_log(write_log(tmp_path / "log.csv", clock.now, cards=5))
     with col.db.read() as session:
         before = session.connection().exec_driver_sql("PRAGMA cache_size").scalar()
     report = col.stats_report(days=7)
@@ -280,7 +282,7 @@ def test_report_equals_a_straightforward_computation(col: Collection, clock: Clo
     from trainer.core.stats import PERIODS, RetentionCounts, streaks
     from trainer.store.models import to_millis
 
-    col.import_review_log(write_log(tmp_path / "log.csv", clock.now, cards=60, repeat_any=True))
+    col.optimizer.import_review_log(write_log(tmp_path / "log.csv", clock.now, cards=60, repeat_any=True))
     with col.db.write() as session:
         session.execute(text("UPDATE cards SET queue = -1 WHERE id % 7 = 0"))
         session.execute(text("UPDATE cards SET tags = ' a b ', group_id = 'g' WHERE id % 3 = 0"))
@@ -398,7 +400,7 @@ def test_streaks_reach_before_the_calendar_year(tmp_path: Path, clock: Clock, zo
             lines.append(f"{n % 7 + 1},{at.isoformat()},{3 if n % 4 else 1},4000")
         path = tmp_path / "log.csv"
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        col.import_review_log(path)
+        col.optimizer.import_review_log(path)
         nds = to_millis(days.next_day_start(clock.now, zone, 4))
         for deck in (None, "Imported review log"):
             report = col.stats_report(deck, days=30)

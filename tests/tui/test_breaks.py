@@ -366,5 +366,5 @@ def test_deck_options_in_the_app_use_anki_units_and_the_preset_validation(
         assert isinstance(app.screen, HomeScreen)
 
     drive(app, script, size=(100, 40))
-    preset = col.deck_preset("Alpha")
+    preset = col.presets.of_deck("Alpha")
     assert preset.learning_steps == (120, 3600, 86400) and preset.desired_retention == 0.85

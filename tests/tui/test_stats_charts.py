@@ -27,7 +27,7 @@ class ChartsApp(App[None]):
 
 
 def test_charts_mount_and_show_literal_text(col: Collection, clock: Clock, tmp_path: Path) -> None:
-    col.import_review_log(write_log(tmp_path / "log.csv", clock.now, cards=20), deck="[b]Deck[/b]")
+    col.optimizer.import_review_log(write_log(tmp_path / "log.csv", clock.now, cards=20), deck="[b]Deck[/b]")
     report = col.stats_report("[b]Deck[/b]", days=30)
     app = ChartsApp(report)
     started = time.perf_counter()
@@ -103,7 +103,7 @@ def test_card_info_shows_memory_state_after_each_review(demo: Collection) -> Non
     async def script() -> None:
         async with app.run_test(size=(120, 50)) as pilot:
             await pilot.pause()
-            app.push_screen(InfoDialog(demo.card(card.id), history, demo.deck_preset(card.deck_name)))
+            app.push_screen(InfoDialog(demo.card(card.id), history, demo.presets.of_deck(card.deck_name)))
             await pilot.pause()
             text = screen_text(app)
             assert "recall  stability  difficulty" in text and "stability, oldest first" in text

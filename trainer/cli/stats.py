@@ -180,13 +180,13 @@ def preset(
     Steps are written as in Anki: `--set "learning_steps=1m 10m"` (units s, m, h, d)."""
     from trainer.core.validate import format_steps
 
-    service = obj.collection.preset_options
+    service = obj.collection.presets
     if name is None:
         if assignments or reschedule:
             raise click.UsageError("name the preset to change")
         infos = service.all()
     elif assignments or reschedule:
-        infos = [service.change(name, list(assignments), reschedule=reschedule, now=clock())]
+        infos = [service.set_options(name, list(assignments), reschedule=reschedule, now=clock())]
     else:
         infos = [service.get(name)]
     if as_json:
@@ -210,7 +210,7 @@ def preset(
 @pass_context
 def import_revlog(obj: Context, file: Path, deck: str, as_json: bool) -> None:
     """Import a review-log CSV (card_id, review_time, review_rating, review_duration[, review_state])."""
-    summary = obj.collection.import_review_log(file, deck=deck, now=clock())
+    summary = obj.collection.optimizer.import_review_log(file, deck=deck, now=clock())
     if as_json:
         emit_json(summary.__dict__)
         return

@@ -24,9 +24,11 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from trainer.collection.maintenance import Maintenance
+from trainer.collection.optimizer import Optimizer
+from trainer.collection.presets import Presets
 from trainer.core import days
 from trainer.core.cards import CardContent
-from trainer.core.scheduling import Preset, Preview, Rating
+from trainer.core.scheduling import Preview, Rating
 from trainer.errors import InvalidInputError, NotFoundError
 from trainer.services import undo_actions
 from trainer.services.card_views import card_view
@@ -57,10 +59,8 @@ if TYPE_CHECKING:  # quiz and browse
 if TYPE_CHECKING:  # import / export
     from trainer.services.io import ExportReport, ImportReport
 
-if TYPE_CHECKING:  # statistics and optimiser
+if TYPE_CHECKING:  # statistics
     from trainer.core.stats.report import StatsReport
-    from trainer.services.optimize import ImportSummary, OptimizeService
-    from trainer.services.presets import PresetService
 
 __all__ = ["Collection", "NotFoundError", "Rating", "open_collection", "open_current"]
 
@@ -89,6 +89,10 @@ class Collection:
         self.study = StudyService(raw, self.zone)
         self.maintenance = Maintenance(self)
         """Integrity check, backups and restore."""
+        self.presets = Presets(self)
+        """Deck options: list, read, change, and which deck uses which."""
+        self.optimizer = Optimizer(self)
+        """The FSRS optimiser, the simulator and review-log import."""
         self._answers_since_check = 0  # answers since the last automatic-backup check
         self._answered = False
 
@@ -477,20 +481,6 @@ class Collection:
         finally:
             writequeue.release(path)
 
-    # -- presets ---------------------------------------------------------------------
-
-    def presets(self) -> dict[str, Preset]:
-        """Every preset by name."""
-        return {info.preset.name: info.preset for info in self.preset_options.all()}
-
-    def set_deck_preset(self, deck: str, preset: str) -> None:
-        """Make `deck` use the preset named `preset`."""
-        self.preset_options.assign(deck, preset)
-
-    def deck_preset(self, deck: str) -> Preset:
-        """The preset a deck uses."""
-        return self.preset_options.of_deck(deck)
-
     # -- deck files ------------------------------------------------------------------
 
     def load(
@@ -569,26 +559,6 @@ class Collection:
         from trainer.services.stats import StatsService
 
         return StatsService(self.db, self.zone).report(deck, days, self._now(now))
-
-    @property
-    def optimizer(self) -> OptimizeService:
-        """The optimiser, simulator, presets and review-log import (`trainer.services.optimize`)."""
-        from trainer.services.optimize import OptimizeService
-
-        return OptimizeService(self.db, self.zone)
-
-    def import_review_log(
-        self, path: Path | str, *, deck: str = "Imported review log", now: datetime | None = None
-    ) -> ImportSummary:
-        """Import a review-log CSV (FSRS optimiser layout) into `deck`; returns a summary."""
-        return self.optimizer.import_review_log(Path(path), deck, self._now(now))
-
-    @property
-    def preset_options(self) -> PresetService:
-        """Show and change presets, and reschedule their cards (`trainer.services.presets`)."""
-        from trainer.services.presets import PresetService
-
-        return PresetService(self.db, self.zone)
 
     # -- collection facts ----------------------------------------------------------------
 

@@ -241,7 +241,7 @@ class BrowseScreen(Screen[None]):
         card = self.selected()
         if card is not None:
             self.app.push_screen(
-                InfoDialog(card, self.col.history(card.id), self.col.deck_preset(card.deck_name))
+                InfoDialog(card, self.col.history(card.id), self.col.presets.of_deck(card.deck_name))
             )
 
     def action_toggle_suspend(self) -> None:

@@ -42,13 +42,11 @@ class DeckOptionsDialog(ModalScreen[bool]):
         super().__init__()
         self.col = col
         self.deck = deck
-        self.preset = col.deck_preset(deck)
-        self.names = sorted(col.presets())
+        self.preset = col.presets.of_deck(deck)
+        self.names = col.presets.names()
 
     def compose(self) -> ComposeResult:
-        users = next(
-            (i.decks for i in self.col.preset_options.all() if i.preset.name == self.preset.name), ()
-        )
+        users = next((i.decks for i in self.col.presets.all() if i.preset.name == self.preset.name), ())
         with VerticalScroll(classes="dialog", id="deck-options"):
             yield Static(literal(f"Options of {self.deck}", "bold"))
             yield Label("Preset")
@@ -85,9 +83,9 @@ class DeckOptionsDialog(ModalScreen[bool]):
                 assignments.append(f"{key}={typed}")
         try:  # every value is checked before anything is stored (`PresetService.change`)
             if assignments:
-                self.col.preset_options.change(name, assignments, now=self.col.clock())
+                self.col.presets.set_options(name, assignments, now=self.col.clock())
             if name != self.preset.name:
-                self.col.set_deck_preset(self.deck, name)
+                self.col.presets.assign(self.deck, name)
         except TrainerError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return

@@ -440,7 +440,7 @@ class ReviewScreen(Screen[None]):
         if self.study is not None:
             card = self.col.card(self.study.card.id)
             self.app.push_screen(
-                InfoDialog(card, self.col.history(card.id), self.col.deck_preset(card.deck_name))
+                InfoDialog(card, self.col.history(card.id), self.col.presets.of_deck(card.deck_name))
             )
 
     def action_suspend(self) -> None:
