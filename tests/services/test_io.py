@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from trainer.collection import Collection
 from trainer.core.cards import CardContent, CardKind
 from trainer.formats.model import CardRecord, Package, ReviewRecord
-from trainer.services import io
+from trainer.services import io, io_import
 from trainer.store import repo
 
 
@@ -116,7 +116,7 @@ def test_the_import_page_cache_comes_back_after_an_error(col: Collection) -> Non
     with col.db.write() as session:
         connection = session.connection()
         before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
-        with pytest.raises(RuntimeError), io._page_cache(session, col.db, io.LARGE_IMPORT):
-            assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -io.BIG_CACHE
+        with pytest.raises(RuntimeError), io_import._page_cache(session, col.db, io.LARGE_IMPORT):
+            assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -io_import.BIG_CACHE
             raise RuntimeError("disk full")
         assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == before
