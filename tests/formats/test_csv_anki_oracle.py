@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tests.formats.anki_text_oracle import anki_import_text
+from trainer.collection import Collection
 from trainer.core.cards import CardKind
 from trainer.formats.csv_text import read_text
 from trainer.formats.html_text import html_to_text
@@ -177,3 +178,17 @@ def test_any_written_csv_reads_like_anki(
         return [((f.replace("\xa0", " "), b.replace("\xa0", " ")), tags) for (f, b), tags in notes]
 
     assert spaced(ours) == spaced(anki_notes(path, folder / "anki"))
+
+
+def test_repeated_first_fields_are_notes_of_their_own_as_in_anki(col: Collection, tmp_path: Path) -> None:
+    """Anki adds every row of a file, repeats of an earlier first field included; so does trainer,
+    and importing the file again changes nothing."""
+    path = tmp_path / "repeats.txt"
+    path.write_text("chat\tcat\nchien\tdog\nchat\tcat\nchat\tchat (French pun)\n", encoding="utf-8")
+    anki = anki_import_text(path, tmp_path / "anki")
+    first = col.import_file(path)
+    again = col.import_file(path)
+    assert len(first.added) == sum(n.cards for n in anki) == 4 and first.skipped == []
+    assert again.added == [] and again.unchanged == 4
+    shown = sorted((c.content.front, c.content.back) for c in col.search(""))
+    assert shown == sorted((n.fields[0], n.fields[1]) for n in anki)

@@ -135,6 +135,7 @@ def read_text(path: Path, *, deck: str | None = None) -> Package:
         mapped = [c for c in columns or range(width) if c is not None and c not in meta][:BASIC_FIELDS]
         top = max(mapped, default=-1)
         special["tags"] = next((i for i in range(top + 1, width) if i not in meta), None)
+    repeats: dict[str, int] = {}  # note id -> rows with the same first field so far
     for row, first, warning in rows:
         where = f"line {first + header.lines}"
         if warning:
@@ -145,9 +146,10 @@ def read_text(path: Path, *, deck: str | None = None) -> Package:
         row = [_nfc(cell) for cell in row]
         if unescape:
             row = [_unescape_formula(cell) for cell in row]
-        package.cards.extend(
-            _row_cards(row, special, columns, html, file_tags, default_deck, notetype, where, package)
-        )
+        cards = _row_cards(row, special, columns, html, file_tags, default_deck, notetype, where, package)
+        if cards and cards[0].group.startswith("text/"):
+            _number_repeat(cards, repeats)
+        package.cards.extend(cards)
     return package
 
 
@@ -228,6 +230,18 @@ def _row_cards(
         )
         for o, c in zip(ords, contents, strict=True)
     ]  # fmt: skip
+
+
+def _number_repeat(cards: list[CardRecord], repeats: dict[str, int]) -> None:
+    """A row whose first field an earlier row of the file has is a note of its own, as Anki adds
+    it: its id gets the repeat's number (`text/<hash>~2/0`), the same on every import of the file."""
+    group = cards[0].group
+    count = repeats[group] = repeats.get(group, 0) + 1
+    if count == 1:
+        return
+    for card in cards:
+        card.external_id = f"{group}~{count}/{card.external_id.rsplit('/', 1)[-1]}"
+        card.group = f"{group}~{count}"
 
 
 def _nfc(cell: str) -> str:
