@@ -18,10 +18,11 @@ from typing import Any
 from sqlalchemy import delete, func, select
 
 from trainer.atomicfile import write_atomic
-from trainer.core.cards import CardContent, CardKind, hash_json, slugify
+from trainer.core.cards import CardContent, CardKind, slugify
 from trainer.errors import InvalidInputError, NotFoundError
 from trainer.store import repo
 from trainer.store.engine import Database
+from trainer.store.rows import card_values
 
 cards_t = repo.cards_t
 decks_t = repo.decks_t
@@ -125,7 +126,6 @@ def add_collection_card(
     db: Database, deck: DeckTarget, content: CardContent, tags: list[str], now: datetime
 ) -> int:
     """Insert a card that lives in the collection only; its id."""
-    raw = content.to_json()
     with db.write() as session:
         position = session.execute(select(func.coalesce(func.max(cards_t.c.position), 0))).scalar() or 0
         stamp = int(now.timestamp() * 1000)
@@ -133,16 +133,10 @@ def add_collection_card(
         while session.execute(select(cards_t.c.id).where(cards_t.c.external_id == external)).first():
             stamp += 1
             external = f"{deck.external_id or 'local'}/added-{stamp}"
-        return repo.insert_id(
-            session,
-            cards_t,
-            {
-                "external_id": external, "deck_id": deck.deck_id, "kind": content.kind.value,
-                "content": raw, "content_hash": hash_json(raw), "tags": repo.join_tags(tags),
-                "source": "", "group_id": "", "position": position + 1, "state": 0, "queue": 0,
-                "reps": 0, "lapses": 0, "flag": 0, "created_at": now, "modified_at": now,
-            },
-        )  # fmt: skip
+        values = card_values(
+            external, deck.deck_id, content, created_at=now, tags=repo.join_tags(tags), position=position + 1
+        )
+        return repo.insert_id(session, cards_t, values)
 
 
 def delete_card(db: Database, card_id: int) -> int:

@@ -34,6 +34,7 @@ from trainer.formats.revlog_csv import read_revlog, replay
 from trainer.store import repo
 from trainer.store.engine import Database
 from trainer.store.models import from_millis, to_millis
+from trainer.store.rows import REVIEW_INSERT_COLUMNS, card_values, review_values
 
 
 @dataclass(frozen=True)
@@ -348,31 +349,25 @@ def _card_row(
     deck_id: int, external: str, source_id: int, replayed: list[Any], now: datetime
 ) -> dict[str, Any]:
     content = CardContent(kind=CardKind.BASIC, front=f"Imported card {source_id}", back="")
-    last = replayed[-1].after
-    return {
-        "external_id": external, "deck_id": deck_id, "kind": content.kind.value,
-        "content": content.to_json(), "content_hash": content.content_hash(), "tags": " imported ",
-        "source": "", "group_id": "", "position": 0,
-        "state": int(last.state), "queue": int(last.state), "step": last.step,
-        "stability": last.stability, "difficulty": last.difficulty, "due": last.due,
-        "last_review": last.last_review, "reps": last.reps, "lapses": last.lapses, "flag": 0,
-        "buried_until": None, "created_at": replayed[0].review.at, "modified_at": now,
-    }  # fmt: skip
+    row = card_values(
+        external,
+        deck_id,
+        content,
+        created_at=replayed[0].review.at,
+        tags=" imported ",
+        state=replayed[-1].after,
+    )
+    row["modified_at"] = to_millis(now)
+    return row
 
 
 def _review_rows(card_id: int, replayed: list[Any]) -> Iterator[dict[str, Any]]:
     for entry in replayed:
-        before, after = entry.before, entry.after
-        yield {
-            "card_id": card_id, "reviewed_at": entry.review.at, "rating": entry.review.rating,
-            "duration_ms": entry.review.duration_ms, "kind": "import",
-            "state_before": int(before.state), "step_before": before.step,
-            "stability_before": before.stability, "difficulty_before": before.difficulty,
-            "due_before": before.due, "last_review_before": before.last_review,
-            "state_after": int(after.state), "step_after": after.step,
-            "stability_after": after.stability, "difficulty_after": after.difficulty,
-            "due_after": after.due, "undo_data": "",
-        }  # fmt: skip
+        review = entry.review
+        row = review_values(
+            card_id, review.at, review.rating, review.duration_ms, "import", entry.before, entry.after
+        )
+        yield dict(zip(REVIEW_INSERT_COLUMNS, row, strict=True))
 
 
 def _decay(parameters: Sequence[float]) -> float:

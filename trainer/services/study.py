@@ -34,6 +34,7 @@ from trainer.store.rawdb import RawDB
 from trainer.store.rows import (
     DeckEntry,
     join_tags,
+    review_values,
     scheduling_state,
     split_tags,
     state_values,
@@ -53,10 +54,6 @@ class _Snapshot:
     presets: dict[int, Preset]
     names: dict[int, str]
     preset_of_deck: dict[int, Preset]
-
-
-def _ms(value: datetime | None) -> int | None:
-    return None if value is None else to_millis(value)
 
 
 class StudyService:
@@ -311,11 +308,8 @@ class StudyService:
                 undo["buried"] = [card for card, _, _ in buried]
             review_id = sql.insert_review(
                 self.db,
-                (
-                    card_id, moment, int(rating), cap_duration(duration_ms), "review",
-                    int(before.state), before.step, before.stability, before.difficulty,
-                    _ms(before.due), _ms(before.last_review),
-                    int(after.state), after.step, after.stability, after.difficulty, _ms(after.due),
+                review_values(
+                    card_id, now, rating, cap_duration(duration_ms), "review", before, after,
                     json.dumps(undo) if undo else "",
                 ),
             )  # fmt: skip

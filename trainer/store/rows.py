@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from trainer.core.cards import CardContent, hash_json
+from trainer.core.columns import REVIEW_COLUMNS
 from trainer.core.scheduling import CardState, Preset, SchedulingState
 from trainer.store.values import from_millis, to_millis
 
@@ -78,11 +81,63 @@ def state_values(state: SchedulingState) -> dict[str, Any]:
         "step": state.step,
         "stability": state.stability,
         "difficulty": state.difficulty,
-        "due": None if state.due is None else to_millis(state.due),
-        "last_review": None if state.last_review is None else to_millis(state.last_review),
+        "due": _ms(state.due),
+        "last_review": _ms(state.last_review),
         "reps": state.reps,
         "lapses": state.lapses,
     }
+
+
+def card_values(
+    external_id: str,
+    deck_id: int,
+    content: CardContent,
+    *,
+    created_at: datetime,
+    tags: str = "",
+    position: int = 0,
+    state: SchedulingState | None = None,
+) -> dict[str, Any]:
+    """The one row builder for a card added one at a time (every `trainer.core.columns` card
+    column but the id; times in epoch ms): new unless `state` says otherwise, active, unflagged."""
+    raw = content.to_json()
+    scheduling = state_values(state or SchedulingState())
+    stamp = to_millis(created_at)
+    return {
+        "external_id": external_id, "deck_id": deck_id, "kind": content.kind.value, "content": raw,
+        "content_hash": hash_json(raw), "tags": tags, "source": "", "group_id": "", "position": position,
+        "queue": scheduling["state"], **scheduling, "flag": 0, "buried_until": None,
+        "created_at": stamp, "modified_at": stamp,
+    }  # fmt: skip
+
+
+REVIEW_INSERT_COLUMNS = REVIEW_COLUMNS[1:]  # every reviews column but the generated id
+ReviewInsert = tuple[Any, ...]  # a reviews row in `REVIEW_INSERT_COLUMNS` order
+
+
+def review_values(
+    card_id: int,
+    reviewed_at: datetime,
+    rating: int,
+    duration_ms: int,
+    kind: str,
+    before: SchedulingState,
+    after: SchedulingState,
+    undo_data: str = "",
+) -> ReviewInsert:
+    """The one review row builder: an answer (or a replayed one) from the states around it,
+    in `REVIEW_INSERT_COLUMNS` order (times in epoch ms)."""
+    return (
+        card_id, to_millis(reviewed_at), int(rating), duration_ms, kind,
+        int(before.state), before.step, before.stability, before.difficulty,
+        _ms(before.due), _ms(before.last_review),
+        int(after.state), after.step, after.stability, after.difficulty, _ms(after.due),
+        undo_data,
+    )  # fmt: skip
+
+
+def _ms(value: datetime | None) -> int | None:
+    return None if value is None else to_millis(value)
 
 
 def split_tags(raw: str) -> tuple[str, ...]:

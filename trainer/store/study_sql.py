@@ -12,17 +12,19 @@ are bounded by the daily limits so they read a few index entries, not every card
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields
 from typing import Any, NamedTuple
 
 from trainer.core.queue import Key
 from trainer.core.scheduling import Preset
 from trainer.store.rawdb import Queries, RawDB, placeholders
-from trainer.store.rows import PRESET_COLUMNS, DeckEntry, preset_from_row
+from trainer.store.rows import PRESET_COLUMNS, REVIEW_INSERT_COLUMNS, DeckEntry, ReviewInsert, preset_from_row
 from trainer.store.values import QUEUE_BURIED
 
 
 class CardRecord(NamedTuple):
-    """A card row as the study path reads it (times in epoch ms)."""
+    """A card row as the study path reads it (times in epoch ms); the fields are columns of
+    `trainer.core.columns` (a test checks) and make the column list of every card read."""
 
     id: int
     external_id: str
@@ -46,7 +48,7 @@ class CardRecord(NamedTuple):
 
 
 class ReviewRecord(NamedTuple):
-    """The columns of a log row that undo needs."""
+    """The columns of a log row that undo needs (named as in `trainer.core.columns`; a test checks)."""
 
     id: int
     card_id: int
@@ -99,10 +101,12 @@ def read_cards(db: Queries, card_ids: Sequence[int]) -> list[CardRecord]:
     return found
 
 
+DECKS = f"SELECT {', '.join(f.name for f in fields(DeckEntry))} FROM decks ORDER BY name"
+
+
 def decks(db: Queries) -> list[DeckEntry]:
     """Every deck, sorted by name."""
-    rows = db.all("SELECT id, name, external_id, preset_id FROM decks ORDER BY name")
-    return [DeckEntry(*row) for row in rows]
+    return [DeckEntry(*row) for row in db.all(DECKS)]
 
 
 PRESETS = f"SELECT id, {', '.join(PRESET_COLUMNS)} FROM presets"
@@ -246,24 +250,22 @@ def update_card(db: Queries, card_id: int, values: dict[str, Any]) -> int:
 
 
 REVIEW_INSERT = (
-    "INSERT INTO reviews (card_id, reviewed_at, rating, duration_ms, kind, state_before, step_before,"
-    " stability_before, difficulty_before, due_before, last_review_before, state_after, step_after,"
-    " stability_after, difficulty_after, due_after, undo_data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    f"INSERT INTO reviews ({', '.join(REVIEW_INSERT_COLUMNS)})"
+    f" VALUES ({placeholders(len(REVIEW_INSERT_COLUMNS))})"
+)
+LAST_REVIEW = (
+    f"SELECT {', '.join(ReviewRecord._fields)} FROM reviews WHERE kind = 'review' ORDER BY id DESC LIMIT 1"
 )
 
 
-def insert_review(db: RawDB, values: Sequence[Any]) -> int:
-    """Append a log row (columns in `REVIEW_INSERT` order); its id."""
+def insert_review(db: RawDB, values: ReviewInsert) -> int:
+    """Append a log row (`rows.review_values`); its id."""
     return db.insert(REVIEW_INSERT, values)
 
 
 def last_review(db: Queries) -> ReviewRecord | None:
     """The newest answer in the log (quiz answers and imports are not answers), or None."""
-    row = db.one(
-        "SELECT id, card_id, reviewed_at, rating, state_before, step_before, stability_before,"
-        " difficulty_before, due_before, last_review_before, undo_data FROM reviews"
-        " WHERE kind = 'review' ORDER BY id DESC LIMIT 1"
-    )
+    row = db.one(LAST_REVIEW)
     return None if row is None else ReviewRecord(*row)
 
 
