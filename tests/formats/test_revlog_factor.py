@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from anki.collection import Collection as AnkiCollection
 
 from tests.formats.anki_judge import judge_package
@@ -110,3 +111,18 @@ def test_imported_sm2_rows_keep_factor_and_type(
     before, after = _round_trip_revlog(col, package, tmp_path)
     assert {row[3] for row in before} >= {0, 2500}
     assert len(before) > 4 and after == before
+
+
+REAL = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "real" / "anki"
+
+
+def test_real_v1_package_rows_come_back_as_anki_reads_them(col: Collection, tmp_path: Path) -> None:
+    """AnkiDroid's templates.apkg is a v1-scheduler collection: Anki turns its (re)learning Good and
+    Easy (2, 3 of three buttons) into 3 and 4 on import; trainer reads them so, and its export
+    gives back every row as Anki has it (intervals as logged, e.g. a learning step before a first
+    answer)."""
+    package = REAL / "ankidroid_templates.apkg"
+    if not package.is_file():
+        pytest.skip(f"{package} not found (../shared/data/real/anki)")
+    before, after = _round_trip_revlog(col, package, tmp_path)
+    assert len(before) == 102 and after == before

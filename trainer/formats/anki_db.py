@@ -69,7 +69,7 @@ class Reader:
         options = self._options(tables, package.notices)
         self._presets(package, decks, options)
         notes = self._notes()
-        revlog = self._revlog() if scheduling else {}
+        revlog = self._revlog(self._scheduler_v1(tables)) if scheduling else {}
         source = f"Anki package {self.file.name}"
         pending: list[int] = []
         anki_cards: list[AnkiCard] = []
@@ -182,11 +182,34 @@ class Reader:
             notes[nid] = (guid_text, mid, text.split("\x1f"), tuple(tag_text.split()))
         return notes
 
-    def _revlog(self) -> dict[int, list[AnkiReview]]:
+    def _scheduler_v1(self, tables: set[str]) -> bool:
+        """Whether the collection still uses Anki's v1 scheduler (`schedVer` 1 or unset)."""
+        raw: object = None
+        if "config" in tables:
+            row = self.conn.execute("SELECT val FROM config WHERE KEY = 'schedVer'").fetchone()
+            raw = row[0] if row else None
+        if raw is None:
+            conf = self.conn.execute("SELECT conf FROM col").fetchone()
+            try:
+                value = json.loads(self.text(conf[0] or "{}", "col.conf", schema=True)).get("schedVer", 1)
+            except (ValueError, AttributeError):
+                return False
+        else:
+            try:
+                value = json.loads(self.text(raw, "config schedVer"))
+            except ValueError:
+                return False
+        return bool(value == 1)
+
+    def _revlog(self, v1: bool) -> dict[int, list[AnkiReview]]:
+        """Review-log rows by card; a v1 collection's (re)learning answers had three buttons, so
+        their Good and Easy (2, 3) become 3 and 4, as Anki's upgrade to v2 does on import."""
         revlog: dict[int, list[AnkiReview]] = defaultdict(list)
         for rid, cid, ease, ivl, last_ivl, factor, time_ms, rtype in self.conn.execute(
             "SELECT id, cid, ease, ivl, lastIvl, factor, time, type FROM revlog ORDER BY id"
         ):
+            if v1 and ease in (2, 3) and rtype in (0, 2):
+                ease += 1
             revlog[cid].append(
                 AnkiReview(
                     int(rid), int(ease), int(ivl), int(time_ms), int(rtype), int(last_ivl), int(factor)

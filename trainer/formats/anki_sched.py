@@ -77,7 +77,7 @@ def review_records(rows: Sequence[AnkiReview]) -> list[ReviewRecord]:
                     state_after=after,
                     due_after=due,
                     kind="manual",
-                    anki=(r.factor, r.type),
+                    anki=(r.factor, r.type, r.ivl, r.last_ivl),
                 )
             )
             state = after
@@ -104,7 +104,7 @@ def review_records(rows: Sequence[AnkiReview]) -> list[ReviewRecord]:
             ReviewRecord(
                 reviewed_at=at, rating=r.ease, duration_ms=max(0, min(r.time_ms, 60_000)),
                 state_before=before, state_after=after, due_after=due, due_before=due_before,
-                last_review_before=last_before, anki=(r.factor, r.type),
+                last_review_before=last_before, anki=(r.factor, r.type, r.ivl, r.last_ivl),
             )
         )  # fmt: skip
     return out

@@ -359,10 +359,16 @@ def _revlog(cid: int, record: CardRecord, used: set[int], day: _Days) -> list[tu
             span = (r.due_after - r.reviewed_at).total_seconds() if r.due_after else 0
             ivl = -max(0, int(span))
         manual = r.kind == "manual" or not 1 <= r.rating <= 4
-        factor, rtype = r.anki or (anki_factor(r), MANUAL if manual else _REVLOG_TYPE[r.state_before])
-        if manual:
-            rows.append((rid, cid, -1, 0, ivl, last_ivl, factor, 0, rtype))
+        logged_last = last_ivl
+        if r.anki is not None:  # imported from Anki: its own values
+            factor, rtype, kept_ivl, kept_last = r.anki
+            if kept_ivl is not None and kept_last is not None:
+                ivl, logged_last = kept_ivl, kept_last
         else:
-            rows.append((rid, cid, -1, r.rating, ivl, last_ivl, factor, r.duration_ms, rtype))
+            factor, rtype = anki_factor(r), MANUAL if manual else _REVLOG_TYPE[r.state_before]
+        if manual:
+            rows.append((rid, cid, -1, 0, ivl, logged_last, factor, 0, rtype))
+        else:
+            rows.append((rid, cid, -1, r.rating, ivl, logged_last, factor, r.duration_ms, rtype))
         last_ivl = ivl
     return rows

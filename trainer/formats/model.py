@@ -33,7 +33,7 @@ class ReviewRecord:
     last_review_before: datetime | None = None
     step_after: int | None = None
     undo_data: str = ""
-    anki: tuple[int, int] | None = None  # (factor, type) of the Anki revlog row it came from
+    anki: tuple[int, int, int | None, int | None] | None = None  # its Anki revlog factor, type, ivl, lastIvl
 
 
 @dataclass(slots=True)

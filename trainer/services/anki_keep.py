@@ -137,28 +137,30 @@ def _notetype(session: Session, row_id: int) -> KeptNotetype:
     return KeptNotetype(int(anki_id), str(definition))
 
 
-def store_revlog(session: Session, rows: list[tuple[int, int, int, int]]) -> None:
-    """Keep imported Anki revlog values: (card id, reviewed at ms, factor, type) each."""
+def store_revlog(session: Session, rows: list[tuple[int, int, int, int, int | None, int | None]]) -> None:
+    """Keep imported Anki revlog values: (card id, reviewed at ms, factor, type, ivl, lastIvl) each."""
     if not rows:
         return
     cards = sorted({row[0] for row in rows})
     for start in range(0, len(cards), CHUNK):
         session.execute(revlog_t.delete().where(revlog_t.c.card_id.in_(cards[start : start + CHUNK])))
-    names = ("card_id", "reviewed_at", "factor", "type")
+    names = ("card_id", "reviewed_at", "factor", "type", "ivl", "last_ivl")
     session.execute(revlog_t.insert(), [dict(zip(names, row, strict=True)) for row in rows])
 
 
 def attach_revlog(db: Database, records: Iterable[CardRecord]) -> None:
-    """Give the exported review rows that came from Anki their kept factor and type (in place)."""
+    """Give the exported review rows that came from Anki their kept factor, type and intervals (in
+    place; rows kept before revision 0007 have no intervals: the export computes them)."""
     with db.read() as session:
         if session.execute(select(revlog_t.c.card_id).limit(1)).first() is None:
             return
-        kept: dict[str, dict[int, tuple[int, int]]] = {}
+        kept: dict[str, dict[int, tuple[int, int, int | None, int | None]]] = {}
         query = select(
-            cards_t.c.external_id, revlog_t.c.reviewed_at, revlog_t.c.factor, revlog_t.c.type
-        ).join(cards_t, cards_t.c.id == revlog_t.c.card_id)
-        for external_id, at, factor, rtype in session.execute(query):
-            kept.setdefault(external_id, {})[int(at)] = (int(factor), int(rtype))
+            cards_t.c.external_id, revlog_t.c.reviewed_at, revlog_t.c.factor, revlog_t.c.type,
+            revlog_t.c.ivl, revlog_t.c.last_ivl,
+        ).join(cards_t, cards_t.c.id == revlog_t.c.card_id)  # fmt: skip
+        for external_id, at, factor, rtype, ivl, last_ivl in session.execute(query):
+            kept.setdefault(external_id, {})[int(at)] = (int(factor), int(rtype), ivl, last_ivl)
     for record in records:
         found = kept.get(record.external_id)
         if found:

@@ -223,7 +223,7 @@ class AnkiNoteRow(Base):
 
 class AnkiRevlogRow(Base):
     """What an imported review-log row said in Anki beyond trainer's columns (revision 0006): its
-    ease factor (FSRS: difficulty) and type, given back as they were on export. Keyed by the
+    ease factor (FSRS: difficulty), type and intervals, given back as they were on export. Keyed by the
     review's card and time (no foreign key: deleting a card or an answer never trips on it)."""
 
     __tablename__ = "anki_revlog"
@@ -231,6 +231,8 @@ class AnkiRevlogRow(Base):
     reviewed_at: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)  # epoch ms
     factor: Mapped[int] = mapped_column(Integer)
     type: Mapped[int] = mapped_column(Integer)
+    ivl: Mapped[int | None] = mapped_column(Integer)  # revision 0007: the interval Anki logged
+    last_ivl: Mapped[int | None] = mapped_column(Integer)  # and the one before it
 
 
 class QuizAnswerRow(Base):
