@@ -15,7 +15,7 @@ import pytest
 from tests.formats.anki_judge import judge_package, rendering, trainer_sides
 from tests.formats.test_anki_templates import templates_package
 from tests.formats.test_apkg_export_judged import exported
-from trainer.collection import Collection
+from trainer.collection import Collection, open_collection
 from trainer.core.cards import CardContent, CardKind
 
 REAL = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "real" / "anki"
@@ -88,3 +88,24 @@ def test_an_edited_card_leaves_as_trainer_shows_it(col: Collection, tmp_path: Pa
         else:
             assert after[key] == before[key]
     assert judged["before_check"] == judged["after_check"] == 12
+
+
+def test_the_json_backup_keeps_the_anki_notes(col: Collection, tmp_path: Path) -> None:
+    """Restored from its JSON backup, a collection exports the same package to Anki: the kept
+    notes (an edited one still leaving as trainer shows it) and the review-log values."""
+    package = templates_package(tmp_path / "src")
+    col.import_file(package)
+    view = next(c for c in col.search("") if c.content.kind is CardKind.CLOZE)
+    col.edit_card(view.id, CardContent(kind=CardKind.BASIC, front="Edited here", back="its answer"))
+    col.export_file(tmp_path / "direct.apkg")
+    col.export_file(tmp_path / "backup.json")
+    restored = open_collection(tmp_path / "restored.sqlite3", install_bundled=False)
+    try:
+        restored.import_file(tmp_path / "backup.json")
+        restored.export_file(tmp_path / "restored.apkg")
+    finally:
+        restored.close()
+    direct = rendering(tmp_path / "direct.apkg", tmp_path / "a")
+    again = rendering(tmp_path / "restored.apkg", tmp_path / "b")
+    assert len(direct) == 12 and again == direct
+    assert sum(t for _, _, t in again.values()) > 0  # type-in templates kept

@@ -18,7 +18,7 @@ from anki.collection import Collection as AnkiCollection
 from tests.formats.anki_judge import judge_package
 from tests.formats.anki_oracle import Built, answer_some, export_package
 from tests.formats.test_apkg_export_judged import exported, studied
-from trainer.collection import Collection
+from trainer.collection import Collection, open_collection
 
 
 def shifted(difficulty: float) -> int:
@@ -126,3 +126,22 @@ def test_real_v1_package_rows_come_back_as_anki_reads_them(col: Collection, tmp_
         pytest.skip(f"{package} not found (../shared/data/real/anki)")
     before, after = _round_trip_revlog(col, package, tmp_path)
     assert len(before) == 102 and after == before
+
+
+def test_the_json_backup_keeps_imported_revlog_values(col: Collection, tmp_path: Path) -> None:
+    package = REAL / "ankidroid_templates.apkg"
+    if not package.is_file():
+        pytest.skip(f"{package} not found (../shared/data/real/anki)")
+    col.import_file(package)
+    col.export_file(tmp_path / "direct.apkg")
+    col.export_file(tmp_path / "backup.json")
+    restored = open_collection(tmp_path / "restored.sqlite3", install_bundled=False)
+    try:
+        restored.import_file(tmp_path / "backup.json")
+        restored.export_file(tmp_path / "restored.apkg")
+    finally:
+        restored.close()
+    direct = judge_package(tmp_path / "direct.apkg", tmp_path / "a")["revlog"]
+    assert (
+        len(direct) == 102 and judge_package(tmp_path / "restored.apkg", tmp_path / "b")["revlog"] == direct
+    )

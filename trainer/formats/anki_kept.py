@@ -14,11 +14,15 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from trainer.core.millis import to_millis
 from trainer.formats import protobuf
+
+if TYPE_CHECKING:
+    from trainer.formats.model import Package
 
 _DROPPED = ("id", "mod", "usn")  # what changes between copies of one note type
 
@@ -48,13 +52,14 @@ class KeptNote:
 
     notetype: str
     fields: tuple[str, ...]
+    hashes: tuple[tuple[str, str], ...] = ()  # restored from a JSON backup: (card, hash at import)
 
     def renamed(self, renamed: dict[str, str]) -> KeptNote:
         """The note with media references pointing at renamed files (`old` -> `new`)."""
         fields = list(self.fields)
         for old, new in renamed.items():
             fields = [_rename(f, old, new) for f in fields]
-        return KeptNote(self.notetype, tuple(fields))
+        return KeptNote(self.notetype, tuple(fields), self.hashes)
 
 
 def _rename(field: str, old: str, new: str) -> str:
@@ -139,3 +144,57 @@ def notetypes_18(conn: sqlite3.Connection, text: Callable[[object, str], str]) -
                 }
             )  # fmt: skip
     return {ntid: _kept(ntid, model) for ntid, model in models.items()}
+
+
+def _int(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{value!r} is not an integer")
+    return value
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError("fields must be a list of text")
+    return tuple(value)
+
+
+def read_anki_section(section: dict[str, Any], package: Package) -> None:
+    """The `anki` part of a JSON backup (kept notes, note types, revlog values) into `package`:
+    a note keeps the content hashes of its cards at their first import, so an edit made before
+    the backup still makes its note leave as trainer shows it."""
+    for digest, kept in section.get("notetypes", {}).items():
+        definition = kept["definition"]
+        if not isinstance(definition, dict):
+            raise ValueError("a note type definition must be an object")
+        notetype = _kept(_int(kept["anki_id"]), definition)
+        if notetype.digest != digest:
+            raise ValueError(f"note type {digest[:12]}... does not match its definition")
+        package.anki_notetypes[digest] = notetype
+    for group, note in section.get("notes", {}).items():
+        if note["notetype"] not in package.anki_notetypes:
+            raise ValueError(f"note {group}: unknown note type")
+        cards = note["cards"]
+        if not isinstance(cards, dict) or not all(isinstance(v, str) for v in cards.values()):
+            raise ValueError(f"note {group}: cards must map card ids to hashes")
+        package.anki_notes[str(group)] = KeptNote(
+            note["notetype"], _texts(note["fields"]), tuple(sorted((str(k), v) for k, v in cards.items()))
+        )
+    revlog = section.get("revlog", {})
+    if not revlog:
+        return
+    for card in package.cards:
+        rows = revlog.get(card.external_id)
+        if not rows:
+            continue
+        by_time: dict[int, tuple[int, int, int | None, int | None]] = {}
+        for at, factor, rtype, ivl, last_ivl in rows:
+            by_time[_int(at)] = (
+                _int(factor),
+                _int(rtype),
+                None if ivl is None else _int(ivl),
+                None if last_ivl is None else _int(last_ivl),
+            )
+        card.reviews = [
+            replace(r, anki=by_time[key]) if (key := to_millis(r.reviewed_at)) in by_time else r
+            for r in card.reviews
+        ]

@@ -18,6 +18,7 @@ from trainer.core.cards import CardContent, clean_text
 from trainer.core.columns import CARD_COLUMNS, CARD_TIMES, REVIEW_TIMES, SCHEDULE_COLUMNS
 from trainer.core.scheduling import CardState, Preset
 from trainer.errors import ImportRefusedError
+from trainer.formats.anki_kept import read_anki_section
 from trainer.formats.model import CardRecord, Package, ReviewRecord
 from trainer.formats.safety import ImportFormatError
 
@@ -56,6 +57,8 @@ def write_json(
     decks: Sequence[dict[str, Any]],
     cards: Iterable[dict[str, Any]],
     now: datetime,
+    *,
+    anki: dict[str, Any] | None = None,
 ) -> None:
     """Write raw table rows (times in epoch ms; cards carry `deck`, `tags` list and `reviews`)."""
     out_cards = []
@@ -77,6 +80,8 @@ def write_json(
         "decks": [{**d, "sources": json.loads(d["sources"] or "[]")} for d in decks],
         "cards": out_cards,
     }  # fmt: skip
+    if anki:  # the Anki notes, note types and revlog values kept from imports (`anki_kept`)
+        data["anki"] = anki
     write_atomic(path, json.dumps(data, ensure_ascii=False, indent=1))
 
 
@@ -129,6 +134,11 @@ def read_json(path: Path, *, scheduling: bool = True) -> Package:
             package.cards.append(_card(raw, scheduling))
         except _BAD_VALUE as exc:
             raise ImportFormatError(path, f"card {index + 1}", f"invalid card ({_why(exc)})") from None
+    if data.get("anki"):
+        try:
+            read_anki_section(data["anki"], package)
+        except _BAD_VALUE as exc:
+            raise ImportFormatError(path, "anki", f"invalid kept Anki notes ({_why(exc)})") from None
     return package
 
 

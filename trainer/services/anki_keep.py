@@ -9,9 +9,9 @@ a later import of other text) makes its note leave as trainer shows it instead.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
@@ -36,8 +36,11 @@ def store_kept(session: Session, package: Package, hashes: Mapping[str, str]) ->
         return
     members: dict[str, dict[str, str]] = {}
     for card in package.cards:
-        if card.group in package.anki_notes and card.external_id in hashes:
-            members.setdefault(card.group, {})[card.external_id] = hashes[card.external_id]
+        note = package.anki_notes.get(card.group)
+        if note is not None and card.external_id in hashes:
+            kept = dict(note.hashes) if note.hashes else hashes  # a backup's: as at the first import
+            if card.external_id in kept:
+                members.setdefault(card.group, {})[card.external_id] = kept[card.external_id]
     if not members:
         return
     type_ids = _notetype_ids(session, {package.anki_notes[g].notetype for g in members}, package)
@@ -168,3 +171,31 @@ def attach_revlog(db: Database, records: Iterable[CardRecord]) -> None:
                 replace(r, anki=found[key]) if (key := to_millis(r.reviewed_at)) in found else r
                 for r in record.reviews
             ]
+
+
+def json_section(db: Database, external_ids: Sequence[str]) -> dict[str, Any]:
+    """The kept Anki notes, note types and revlog values of these cards, for the JSON backup."""
+    wanted = set(external_ids)
+    out: dict[str, Any] = {"notetypes": {}, "notes": {}, "revlog": {}}
+    with db.read() as session:
+        if session.execute(select(notes_t.c.group_id).limit(1)).first() is not None:
+            rows = session.execute(
+                select(notes_t.c.group_id, notes_t.c.fields, notes_t.c.cards, notetypes_t.c.digest,
+                       notetypes_t.c.anki_id, notetypes_t.c.definition)
+                .join(notetypes_t, notetypes_t.c.id == notes_t.c.notetype_id)
+            )  # fmt: skip
+            for group, fields, cards, digest, anki_id, definition in rows:
+                hashes = {k: v for k, v in json.loads(cards).items() if k in wanted}
+                if not hashes:
+                    continue
+                out["notetypes"][digest] = {"anki_id": anki_id, "definition": json.loads(definition)}
+                out["notes"][group] = {"notetype": digest, "fields": json.loads(fields), "cards": hashes}
+        if session.execute(select(revlog_t.c.card_id).limit(1)).first() is not None:
+            query = select(
+                cards_t.c.external_id, revlog_t.c.reviewed_at, revlog_t.c.factor, revlog_t.c.type,
+                revlog_t.c.ivl, revlog_t.c.last_ivl,
+            ).join(cards_t, cards_t.c.id == revlog_t.c.card_id)  # fmt: skip
+            for external_id, *values in session.execute(query):
+                if external_id in wanted:
+                    out["revlog"].setdefault(external_id, []).append(values)
+    return out if any(out.values()) else {}

@@ -211,7 +211,10 @@ def export_json(db: Database, path: Path, now: datetime, deck: str | None) -> tu
             ]
             yield item
 
-    write_json(path, presets, decks, card_items(), now)
+    from trainer.services.anki_keep import json_section
+
+    anki = json_section(db, [card.external_id for card in cards])
+    write_json(path, presets, decks, card_items(), now, anki=anki)
     return len(cards), len({c.group_id or c.external_id for c in cards}), reviews
 
 
