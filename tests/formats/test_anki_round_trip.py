@@ -109,3 +109,35 @@ def test_the_json_backup_keeps_the_anki_notes(col: Collection, tmp_path: Path) -
     again = rendering(tmp_path / "restored.apkg", tmp_path / "b")
     assert len(direct) == 12 and again == direct
     assert sum(t for _, _, t in again.values()) > 0  # type-in templates kept
+
+
+def test_template_media_travel_with_their_note_type(col: Collection, tmp_path: Path) -> None:
+    """A font in the CSS and an image in a template (Anki's `_` names) come in with the note type
+    and leave with it; a `_` file no template names stays out."""
+    from anki.collection import Collection as AnkiCollection
+
+    from tests.formats.anki_oracle import PNG, export_package
+    from tests.formats.test_anki_templates import _model
+
+    anki = AnkiCollection(str(tmp_path / "src.anki2"))
+    try:
+        model = _model(
+            anki, "Styled", ["Front", "Back"],
+            [('<img src="_logo.png">{{Front}}', "{{FrontSide}}<hr id=answer>{{Back}}")], cloze=False,
+        )  # fmt: skip
+        model["css"] += '@font-face { font-family: f; src: url("_font.ttf"); }'
+        anki.models.update_dict(model)
+        anki.media.write_data("_logo.png", PNG)
+        anki.media.write_data("_font.ttf", b"font bytes")
+        anki.media.write_data("_unused.png", PNG)
+        note = anki.new_note(anki.models.by_name("Styled"))
+        note["Front"], note["Back"] = "q", "a"
+        anki.add_note(note, 1)
+    finally:
+        anki.close()
+    package = export_package(tmp_path / "src.anki2", tmp_path / "styled.apkg", legacy=False)
+    before, after = round_trip(col, package, tmp_path)
+    assert len(before) == 1 and after == before
+    media = tmp_path / "after" / "rendering.media"
+    assert sorted(p.name for p in media.iterdir()) == ["_font.ttf", "_logo.png"]
+    assert (media / "_font.ttf").read_bytes() == b"font bytes"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -60,6 +60,16 @@ class KeptNote:
         for old, new in renamed.items():
             fields = [_rename(f, old, new) for f in fields]
         return KeptNote(self.notetype, tuple(fields), self.hashes)
+
+
+def template_media(notetypes: Iterable[KeptNotetype], names: Iterable[str]) -> set[str]:
+    """The media files note types use in their templates or CSS (a font, a logo): those named
+    with Anki's leading `_` (which Anki keeps whether or not a field names them) that a
+    definition mentions."""
+    text = "\n".join(t.definition for t in notetypes)
+    if not text:
+        return set()
+    return {name for name in names if name.startswith("_") and name in text}
 
 
 def _rename(field: str, old: str, new: str) -> str:

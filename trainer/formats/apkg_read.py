@@ -18,6 +18,7 @@ from urllib.parse import unquote
 
 from trainer.formats import protobuf
 from trainer.formats.anki_db import Reader
+from trainer.formats.anki_kept import template_media
 from trainer.formats.model import Package
 from trainer.formats.safety import ImportFormatError, Limits, SafeZip, open_sqlite, safe_media_name
 
@@ -47,6 +48,7 @@ def read_package(path: Path, *, scheduling: bool = True, limits: Limits | None =
                 conn.close()
         package.scratch = Path(tempfile.mkdtemp(prefix=f"trainer-media-{os.getpid()}-"))
         used = {name for card in package.cards for name in card.content.media}
+        used |= template_media(package.anki_notetypes.values(), archive_names(archive, path, member))
         unused: list[str] = []
         try:
             package.media = _media(
@@ -64,6 +66,11 @@ def read_package(path: Path, *, scheduling: bool = True, limits: Limits | None =
         return package
     finally:
         archive.close()
+
+
+def archive_names(archive: SafeZip, path: Path, member: str) -> list[str]:
+    """The media file names the package holds."""
+    return list(_media_map(archive, path, modern=member.endswith("b")).values())
 
 
 def _meta_version(archive: SafeZip) -> int:

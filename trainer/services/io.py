@@ -10,6 +10,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 
 from trainer.core.files import regular_file
+from trainer.formats.anki_kept import template_media
 from trainer.formats.safety import reading
 from trainer.services.anki_keep import attach_revlog, kept_notes
 from trainer.services.gc_pause import paused_gc
@@ -112,7 +113,13 @@ def _export(
         from trainer.core.days import local_zone
         from trainer.formats.apkg_write import FSRS5_DECAY, Timing, write_package
 
-        media = io_export.read_media(media_dir(db), {n for r in records for n in r.content.media})
+        folder = media_dir(db)
+        kept = kept_notes(db, records)
+        names = {n for r in records for n in r.content.media}
+        if kept and folder is not None and folder.is_dir():  # fonts and images the kept templates use
+            used_types = {k[0].digest: k[0] for k in kept.values()}.values()
+            names |= template_media(used_types, (p.name for p in folder.iterdir() if p.name.startswith("_")))
+        media = io_export.read_media(folder, names)
         if scheduling:
             attach_revlog(db, records)
         descriptions, parameters, hour = io_export.deck_settings(db, deck)
@@ -120,7 +127,7 @@ def _export(
         timing = Timing(zone=zone or local_zone(), day_start_hour=hour, decay=decay)
         write_package(
             path, records, media, now, scheduling=scheduling, timing=timing, descriptions=descriptions,
-            kept=kept_notes(db, records),
+            kept=kept,
         )  # fmt: skip
         report.media = len(media)
     elif chosen in ("csv", "tsv"):
