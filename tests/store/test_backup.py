@@ -514,3 +514,27 @@ def test_a_collection_sqlite_cannot_open_for_lack_of_room_is_not_called_damaged(
         maintenance.check_file(path, clock())
     Path(f"{path}-wal").rmdir()
     assert held(path) == expected
+
+
+def test_the_backup_on_closing_after_study_imports_no_orm(tmp_path: Path) -> None:
+    # closing the app after a session backs up; importing SQLAlchemy for it made quitting slow
+    path = tmp_path / "c.sqlite3"
+    with open_collection(path, zone=TEST_ZONE, install_bundled=False) as col:
+        col.load([write_deck(tmp_path / "d.toml", DECK)])
+    script = f"""
+import sys
+from trainer.collection import open_current
+col = open_current({str(path)!r})
+assert col is not None
+study = col.next_card()
+assert study is not None
+col.answer(study.card.id, 3)
+col.close()
+print(sorted(m for m in sys.modules if m.startswith("sqlalchemy")))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    assert [b.reason for b in list_backups(path)] == ["auto"]
+    with open_collection(path, zone=TEST_ZONE, install_bundled=False) as col:
+        assert col.meta("last_backup_at") is not None

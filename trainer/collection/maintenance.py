@@ -57,7 +57,7 @@ class Maintenance:
 
     def auto_backup(self, now: datetime | None = None) -> None:
         """Back up now if the last automatic backup is old enough (never stops studying)."""
-        from trainer.services.autobackup import auto_backup_due
+        from trainer.services.autobackup import auto_backup_due, backup_now
 
         self._col._answers_since_check = 0
         moment = self._col._now(now)
@@ -66,13 +66,9 @@ class Maintenance:
                 return
         except sqlite3.Error:
             return  # a failed automatic backup must never stop studying
-        from sqlalchemy.exc import SQLAlchemyError
-
-        from trainer.services import maintenance
-
         try:  # never stops studying; the failure is reported on the next start
-            maintenance.backup(self._col.db, moment, self._col.zone, "auto")
-        except (OSError, ValueError, SQLAlchemyError, sqlite3.Error) as exc:
+            backup_now(self._col._raw, moment, self._col.zone)  # no ORM import: quitting stays quick
+        except (OSError, ValueError, sqlite3.Error) as exc:
             from trainer.services.autobackup import record_failure
 
             with contextlib.suppress(sqlite3.Error):

@@ -1,8 +1,11 @@
-"""When an automatic backup is due: read on the study connection, so the check costs no ORM import."""
+"""Automatic backups on the study connection alone: when one is due, and making it, with no ORM
+import (closing the app after a study session backs up; importing SQLAlchemy for it made the
+quit take a second or more)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
+from pathlib import Path
 
 from trainer.store import study_sql
 from trainer.store.rawdb import RawDB
@@ -24,6 +27,24 @@ def auto_backup_due(db: RawDB, now: datetime) -> bool:
             return False
         since = db.scalar("SELECT max(reviewed_at) FROM reviews")
     return since is not None and (last is None or since > to_millis(last))
+
+
+def backup_now(db: RawDB, now: datetime, zone: tzinfo) -> Path:
+    """Back up the collection (SQLite's backup API, verified), record the time, thin old backups."""
+    from trainer.store.backup import backup_sqlite, thin_backups
+
+    if db.path is None:
+        raise ValueError("only an SQLite file is backed up automatically")
+    path = backup_sqlite(db.path, "auto", now)
+    with db.write():
+        db.run(
+            "INSERT INTO meta (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (LAST_BACKUP_KEY, now.isoformat()),
+        )
+        db.run("DELETE FROM meta WHERE key = ?", (BACKUP_FAILED_KEY,))
+    thin_backups(db.path, now, zone)
+    return path
 
 
 def record_failure(db: RawDB, now: datetime, message: str) -> None:
