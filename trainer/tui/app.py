@@ -278,6 +278,9 @@ def run_app(target: str | None, start: Start | None = None) -> None:
     from trainer.clock import env_clock
     from trainer.collection import open_collection, open_current
     from trainer.errors import TrainerError
+    from trainer.tui.images import prepare
+
+    prepare()  # the terminal is asked about images before Textual takes the keyboard
 
     try:
         env_clock()  # a wrong TRAINER_NOW: the worker's open reports it on screen

@@ -12,6 +12,8 @@ import re
 from rich.text import Text
 
 from trainer.core.cards import CLOZE_RE, CardContent, CardKind, clean_text
+from trainer.core.quiz import Check
+from trainer.tui.text import assemble
 
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", re.DOTALL)
 _ITALIC = re.compile(r"(?<![\w_])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\w_])", re.DOTALL)
@@ -66,3 +68,24 @@ def answer_text(content: CardContent, answer: str) -> Text:
     if content.kind is CardKind.CLOZE:
         return cloze_answer(content)
     return styled(answer)
+
+
+def diff_text(check: Check) -> Text:
+    """A typed answer's comparison on two lines: what was typed (what should not be there
+    struck in red) and the answer (what was missing underlined in green)."""
+    typed = assemble(
+        *[(s.text, "bold red strike" if s.kind == "extra" else "") for s in check.diff if s.kind != "missing"]
+    )
+    answer = assemble(
+        *[
+            (s.text, "bold green underline" if s.kind == "missing" else "")
+            for s in check.diff
+            if s.kind != "extra"
+        ]
+    )
+    result = Text("Your answer: ", style="dim")
+    result.append(typed if typed.plain.strip() else Text("(nothing)", style="dim italic"))
+    if not check.exact:
+        result.append(Text("\nThe answer:  ", style="dim"))
+        result.append(answer)
+    return result

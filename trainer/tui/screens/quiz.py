@@ -17,7 +17,7 @@ from trainer.core.cards import clean_text
 from trainer.core.quiz import Question, breakdown, check_answer
 from trainer.core.scheduling import Rating
 from trainer.errors import TrainerError
-from trainer.tui.screens.review import diff_text
+from trainer.tui.rich_card import diff_text
 from trainer.tui.text import assemble, literal
 
 if TYPE_CHECKING:

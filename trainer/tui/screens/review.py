@@ -10,16 +10,16 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Static
 from textual.widgets.button import ButtonVariant
 
 from trainer.core.cards import CardKind, render
-from trainer.core.quiz import Check, check_answer
+from trainer.core.quiz import check_answer
 from trainer.core.scheduling import CardState, Rating, format_interval
 from trainer.errors import TrainerError
-from trainer.tui.rich_card import answer_text, styled
+from trainer.tui.rich_card import answer_text, diff_text, styled
 from trainer.tui.screens.dialogs import EditDialog, InfoDialog, SessionSummary, SummaryScreen
 from trainer.tui.text import assemble, literal
 from trainer.tui.widgets.line import Line
@@ -50,27 +50,6 @@ def choice_options(card_id: int, options: tuple[str, ...]) -> list[str]:
     shuffled = list(options)
     random.Random(card_id).shuffle(shuffled)
     return shuffled
-
-
-def diff_text(check: Check) -> Text:
-    """A typed answer's comparison on two lines: what was typed (what should not be there
-    struck in red) and the answer (what was missing underlined in green)."""
-    typed = assemble(
-        *[(s.text, "bold red strike" if s.kind == "extra" else "") for s in check.diff if s.kind != "missing"]
-    )
-    answer = assemble(
-        *[
-            (s.text, "bold green underline" if s.kind == "missing" else "")
-            for s in check.diff
-            if s.kind != "extra"
-        ]
-    )
-    result = Text("Your answer: ", style="dim")
-    result.append(typed if typed.plain.strip() else Text("(nothing)", style="dim italic"))
-    if not check.exact:
-        result.append(Text("\nThe answer:  ", style="dim"))
-        result.append(answer)
-    return result
 
 
 class ReviewScreen(Screen[None]):
@@ -131,10 +110,12 @@ class ReviewScreen(Screen[None]):
         yield Line(id="context")
         with VerticalScroll(id="card"):
             yield Static("", id="question", markup=False)
+            yield Vertical(id="question-images", classes="card-images hidden")
             yield Static("", id="options", markup=False, classes="hidden")
             yield Input(placeholder="Type the answer, then Enter", id="typed", classes="hidden")
             yield Static("", id="verdict", markup=False, classes="hidden")
             yield Static("", id="answer", markup=False, classes="hidden")
+            yield Vertical(id="answer-images", classes="card-images hidden")
         # Hidden by visibility, not display: the bar keeps its rows, so showing and hiding it
         # does not lay the whole screen out again between cards.
         with Horizontal(id="ratings", classes="invisible"):
@@ -175,6 +156,7 @@ class ReviewScreen(Screen[None]):
         if content.hint and content.kind is not CardKind.CLOZE:
             question.append(literal(f"\nhint: {content.hint}", "italic dim"))
         self.query_one("#question", Static).update(question)
+        self._show_images(rendered.question, answer_side=False)
         options = self.query_one("#options", Static)
         self.options = choice_options(card.id, rendered.options) if content.kind is CardKind.CHOICE else []
         options.display = bool(self.options)
@@ -193,6 +175,22 @@ class ReviewScreen(Screen[None]):
         else:
             self.set_focus(None)
         self._show_counts()
+
+    def _show_images(self, question: str, *, answer_side: bool) -> None:
+        """Draw the card's images inline where the terminal can (`trainer.tui.images`): those
+        whose `[image: NAME]` the question shows under it, the others under the answer."""
+        from trainer.tui.images import card_image_widgets, protocol
+
+        box = self.query_one("#answer-images" if answer_side else "#question-images", Vertical)
+        for old in [box] if answer_side else [box, self.query_one("#answer-images", Vertical)]:
+            if old.children:
+                old.remove_children()
+            old.display = False  # no row of its own when empty
+        if protocol() is not None and self.study is not None and self.study.card.content.media:
+            folder, media = self.col.media_folder(), self.study.card.content.media
+            if widgets := card_image_widgets(folder, media, question, answer_side=answer_side):
+                box.display = True
+                box.mount(*widgets)
 
     def _show_counts(self) -> None:
         if self.study is None:
@@ -227,6 +225,7 @@ class ReviewScreen(Screen[None]):
             answer.append(Text("\n\no opens " + ", ".join(card.content.media), style="dim"))
         self.query_one("#answer", Static).update(answer)
         self.query_one("#answer", Static).display = True
+        self._show_images(render(card.content).question, answer_side=True)
         verdict = self.query_one("#verdict", Static)
         verdict.display = check is not None
         if check is not None:
