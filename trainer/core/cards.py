@@ -29,6 +29,7 @@ class CardKind(StrEnum):
     CHOICE = "choice"
 
 
+_KIND_OF = {kind.value: kind for kind in CardKind}
 CLOZE_RE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -75,8 +76,9 @@ class CardContent:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CardContent:
         """Inverse of `to_dict`."""
+        kind = _KIND_OF.get(data["kind"]) or CardKind(data["kind"])  # the dict: Enum calls are slow
         return cls(
-            kind=CardKind(data["kind"]),
+            kind=kind,
             front=data.get("front", ""),
             back=data.get("back", ""),
             text=data.get("text", ""),
