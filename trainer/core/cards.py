@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from trainer.core.frozen import build
+
 _TEXT_FIELDS = ("front", "back", "text", "hint", "note", "group_title")
 # One encoder, made once: `json.dumps` with options builds a new encoder on every call.
 _CANONICAL_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
@@ -75,21 +77,22 @@ class CardContent:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CardContent:
-        """Inverse of `to_dict`."""
+        """Inverse of `to_dict` (built fast: every card shown is read this way)."""
+        get = data.get
         kind = _KIND_OF.get(data["kind"]) or CardKind(data["kind"])  # the dict: Enum calls are slow
-        return cls(
-            kind=kind,
-            front=data.get("front", ""),
-            back=data.get("back", ""),
-            text=data.get("text", ""),
-            cloze_ord=int(data.get("cloze_ord", 0)),
-            answers=tuple(data.get("answers", ())),
-            distractors=tuple(data.get("distractors", ())),
-            hint=data.get("hint", ""),
-            note=data.get("note", ""),
-            group_title=data.get("group_title", ""),
-            media=tuple(data.get("media", ())),
-        )
+        return build(cls, {
+            "kind": kind,
+            "front": get("front", ""),
+            "back": get("back", ""),
+            "text": get("text", ""),
+            "cloze_ord": int(get("cloze_ord", 0)),
+            "answers": tuple(get("answers", ())),
+            "distractors": tuple(get("distractors", ())),
+            "hint": get("hint", ""),
+            "note": get("note", ""),
+            "group_title": get("group_title", ""),
+            "media": tuple(get("media", ())),
+        })  # fmt: skip
 
     def to_json(self) -> str:
         """Canonical JSON (sorted keys), as stored."""

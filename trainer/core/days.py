@@ -73,6 +73,41 @@ def day_start_of(day: date, zone: tzinfo, start_hour: int) -> datetime:
     return _at_hour(day, zone, start_hour)
 
 
+class StudyDay:
+    """One study day (its date in a zone with a day-start hour) and the starts of the days
+    around it, each computed once: the study path asks for them for every card shown."""
+
+    __slots__ = ("_starts", "date", "hour", "zone")
+
+    def __init__(self, day: date, zone: tzinfo, hour: int) -> None:
+        self.date, self.zone, self.hour = day, zone, hour
+        self._starts: dict[int, datetime] = {}
+
+    def start_of(self, count: int) -> datetime:
+        """When study day (this day + `count`) begins, in UTC."""
+        found = self._starts.get(count)
+        if found is None:
+            found = self._starts[count] = _at_hour(self.date + timedelta(days=count), self.zone, self.hour)
+        return found
+
+    def days_since(self, earlier: datetime) -> int:
+        """Study days crossed from `earlier` to this day (0 on the same day; never negative)."""
+        return max(0, (self.date - study_date(earlier, self.zone, self.hour)).days)
+
+
+_last_day: StudyDay | None = None  # one entry: a session studies in one zone, one day at a time
+
+
+def study_day(now: datetime, zone: tzinfo, start_hour: int) -> StudyDay:
+    """The study day `now` falls in (the same object while it lasts, with its day starts)."""
+    global _last_day
+    today = study_date(now, zone, start_hour)
+    day = _last_day
+    if day is None or day.date != today or day.hour != start_hour or day.zone is not zone:
+        day = _last_day = StudyDay(today, zone, start_hour)
+    return day
+
+
 @lru_cache(maxsize=1024)
 def _at_hour(day: date, zone: tzinfo, hour: int) -> datetime:
     local = datetime.combine(day, time(hour), tzinfo=zone)

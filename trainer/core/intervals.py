@@ -15,45 +15,64 @@ from collections.abc import Sequence
 DAY = 86400
 
 # (from day, to day, share of the days in that range added to the fuzz on each side)
-_FUZZ_RANGES = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.1), (20.0, math.inf, 0.05))
+_FUZZ_RANGES = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.1), (20.0, math.inf, 0.05))  # as fuzz_delta spells out
 
 
 def round_half_up(value: float) -> int:
     """Round as Rust's `f32::round` does for the non-negative values used here (2.5 -> 3)."""
-    return max(0, math.floor(value + 0.5))
+    rounded = math.floor(value + 0.5)
+    return rounded if rounded > 0 else 0
+
+
+# These run several times for every card shown (the four previews), so they are written
+# with conditional expressions rather than min()/max() calls and loops: same arithmetic, in
+# the same order, as the ranges in _FUZZ_RANGES.
 
 
 def fuzz_delta(interval: float) -> float:
     """How many days the fuzz may move an interval either way (none below 2.5 days)."""
     if interval < 2.5:
         return 0.0
-    delta = 1.0
-    for start, end, share in _FUZZ_RANGES:
-        if interval > start:
-            delta += share * (min(interval, end) - start)
+    delta = 1.0 + 0.15 * ((interval if interval < 7.0 else 7.0) - 2.5)
+    if interval > 7.0:
+        delta += 0.1 * ((interval if interval < 20.0 else 20.0) - 7.0)
+        if interval > 20.0:
+            delta += 0.05 * (interval - 20.0)
     return delta
 
 
 def fuzz_bounds(interval: float, minimum: int, maximum: int) -> tuple[int, int]:
     """The lowest and highest fuzzed interval, kept within [minimum, maximum]; a range of one
     day is widened to two where the bounds allow it (so fuzz still spreads short intervals)."""
-    minimum = min(minimum, maximum)
-    interval = min(max(interval, float(minimum)), float(maximum))
+    if minimum > maximum:
+        minimum = maximum
+    if interval < minimum:
+        interval = float(minimum)
+    if interval > maximum:
+        interval = float(maximum)
     delta = fuzz_delta(interval)
-    lower = min(max(round_half_up(interval - delta), minimum), maximum)
-    upper = min(max(round_half_up(interval + delta), minimum), maximum)
+    lower = _within(round_half_up(interval - delta), minimum, maximum)
+    upper = _within(round_half_up(interval + delta), minimum, maximum)
     if upper == lower and 2 < upper < maximum:
         upper = lower + 1
     return lower, upper
 
 
+def _within(value: int, minimum: int, maximum: int) -> int:
+    """`min(max(value, minimum), maximum)`."""
+    if value < minimum:
+        value = minimum
+    return value if value < maximum else maximum
+
+
 def review_fuzz(interval: float, minimum: int, maximum: int, draw: float | None) -> int:
     """The days a review is given: `interval` fuzzed by `draw` in [0, 1) (None: no fuzz), within
     [minimum, maximum] where the minimum is at least 1 and at most the maximum."""
-    maximum = max(1, maximum)
-    minimum = min(max(1, minimum), maximum)
+    if maximum < 1:
+        maximum = 1
+    minimum = _within(minimum, 1, maximum)
     if draw is None:
-        return min(max(round_half_up(interval), minimum), maximum)
+        return _within(round_half_up(interval), minimum, maximum)
     lower, upper = fuzz_bounds(interval, minimum, maximum)
     return math.floor(lower + draw * (1 + upper - lower))
 

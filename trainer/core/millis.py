@@ -21,7 +21,9 @@ def to_millis(value: datetime) -> int:
 
 def from_millis(value: int) -> datetime:
     """Epoch milliseconds -> aware UTC datetime."""
-    return EPOCH + timedelta(milliseconds=value)
+    return EPOCH + timedelta(
+        0, 0, 0, value
+    )  # (days, seconds, microseconds, milliseconds): positional is faster
 
 
 def optional_millis(value: datetime | None) -> int | None:

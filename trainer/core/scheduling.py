@@ -8,10 +8,9 @@ from __future__ import annotations
 import hashlib
 import math
 import struct
-from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from enum import IntEnum
 from functools import lru_cache
 
@@ -19,6 +18,7 @@ import fsrs
 import fsrs_rs_python as rs
 
 from trainer.core import days
+from trainer.core.frozen import build
 from trainer.core.intervals import (
     hard_step,
     minimum_after_review,
@@ -64,6 +64,12 @@ class CardState(IntEnum):
     LEARNING = 1
     REVIEW = 2
     RELEARNING = 3
+
+
+# The members as plain module names: on the study path, reading `Rating.GOOD` through the
+# enum class costs more than a global (outcomes are built for every card shown).
+_AGAIN, _HARD, _GOOD, _EASY = Rating
+_NEW, _LEARNING, _REVIEW, _RELEARNING = CardState
 
 
 @dataclass(frozen=True)
@@ -124,9 +130,24 @@ class Preview:
         return self.outcomes[rating]
 
 
-@lru_cache(maxsize=64)
 def _model(parameters: tuple[float, ...]) -> rs.FSRS:
+    """FSRS for these parameters. A preset keeps its parameters tuple, so the last one is
+    recognised by identity first (hashing 21 floats for the cache costs more than the step)."""
+    global _last_model
+    last = _last_model
+    if last is not None and last[0] is parameters:
+        return last[1]
+    model = _model_for(parameters)
+    _last_model = (parameters, model)
+    return model
+
+
+@lru_cache(maxsize=64)
+def _model_for(parameters: tuple[float, ...]) -> rs.FSRS:
     return rs.FSRS(list(parameters))
+
+
+_last_model: tuple[tuple[float, ...], rs.FSRS] | None = None
 
 
 @lru_cache(maxsize=64)
@@ -188,132 +209,116 @@ def replay_outcome(
 def _outcomes(
     state: SchedulingState, preset: Preset, now: datetime, zone: tzinfo, draw: float | None
 ) -> dict[Rating, Outcome]:
-    """The one code path for previews, answers, replays and checks."""
+    """The one code path for previews, answers, replays and checks.
+
+    It runs for every card shown, so it is written lean (measured in
+    docs/PERFORMANCE.md): one pass over plain locals, FSRS's four next states read once,
+    the study day and its day starts from a per-day cache (`days.StudyDay`), the four
+    memory states rounded in one batch. Same arithmetic as the rules it applies.
+    """
     now = now.astimezone(UTC)
     hour = preset.day_start_hour
+    day = days.study_day(now, zone, hour)
+    current = state.state
     memory = None
     elapsed = 0
-    if state.state is not CardState.NEW and state.stability is not None and state.difficulty is not None:
-        memory = rs.MemoryState(state.stability, state.difficulty)
-    today = days.study_date(now, zone, hour)
-    if state.state is not CardState.NEW and state.last_review is not None:
-        elapsed = max(0, (today - days.study_date(state.last_review, zone, hour)).days)
+    if current is not _NEW:
+        if state.stability is not None and state.difficulty is not None:
+            memory = rs.MemoryState(state.stability, state.difficulty)
+        if state.last_review is not None:
+            elapsed = day.days_since(state.last_review)
     nexts = _model(preset.parameters).next_states(memory, preset.desired_retention, elapsed)
-    items = {
-        Rating.AGAIN: nexts.again,
-        Rating.HARD: nexts.hard,
-        Rating.GOOD: nexts.good,
-        Rating.EASY: nexts.easy,
-    }
-    ctx = _Context(state, preset, now, zone, draw, items, today)
-    memories = [x for item in items.values() for x in (item.memory.stability, item.memory.difficulty)]
-    ctx.stored = dict(zip(items, _stored_batch(memories), strict=True))
-    if state.state is CardState.REVIEW:
-        return ctx.from_review()
-    return ctx.from_learning(relearning=state.state is CardState.RELEARNING)
+    items = (nexts.again, nexts.hard, nexts.good, nexts.easy)
+    memories = [item.memory for item in items]
+    stored = _stored_batch([x for m in memories for x in (m.stability, m.difficulty)])
+    build = _Build(state, preset, now, day, draw, stored)
+    intervals = [float(item.interval) for item in items]
+    if current is _REVIEW:
+        return build.from_review(intervals)
+    return build.from_learning(intervals, relearning=current is _RELEARNING)
 
 
-class _Context:
-    """One answer's inputs: the card, its preset, the clock and FSRS's four next states."""
+class _Build:
+    """Turns FSRS's four next states into the four outcomes, by Anki's rules."""
+
+    __slots__ = ("day", "draw", "maximum", "now", "preset", "short_term", "state", "stored", "until_rollover")
 
     def __init__(
         self,
         state: SchedulingState,
         preset: Preset,
         now: datetime,
-        zone: tzinfo,
+        day: days.StudyDay,
         draw: float | None,
-        items: dict[Rating, rs.ItemState],
-        today: date,
+        stored: list[tuple[float, float]],
     ) -> None:
-        self.state, self.preset, self.now, self.zone, self.draw = state, preset, now, zone, draw
-        self.today = today
-        self.stored: dict[Rating, tuple[float, float]] = {}
-        self.items = items
-        self.intervals = {rating: float(item.interval) for rating, item in items.items()}
+        self.state, self.preset, self.now, self.day, self.draw = state, preset, now, day, draw
+        self.stored = stored  # (stability, difficulty) to store, by rating - 1
         self.maximum = max(1, preset.maximum_interval)
         params = preset.parameters
         # Anki lets FSRS schedule within the day only when the short-term parameters are set,
         # and (with its default options) only where no (re)learning steps are configured.
         self.short_term = len(params) >= 19 and params[17] > 0 and params[18] > 0
-        self.until_rollover = (self._day_start(1) - now).total_seconds()
-
-    def interval(self, rating: Rating) -> float:
-        return self.intervals[rating]
-
-    def fuzzed(self, interval: float, minimum: int) -> int:
-        return review_fuzz(interval, minimum, self.maximum, self.draw)
+        self.until_rollover = (day.start_of(1) - now).total_seconds()
 
     # -- the four answers by state -------------------------------------------------------
 
-    def from_review(self) -> dict[Rating, Outcome]:
-        previous = self._scheduled_days()
-        hard = self.fuzzed(
-            self.interval(Rating.HARD),
-            max(1, minimum_after_review(self.interval(Rating.HARD), previous, self.maximum)),
-        )
-        good = self.fuzzed(
-            self.interval(Rating.GOOD),
-            max(hard + 1, minimum_after_review(self.interval(Rating.GOOD), previous, self.maximum)),
-        )
-        easy = self.fuzzed(self.interval(Rating.EASY), max(good + 1, minimum_after_review(
-            self.interval(Rating.EASY), previous, self.maximum)))  # fmt: skip
+    def from_review(self, intervals: list[float]) -> dict[Rating, Outcome]:
+        again_interval, hard_interval, good_interval, easy_interval = intervals
+        state, maximum, draw = self.state, self.maximum, self.draw
+        previous = 0  # the interval the card was last given, in study days
+        if state.due is not None and state.last_review is not None:
+            previous = days.study_days_between(state.last_review, state.due, self.day.zone, self.day.hour)
+        floor = minimum_after_review
+        top = maximum
+        hard = review_fuzz(hard_interval, max(1, floor(hard_interval, previous, top)), top, draw)
+        good = review_fuzz(good_interval, max(hard + 1, floor(good_interval, previous, top)), top, draw)
+        easy = review_fuzz(easy_interval, max(good + 1, floor(easy_interval, previous, top)), top, draw)
         steps = self.preset.relearning_steps
-        again_interval = self.interval(Rating.AGAIN)
         if steps:
-            again = self._step(Rating.AGAIN, CardState.RELEARNING, 0, steps[0])
+            again = self._step(_AGAIN, _RELEARNING, 0, steps[0])
         elif self.short_term and again_interval < 0.5:
-            again = self._step(Rating.AGAIN, CardState.RELEARNING, 0, int(again_interval * 86400))
+            again = self._step(_AGAIN, _RELEARNING, 0, int(again_interval * 86400))
         else:  # no steps: back to review at once, unfuzzed (fuzz comes when relearning ends)
-            again = self._review(Rating.AGAIN, max(1, round_half_up(again_interval)))
+            again = self._review(_AGAIN, max(1, round_half_up(again_interval)))
         return {
-            Rating.AGAIN: again,
-            Rating.HARD: self._review(Rating.HARD, hard),
-            Rating.GOOD: self._review(Rating.GOOD, good),
-            Rating.EASY: self._review(Rating.EASY, easy),
+            _AGAIN: again,
+            _HARD: self._review(_HARD, hard),
+            _GOOD: self._review(_GOOD, good),
+            _EASY: self._review(_EASY, easy),
         }
 
-    def from_learning(self, *, relearning: bool) -> dict[Rating, Outcome]:
+    def from_learning(self, intervals: list[float], *, relearning: bool) -> dict[Rating, Outcome]:
         steps = self.preset.relearning_steps if relearning else self.preset.learning_steps
-        kind = CardState.RELEARNING if relearning else CardState.LEARNING
+        kind = _RELEARNING if relearning else _LEARNING
         index = 0
-        if steps and self.state.state is not CardState.NEW:
+        if steps and self.state.state is not _NEW:
             index = min(max(self.state.step or 0, 0), len(steps) - 1)
         out: dict[Rating, Outcome] = {}
         if steps:
-            out[Rating.AGAIN] = self._step(Rating.AGAIN, kind, 0, steps[0])
-            out[Rating.HARD] = self._step(Rating.HARD, kind, index, hard_step(steps, index))
+            out[_AGAIN] = self._step(_AGAIN, kind, 0, steps[0])
+            out[_HARD] = self._step(_HARD, kind, index, hard_step(steps, index))
             if index + 1 < len(steps):
-                out[Rating.GOOD] = self._step(Rating.GOOD, kind, index + 1, steps[index + 1])
-        for rating in (Rating.AGAIN, Rating.HARD, Rating.GOOD):
+                out[_GOOD] = self._step(_GOOD, kind, index + 1, steps[index + 1])
+        for rating in (_AGAIN, _HARD, _GOOD):
             if rating not in out:
-                out[rating] = self._graduate(rating, kind, 0 if rating is Rating.AGAIN else index)
+                out[rating] = self._graduate(
+                    rating, kind, 0 if rating is _AGAIN else index, intervals[rating - 1], steps
+                )
         # Easy graduates, at least a day beyond what Good would give on graduating.
-        good = self.fuzzed(self.interval(Rating.GOOD), 1)
-        easy = self.fuzzed(max(1, round_half_up(self.interval(Rating.EASY))), good + 1)
-        out[Rating.EASY] = self._review(Rating.EASY, easy)
+        maximum, draw = self.maximum, self.draw
+        good = review_fuzz(intervals[_GOOD - 1], 1, maximum, draw)
+        easy = review_fuzz(max(1, round_half_up(intervals[_EASY - 1])), good + 1, maximum, draw)
+        out[_EASY] = self._review(_EASY, easy)
         return out
 
-    def _graduate(self, rating: Rating, kind: CardState, step: int) -> Outcome:
+    def _graduate(
+        self, rating: Rating, kind: CardState, step: int, interval: float, steps: tuple[int, ...]
+    ) -> Outcome:
         """Leaving the steps (or having none): a review in days, or FSRS's own short delay."""
-        interval = self.interval(rating)
-        if self.short_term and not self._steps(kind) and interval < 0.5:
+        if self.short_term and not steps and interval < 0.5:
             return self._step(rating, kind, step, int(interval * 86400))
-        return self._review(rating, self.fuzzed(max(1, round_half_up(interval)), 1))
-
-    def _day_start(self, count: int) -> datetime:
-        """When study day (today + `count`) begins."""
-        return days.day_start_of(self.today + timedelta(days=count), self.zone, self.preset.day_start_hour)
-
-    def _steps(self, kind: CardState) -> tuple[int, ...]:
-        return self.preset.relearning_steps if kind is CardState.RELEARNING else self.preset.learning_steps
-
-    def _scheduled_days(self) -> int:
-        """The interval the card was last given, in study days."""
-        state, hour = self.state, self.preset.day_start_hour
-        if state.due is None or state.last_review is None:
-            return 0
-        return days.study_days_between(state.last_review, state.due, self.zone, hour)
+        return self._review(rating, review_fuzz(max(1, round_half_up(interval)), 1, self.maximum, self.draw))
 
     # -- building an outcome -------------------------------------------------------------
 
@@ -321,26 +326,60 @@ class _Context:
         """A (re)learning step: due in `seconds`, or from the start of a later study day when the
         step reaches past the day's end (as Anki does)."""
         if seconds >= self.until_rollover:
-            extra = int((seconds - self.until_rollover) // 86400) + 1
-            due = self._day_start(extra)
+            due = self.day.start_of(int((seconds - self.until_rollover) // 86400) + 1)
         else:
-            due = self.now + timedelta(seconds=seconds)
-        return self._outcome(rating, kind, step, due, timedelta(seconds=seconds))
+            due = self.now + _span(seconds)
+        return self._outcome(rating, kind, step, due, _span(seconds))
 
     def _review(self, rating: Rating, count: int) -> Outcome:
         """A review due from the start of study day (today + `count`)."""
-        due = self._day_start(count)
-        return self._outcome(rating, CardState.REVIEW, None, due, timedelta(days=count))
+        return self._outcome(rating, _REVIEW, None, self.day.start_of(count), _span(count * 86400))
 
     def _outcome(
         self, rating: Rating, kind: CardState, step: int | None, due: datetime, shown: timedelta
     ) -> Outcome:
         before = self.state
-        lapse = rating is Rating.AGAIN and before.state is CardState.REVIEW
-        lapses = before.lapses + 1 if lapse else before.lapses
-        stability, difficulty = self.stored[rating]
-        after = SchedulingState(kind, step, stability, difficulty, due, self.now, before.reps + 1, lapses)
-        return Outcome(rating, after, shown, lapse and is_leech(lapses, self.preset.leech_threshold))
+        lapses = before.lapses
+        leech = False
+        if rating is _AGAIN and before.state is _REVIEW:
+            lapses += 1
+            leech = is_leech(lapses, self.preset.leech_threshold)
+        stability, difficulty = self.stored[rating - 1]
+        return _new_outcome(rating, new_state(kind, step, stability, difficulty, due, self.now,
+                                               before.reps + 1, lapses), shown, leech)  # fmt: skip
+
+
+def new_state(
+    state: CardState,
+    step: int | None,
+    stability: float | None,
+    difficulty: float | None,
+    due: datetime | None,
+    last_review: datetime | None,
+    reps: int,
+    lapses: int,
+) -> SchedulingState:
+    """`SchedulingState(...)` with every field given, built fast (`trainer.core.frozen`): the study
+    path builds five for every card shown."""
+    return build(SchedulingState, {"state": state, "step": step, "stability": stability,
+                                   "difficulty": difficulty, "due": due, "last_review": last_review,
+                                   "reps": reps, "lapses": lapses})  # fmt: skip
+
+
+def _new_outcome(rating: Rating, state: SchedulingState, interval: timedelta, is_leech: bool) -> Outcome:
+    return build(Outcome, {"rating": rating, "state": state, "interval": interval, "is_leech": is_leech})
+
+
+_SPANS: dict[int, timedelta] = {}  # seconds -> timedelta: outcomes show the same few steps and days
+
+
+def _span(seconds: int) -> timedelta:
+    found = _SPANS.get(seconds)
+    if found is None:
+        if len(_SPANS) > 4096:
+            _SPANS.clear()
+        found = _SPANS[seconds] = timedelta(0, seconds)
+    return found
 
 
 def stored_memory(stability: float, difficulty: float) -> tuple[float, float]:
@@ -349,14 +388,28 @@ def stored_memory(stability: float, difficulty: float) -> tuple[float, float]:
     return _f32_places(stability, 4), _f32_places(difficulty, 3)
 
 
+_EIGHT = struct.Struct("8f")  # four (stability, difficulty) pairs in single precision
+
+
 def _stored_batch(values: list[float]) -> list[tuple[float, float]]:
-    """`stored_memory` of (stability, difficulty) pairs at once (one conversion to single
-    precision per step for all of them: previews are on the study path)."""
-    factors = [10_000.0, 1_000.0] * (len(values) // 2)
-    scaled = array("f", [v * f for v, f in zip(array("f", values), factors, strict=True)])
-    rounded = array("f", [math.floor(abs(x) + 0.5) * (1 if x >= 0 else -1) / f
-                          for x, f in zip(scaled, factors, strict=True)])  # fmt: skip
-    return [(rounded[i], rounded[i + 1]) for i in range(0, len(rounded), 2)]
+    """`stored_memory` of the four (stability, difficulty) pairs of a preview at once.
+
+    Previews are on the study path: three pack/unpack round trips through single precision
+    for all eight numbers instead of three per number; the same arithmetic as
+    `_f32_places` (scale in single precision, round half away from zero, divide, to single).
+    """
+    s0, d0, s1, d1, s2, d2, s3, d3 = _EIGHT.unpack(_EIGHT.pack(*values))
+    scaled = _EIGHT.unpack(_EIGHT.pack(s0 * 10_000.0, d0 * 1_000.0, s1 * 10_000.0, d1 * 1_000.0,
+                                       s2 * 10_000.0, d2 * 1_000.0, s3 * 10_000.0, d3 * 1_000.0))  # fmt: skip
+    floor = math.floor
+    if min(scaled) >= 0:  # always, for FSRS's memory states
+        halves = [floor(x + 0.5) for x in scaled]
+    else:
+        halves = [floor(abs(x) + 0.5) * (1 if x >= 0 else -1) for x in scaled]
+    r = _EIGHT.unpack(_EIGHT.pack(halves[0] / 10_000.0, halves[1] / 1_000.0, halves[2] / 10_000.0,
+                                  halves[3] / 1_000.0, halves[4] / 10_000.0, halves[5] / 1_000.0,
+                                  halves[6] / 10_000.0, halves[7] / 1_000.0))  # fmt: skip
+    return [(r[0], r[1]), (r[2], r[3]), (r[4], r[5]), (r[6], r[7])]
 
 
 def _f32_places(value: float, places: int) -> float:

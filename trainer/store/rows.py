@@ -10,7 +10,7 @@ from typing import Any
 
 from trainer.core.cards import CardContent, hash_json
 from trainer.core.columns import REVIEW_COLUMNS
-from trainer.core.scheduling import CardState, Preset, SchedulingState
+from trainer.core.scheduling import CardState, Preset, SchedulingState, new_state
 from trainer.store.values import from_millis, to_millis
 
 
@@ -60,17 +60,24 @@ def subtree(all_decks: Iterable[DeckEntry], name: str) -> list[DeckEntry]:
     return [d for d in all_decks if d.name == name or d.name.startswith(prefix)]
 
 
+_CARD_STATES = {int(s): s for s in CardState}  # a dict lookup: IntEnum's call is slow, and this is per card
+
+
 def scheduling_state(row: Any) -> SchedulingState:
-    """The scheduling columns of a card row."""
-    return SchedulingState(
-        state=CardState(row.state),
-        step=row.step,
-        stability=row.stability,
-        difficulty=row.difficulty,
-        due=from_millis(row.due) if isinstance(row.due, int) else row.due,
-        last_review=from_millis(row.last_review) if isinstance(row.last_review, int) else row.last_review,
-        reps=row.reps,
-        lapses=row.lapses,
+    """The scheduling columns of a card row (on the study path: built with `new_state`)."""
+    state = _CARD_STATES.get(row.state)
+    if state is None:
+        state = CardState(row.state)  # raises the usual ValueError
+    due, last = row.due, row.last_review
+    return new_state(
+        state,
+        row.step,
+        row.stability,
+        row.difficulty,
+        from_millis(due) if isinstance(due, int) else due,
+        from_millis(last) if isinstance(last, int) else last,
+        row.reps,
+        row.lapses,
     )
 
 
