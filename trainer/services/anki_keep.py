@@ -13,12 +13,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import ColumnElement, Select, Table, select
 from sqlalchemy.orm import Session
 
 from trainer.core.millis import to_millis
 from trainer.formats.anki_kept import KeptNote, KeptNotetype
 from trainer.formats.model import CardRecord, Package
+from trainer.services.io_bulk import bulk_insert, driver_rows
 from trainer.store import repo
 from trainer.store.engine import Database
 from trainer.store.models import AnkiNoteRow, AnkiNotetypeRow, AnkiRevlogRow
@@ -28,6 +29,32 @@ notetypes_t = cast(Table, AnkiNotetypeRow.__table__)
 revlog_t = cast(Table, AnkiRevlogRow.__table__)
 cards_t = repo.cards_t
 CHUNK = 500
+_FIELD, _PAIR = "\x1f", "\x1e"  # never in field text or ids (control characters are cleaned out)
+
+
+def _fields_text(fields: Sequence[str]) -> str:
+    """A note's fields as stored: joined by 0x1f, as Anki's `notes.flds`."""
+    return _FIELD.join(fields)
+
+
+def _fields(text: str) -> tuple[str, ...]:
+    if text.startswith('["') and text.endswith('"]') and _FIELD not in text:  # stored as JSON (0005 to 0007)
+        try:
+            return tuple(json.loads(text))
+        except ValueError:
+            pass
+    return tuple(text.split(_FIELD))
+
+
+def _cards_text(cards: Mapping[str, str]) -> str:
+    """A note's cards and their content hashes as stored: `id 0x1f hash`, joined by 0x1e."""
+    return _PAIR.join(f"{card}{_FIELD}{digest}" for card, digest in cards.items())
+
+
+def _cards(text: str) -> dict[str, str]:
+    if text.startswith("{"):  # stored as JSON (0005 to 0007)
+        return dict(json.loads(text))
+    return dict(pair.split(_FIELD, 1) for pair in text.split(_PAIR)) if text else {}
 
 
 def store_kept(session: Session, package: Package, hashes: Mapping[str, str]) -> None:
@@ -45,31 +72,37 @@ def store_kept(session: Session, package: Package, hashes: Mapping[str, str]) ->
         return
     type_ids = _notetype_ids(session, {package.anki_notes[g].notetype for g in members}, package)
     groups = list(members)
-    for start in range(0, len(groups), CHUNK):
-        chunk = groups[start : start + CHUNK]
-        old = {
-            row.group_id: row.cards
-            for row in session.execute(
-                select(notes_t.c.group_id, notes_t.c.cards).where(notes_t.c.group_id.in_(chunk))
-            )
-        }
-        if old:
-            session.execute(notes_t.delete().where(notes_t.c.group_id.in_(list(old))))
-        rows = []
-        for group in chunk:
-            note = package.anki_notes[group]
-            cards = members[group]
-            if group in old:  # cards of the note this file did not hold keep their entries
-                cards = json.loads(old[group]) | cards
-            rows.append(
-                {
-                    "group_id": group,
-                    "notetype_id": type_ids[note.notetype],
-                    "fields": json.dumps(list(note.fields), ensure_ascii=False),
-                    "cards": json.dumps(cards, sort_keys=True),
-                }
-            )
-        session.execute(notes_t.insert(), rows)
+    old: dict[str, str] = {}
+    if session.execute(select(notes_t.c.group_id).limit(1)).first() is not None:
+        for group, cards in _rows_in(
+            session, select(notes_t.c.group_id, notes_t.c.cards), notes_t.c.group_id, groups
+        ):
+            old[group] = cards
+        names = list(old)
+        for start in range(0, len(names), CHUNK):
+            session.execute(notes_t.delete().where(notes_t.c.group_id.in_(names[start : start + CHUNK])))
+    rows = []
+    for group in groups:
+        note = package.anki_notes[group]
+        cards = members[group]
+        if group in old:  # cards of the note this file did not hold keep their entries
+            cards = _cards(old[group]) | cards
+        rows.append((group, type_ids[note.notetype], _fields_text(note.fields), _cards_text(cards)))
+    bulk_insert(session, notes_t, ("group_id", "notetype_id", "fields", "cards"), rows)
+
+
+def _rows_in(
+    session: Session, statement: Select[Any], column: ColumnElement[Any], keys: Sequence[str]
+) -> list[tuple[Any, ...]]:
+    """The statement's rows whose `column` is one of `keys`: chunked for a few keys, one read of
+    the whole table (filtered here) for many."""
+    if len(keys) > 4 * CHUNK:
+        wanted = set(keys)
+        return [row for row in driver_rows(session, statement) if row[0] in wanted]
+    out: list[tuple[Any, ...]] = []
+    for start in range(0, len(keys), CHUNK):
+        out += driver_rows(session, statement.where(column.in_(keys[start : start + CHUNK])))
+    return out
 
 
 def _notetype_ids(session: Session, digests: set[str], package: Package) -> dict[str, int]:
@@ -104,32 +137,30 @@ def kept_notes(db: Database, records: Iterable[CardRecord]) -> dict[str, tuple[K
     with db.read() as session:
         if session.execute(select(notes_t.c.group_id).limit(1)).first() is None:
             return out
-        types: dict[int, KeptNotetype] = {}
         names = list(groups)
-        for start in range(0, len(names), CHUNK):
-            chunk = names[start : start + CHUNK]
-            rows = session.execute(
-                select(notes_t.c.group_id, notes_t.c.notetype_id, notes_t.c.fields, notes_t.c.cards).where(
-                    notes_t.c.group_id.in_(chunk)
-                )
-            ).all()
-            if not rows:
-                continue
-            current = {
-                ext: digest
-                for ext, digest in session.execute(
-                    select(cards_t.c.external_id, cards_t.c.content_hash).where(
-                        cards_t.c.group_id.in_([r.group_id for r in rows])
-                    )
-                )
-            }
-            for group, notetype_id, fields, cards in rows:
-                stored = json.loads(cards)
-                if all(e in stored and current.get(e) == stored[e] for e in groups[group]):
-                    if notetype_id not in types:
-                        types[notetype_id] = _notetype(session, notetype_id)
-                    kept_type = types[notetype_id]
-                    out[group] = (kept_type, KeptNote(kept_type.digest, tuple(json.loads(fields))))
+        rows = _rows_in(
+            session,
+            select(notes_t.c.group_id, notes_t.c.notetype_id, notes_t.c.fields, notes_t.c.cards),
+            notes_t.c.group_id,
+            names,
+        )
+        current = dict(
+            (ext, digest)
+            for _, ext, digest in _rows_in(
+                session,
+                select(cards_t.c.group_id, cards_t.c.external_id, cards_t.c.content_hash),
+                cards_t.c.group_id,
+                [row[0] for row in rows],
+            )
+        )
+        types: dict[int, KeptNotetype] = {}
+        for group, notetype_id, fields, cards in rows:
+            stored = _cards(cards)
+            if all(e in stored and current.get(e) == stored[e] for e in groups[group]):
+                if notetype_id not in types:
+                    types[notetype_id] = _notetype(session, notetype_id)
+                kept_type = types[notetype_id]
+                out[group] = (kept_type, KeptNote(kept_type.digest, _fields(fields)))
     return out
 
 
@@ -162,8 +193,8 @@ def attach_revlog(db: Database, records: Iterable[CardRecord]) -> None:
             cards_t.c.external_id, revlog_t.c.reviewed_at, revlog_t.c.factor, revlog_t.c.type,
             revlog_t.c.ivl, revlog_t.c.last_ivl,
         ).join(cards_t, cards_t.c.id == revlog_t.c.card_id)  # fmt: skip
-        for external_id, at, factor, rtype, ivl, last_ivl in session.execute(query):
-            kept.setdefault(external_id, {})[int(at)] = (int(factor), int(rtype), ivl, last_ivl)
+        for external_id, at, factor, rtype, ivl, last_ivl in driver_rows(session, query):
+            kept.setdefault(external_id, {})[at] = (factor, rtype, ivl, last_ivl)
     for record in records:
         found = kept.get(record.external_id)
         if found:
@@ -185,11 +216,11 @@ def json_section(db: Database, external_ids: Sequence[str]) -> dict[str, Any]:
                 .join(notetypes_t, notetypes_t.c.id == notes_t.c.notetype_id)
             )  # fmt: skip
             for group, fields, cards, digest, anki_id, definition in rows:
-                hashes = {k: v for k, v in json.loads(cards).items() if k in wanted}
+                hashes = {k: v for k, v in _cards(cards).items() if k in wanted}
                 if not hashes:
                     continue
                 out["notetypes"][digest] = {"anki_id": anki_id, "definition": json.loads(definition)}
-                out["notes"][group] = {"notetype": digest, "fields": json.loads(fields), "cards": hashes}
+                out["notes"][group] = {"notetype": digest, "fields": list(_fields(fields)), "cards": hashes}
         if session.execute(select(revlog_t.c.card_id).limit(1)).first() is not None:
             query = select(
                 cards_t.c.external_id, revlog_t.c.reviewed_at, revlog_t.c.factor, revlog_t.c.type,

@@ -217,8 +217,8 @@ class AnkiNoteRow(Base):
     __tablename__ = "anki_notes"
     group_id: Mapped[str] = mapped_column(String(300), primary_key=True)
     notetype_id: Mapped[int] = mapped_column(ForeignKey("anki_notetypes.id"))
-    fields: Mapped[str] = mapped_column(Text)  # JSON list of the fields' HTML
-    cards: Mapped[str] = mapped_column(Text)  # JSON {external id: content hash}
+    fields: Mapped[str] = mapped_column(Text)  # the fields' HTML joined by 0x1f (Anki's `flds`)
+    cards: Mapped[str] = mapped_column(Text)  # "external id 0x1f content hash", joined by 0x1e
 
 
 class AnkiRevlogRow(Base):
