@@ -7,7 +7,12 @@ deck options as given) and runs steps in order:
 
 - `{"at": iso, "answer": [card index, ease]}`: answer a card at that moment;
 - `{"at": iso, "states": [card indexes]}`: the four next states of those cards;
-- `{"at": iso, "counts": true}`: the deck list's new / learning / review counts of the deck.
+- `{"at": iso, "counts": true}`: the deck list's new / learning / review counts of the deck;
+- `{"at": iso, "due": [card indexes]}`: each card's queue, due (epoch seconds in the
+  learning queue, else Anki's day number) and last answer time (epoch ms: faketime's clock
+  ticks on from the time a step sets);
+- `{"at": iso, "next_memory": [card indexes]}`: the memory state (stability, difficulty) of
+  each of the four next states of those cards.
 
 With `job["export"]` (a path), the deck is then exported there as an .apkg with scheduling.
 
@@ -95,6 +100,14 @@ def _state(proto: Any) -> list[Any]:
     return [kind, 0]
 
 
+def _memory(proto: Any) -> list[float]:
+    """(stability, difficulty) of one of Anki's SchedulingState messages."""
+    normal = proto.normal
+    kind = normal.WhichOneof("kind")
+    inner = normal.relearning.learning if kind == "relearning" else getattr(normal, kind)
+    return [inner.memory_state.stability, inner.memory_state.difficulty]
+
+
 def _main(folder: str) -> None:
     from anki.collection import Collection
 
@@ -144,6 +157,16 @@ def _main(folder: str) -> None:
                     memory = card.memory_state
                     out[index].append([memory.stability, memory.difficulty] if memory else None)
             results.append(out)
+        elif "due" in step:
+            cards = [col.get_card(ids[index]) for index in step["due"]]
+            last = "select max(id) from revlog where cid = ?"  # when it was answered (its clock ticks)
+            results.append([[card.queue, card.due, col.db.scalar(last, card.id)] for card in cards])
+        elif "next_memory" in step:
+            memories: dict[int, list[Any]] = {}
+            for index in step["next_memory"]:
+                states = col._backend.get_scheduling_states(ids[index])
+                memories[index] = [_memory(s) for s in (states.again, states.hard, states.good, states.easy)]
+            results.append(memories)
         elif "counts" in step:
             node = col.sched.deck_due_tree(deck)
             assert node is not None

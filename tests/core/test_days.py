@@ -70,3 +70,20 @@ def test_parse_now_needs_an_offset() -> None:
     assert parse_now("2026-01-10T09:00:00Z") == utc(2026, 1, 10, 9)
     with pytest.raises(ValueError, match="no UTC offset"):
         parse_now("2026-01-10T09:00:00")
+
+
+def test_elapsed_days_count_86400_second_spans_to_the_next_day_start() -> None:
+    """Anki's rule (rslib `next_day_at.elapsed_days_since`): the study days crossed, except
+    within an hour of a day start next to a DST change."""
+    from trainer.core.days import study_day
+
+    paris = ZoneInfo("Europe/Paris")
+
+    def elapsed(earlier: str, now: str) -> int:
+        return study_day(datetime.fromisoformat(now), paris, 4).days_since(datetime.fromisoformat(earlier))
+
+    assert elapsed("2026-03-10T21:00:00+01:00", "2026-03-11T15:00:00+01:00") == 1  # a study day crossed
+    assert elapsed("2026-03-11T05:00:00+01:00", "2026-03-11T15:00:00+01:00") == 0
+    assert elapsed("2026-03-28T03:30:00+01:00", "2026-03-29T12:00:00+02:00") == 1  # 2 study days
+    assert elapsed("2026-10-24T04:30:00+02:00", "2026-10-25T12:00:00+01:00") == 2  # 1 study day
+    assert elapsed("2026-10-24T04:30:00+02:00", "2026-10-24T03:00:00+02:00") == 0  # never negative

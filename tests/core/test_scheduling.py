@@ -283,3 +283,15 @@ def test_answer_outcome_equals_the_previewed_one(
 ) -> None:
     preset = Preset(maximum_interval=maximum, leech_threshold=4)
     assert outcome(state, preset, NOW, rating, draw=fuzz) == preview(state, preset, NOW, draw=fuzz)[rating]
+
+
+def test_learning_fuzz_adds_up_to_a_quarter_at_most_five_minutes() -> None:
+    from trainer.core.intervals import learning_fuzz
+
+    assert learning_fuzz(600, None) == 600
+    assert {learning_fuzz(600, k / 1000) for k in range(1000)} == set(range(600, 750))
+    assert max(learning_fuzz(7200, k / 1000) for k in range(1000)) == 7499  # capped at 5 minutes
+    assert learning_fuzz(3, 0.99) == 3  # nothing to add below 4 seconds
+    p = preview(SchedulingState(), PRESET, NOW, draw=0.5)
+    assert p[Rating.GOOD].interval == timedelta(minutes=10)  # the button shows the step
+    assert p[Rating.GOOD].state.due == NOW + timedelta(seconds=675)

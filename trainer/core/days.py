@@ -77,11 +77,12 @@ class StudyDay:
     """One study day (its date in a zone with a day-start hour) and the starts of the days
     around it, each computed once: the study path asks for them for every card shown."""
 
-    __slots__ = ("_starts", "date", "hour", "zone")
+    __slots__ = ("_next_start_s", "_starts", "date", "hour", "zone")
 
     def __init__(self, day: date, zone: tzinfo, hour: int) -> None:
         self.date, self.zone, self.hour = day, zone, hour
         self._starts: dict[int, datetime] = {}
+        self._next_start_s = (self.start_of(1) - _EPOCH) // _SECOND
 
     def start_of(self, count: int) -> datetime:
         """When study day (this day + `count`) begins, in UTC."""
@@ -91,10 +92,16 @@ class StudyDay:
         return found
 
     def days_since(self, earlier: datetime) -> int:
-        """Study days crossed from `earlier` to this day (0 on the same day; never negative)."""
-        return max(0, (self.date - study_date(earlier, self.zone, self.hour)).days)
+        """FSRS's elapsed days from `earlier` to now, as Anki counts them: whole 86,400-second
+        spans from `earlier` (in whole seconds) to the start of the next study day (rslib:
+        `next_day_at.elapsed_days_since(last_review_time)`). That is the number of study days
+        crossed, except within an hour of a DST change: in spring a review in the hour
+        before the day start counts a day less, in autumn one in the hour after it a day more."""
+        return max(0, (self._next_start_s - (earlier - _EPOCH) // _SECOND) // 86400)
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_SECOND = timedelta(seconds=1)
 _last_day: StudyDay | None = None  # one entry: a session studies in one zone, one day at a time
 
 

@@ -10,6 +10,7 @@ steps in seconds.
 from __future__ import annotations
 
 import math
+import struct
 from collections.abc import Sequence
 
 DAY = 86400
@@ -75,6 +76,26 @@ def review_fuzz(interval: float, minimum: int, maximum: int, draw: float | None)
         return _within(round_half_up(interval), minimum, maximum)
     lower, upper = fuzz_bounds(interval, minimum, maximum)
     return math.floor(lower + draw * (1 + upper - lower))
+
+
+def learning_fuzz(seconds: int, draw: float | None) -> int:
+    """The delay a (re)learning step of `seconds` is given, as Anki's v3 scheduler fuzzes it
+    (rslib `learning_ivl_with_fuzz`): up to a quarter longer, at most 5 minutes longer, the
+    extra whole seconds chosen by `draw` in [0, 1) (None: no fuzz). Only for steps that
+    end within the study day; one that reaches past it is due at a later day's start."""
+    if draw is None:
+        return seconds
+    extra = math.floor(min(_f32(seconds) * 0.25, 300.0))  # Anki computes in single precision
+    if extra <= 0:
+        return seconds
+    return seconds + math.floor(draw * extra)  # uniform over [seconds, seconds + extra)
+
+
+def _f32(value: float) -> float:
+    return float(_SINGLE.unpack(_SINGLE.pack(value))[0])
+
+
+_SINGLE = struct.Struct("f")
 
 
 def minimum_after_review(interval: float, previous: int, maximum: int) -> int:

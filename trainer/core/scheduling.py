@@ -21,6 +21,7 @@ from trainer.core import days
 from trainer.core.frozen import build
 from trainer.core.intervals import (
     hard_step,
+    learning_fuzz,
     minimum_after_review,
     review_fuzz,
     round_half_up,
@@ -327,8 +328,8 @@ class _Build:
         step reaches past the day's end (as Anki does)."""
         if seconds >= self.until_rollover:
             due = self.day.start_of(int((seconds - self.until_rollover) // 86400) + 1)
-        else:
-            due = self.now + _span(seconds)
+        else:  # within the day: Anki's learning fuzz delays it a little (the label keeps the step)
+            due = self.now + _span(learning_fuzz(seconds, self.draw))
         return self._outcome(rating, kind, step, due, _span(seconds))
 
     def _review(self, rating: Rating, count: int) -> Outcome:
