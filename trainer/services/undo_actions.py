@@ -166,9 +166,8 @@ def undo_last(db: RawDB, orm: Callable[[], Database], now: datetime) -> UndoneAc
     """Take back the journal's top action if it is newer than the newest answer, else None
     (then the review log's undo takes the answer back). Card values are put back on the study
     connection `db`; an add or a reposition is undone through the ORM store `orm()`."""
-    with db.read():
-        entries = decode(study_sql.meta(db, META_KEY))
-        newest = study_sql.newest_answer_id(db)
+    raw, newest = study_sql.meta_and_newest_answer(db, META_KEY)
+    entries = decode(raw)
     if not entries or newest > int(entries[-1].get("after_review", 0)):
         return None
     top = entries.pop()

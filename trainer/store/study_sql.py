@@ -142,6 +142,16 @@ def delete_meta(db: Queries, key: str) -> bool:
     return db.run("DELETE FROM meta WHERE key = ?", (key,)) > 0
 
 
+def meta_and_newest_answer(db: RawDB, key: str) -> tuple[str | None, int]:
+    """A collection fact and `newest_answer_id`, read in one statement of its own (what every
+    undo checks first: no transaction to begin and end)."""
+    value, newest = db.one_alone(
+        "SELECT (SELECT value FROM meta WHERE key = ?), (SELECT max(id) FROM reviews WHERE kind = 'review')",
+        (key,),
+    )
+    return (None if value is None else str(value)), (0 if newest is None else int(newest))
+
+
 def schema_revision(db: Queries) -> str | None:
     """The collection's Alembic revision, or None."""
     value = db.scalar("SELECT version_num FROM alembic_version")
