@@ -25,6 +25,7 @@ from trainer.core.deckfile import DeckSpec
 from trainer.store import repo, study_sql
 from trainer.store.engine import Database
 from trainer.store.models import QUEUE_SUSPENDED
+from trainer.store.rawdb import Queries
 from trainer.views import SyncReport
 
 ORPHAN_TAG = "orphan"
@@ -42,12 +43,12 @@ def sync_decks(db: Database, specs: Sequence[DeckSpec], now: datetime, *, check:
     report = SyncReport(checked_only=check)
     try:
         with db.write() as session:
-            edits = learner_edits(session)
+            edits = learner_edits(repo.sql(session))
             before = dict(edits)
             for spec in specs:
                 _sync_deck(session, spec, now, report, edits)
             if edits != before:
-                save_learner_edits(session, edits)
+                save_learner_edits(repo.sql(session), edits)
             if check:
                 raise _DryRun
     except _DryRun:
@@ -55,9 +56,9 @@ def sync_decks(db: Database, specs: Sequence[DeckSpec], now: datetime, *, check:
     return report
 
 
-def learner_edits(session: Session) -> dict[str, str]:
+def learner_edits(db: Queries) -> dict[str, str]:
     """Cards edited in the app: external id -> hash of the file version the edit started from."""
-    raw = study_sql.meta(repo.sql(session), EDITS_KEY)
+    raw = study_sql.meta(db, EDITS_KEY)
     try:
         found = json.loads(raw) if raw else {}
     except ValueError:
@@ -65,9 +66,9 @@ def learner_edits(session: Session) -> dict[str, str]:
     return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
 
 
-def save_learner_edits(session: Session, edits: dict[str, str]) -> None:
-    """Store the map of `learner_edits`."""
-    study_sql.set_meta(repo.sql(session), EDITS_KEY, json.dumps(edits, ensure_ascii=False, sort_keys=True))
+def save_learner_edits(db: Queries, edits: dict[str, str]) -> None:
+    """Store the map of `learner_edits` (inside a write transaction)."""
+    study_sql.set_meta(db, EDITS_KEY, json.dumps(edits, ensure_ascii=False, sort_keys=True))
 
 
 def _deck_id(session: Session, spec: DeckSpec, report: SyncReport) -> int:
