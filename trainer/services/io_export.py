@@ -61,15 +61,9 @@ def _rows(
 ) -> tuple[list[CardValues], dict[int, list[ReviewValues]]]:
     """The cards of `decks` and (with `reviews`) their logs, oldest answer first, as stored;
     `everything`: the whole collection is chosen, so the log is read without a filter."""
-    cards = [
-        CardValues._make(row)
-        for row in driver_rows(
-            session,
-            _stored(cards_t)
-            .where(cards_t.c.deck_id.in_(list(decks)))
-            .order_by(cards_t.c.deck_id, cards_t.c.position, cards_t.c.id),
-        )
-    ]
+    chosen = _stored(cards_t).where(cards_t.c.deck_id.in_(list(decks)))
+    order = (cards_t.c.deck_id, cards_t.c.position, cards_t.c.id)
+    cards = list(map(CardValues._make, driver_rows(session, chosen.order_by(*order))))
     history: dict[int, list[ReviewValues]] = {}
     if not reviews:
         return cards, history
@@ -78,8 +72,7 @@ def _rows(
     chunks = [ids] if everything else [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
     for chunk in chunks:
         statement = query if everything else query.where(reviews_t.c.card_id.in_(chunk))
-        for row in driver_rows(session, statement):
-            review = ReviewValues._make(row)
+        for review in map(ReviewValues._make, driver_rows(session, statement)):
             history.setdefault(review.card_id, []).append(review)
     return cards, history
 
@@ -89,14 +82,19 @@ def collect_cards(db: Database, deck: str | None, *, scheduling: bool) -> list[C
     with db.read() as session:
         names = _chosen_decks(session, deck)
         cards, history = _rows(session, names, reviews=scheduling, everything=deck is None)
-    return [_card_record(card, names, history.get(card.id, ()), scheduling) for card in cards]
+    tags = {text: tuple(text.split()) for text in {card.tags for card in cards}}  # cards share tag sets
+    return [_card_record(card, names, tags, history.get(card.id, ()), scheduling) for card in cards]
 
 
 _STATES = list(CardState)
 
 
 def _card_record(
-    card: CardValues, decks: dict[int, str], log: Sequence[ReviewValues], scheduling: bool
+    card: CardValues,
+    decks: dict[int, str],
+    tags: dict[str, tuple[str, ...]],
+    log: Sequence[ReviewValues],
+    scheduling: bool,
 ) -> CardRecord:
     state = None
     if scheduling:
@@ -106,7 +104,7 @@ def _card_record(
         )  # fmt: skip
     return CardRecord(
         external_id=card.external_id, deck=decks[card.deck_id], content=CardContent.from_json(card.content),
-        tags=tuple(card.tags.split()), group=card.group_id, source=card.source, position=card.position,
+        tags=tags[card.tags], group=card.group_id, source=card.source, position=card.position,
         scheduling=state, suspended=scheduling and card.queue == QUEUE_SUSPENDED,
         buried=scheduling and card.queue == QUEUE_BURIED, flag=card.flag if scheduling else 0,
         reviews=[_review_record(review) for review in log] if scheduling else [],
