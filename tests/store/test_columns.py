@@ -28,3 +28,10 @@ def test_the_named_times_are_the_time_columns() -> None:
 
 def test_the_schedule_columns_are_card_columns() -> None:
     assert set(columns.SCHEDULE_COLUMNS) <= set(columns.CARD_COLUMNS)
+
+
+def test_the_export_projections_name_stored_columns() -> None:
+    from trainer.services.io_export import RECORD_CARD, RECORD_REVIEW
+
+    assert set(RECORD_CARD) <= set(columns.CARD_COLUMNS)
+    assert set(RECORD_REVIEW) <= set(columns.REVIEW_COLUMNS)
