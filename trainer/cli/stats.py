@@ -199,6 +199,8 @@ def preset(
                    f" · relearn {format_steps(p.relearning_steps)} · max {p.maximum_interval} d"
                    f" · day starts {p.day_start_hour}:00")  # fmt: skip
         click.echo(f"  decks: {', '.join(safe(d) for d in info.decks) or '-'}")
+        if info.recomputed:
+            click.echo(f"  memory states recomputed for the new parameters: {info.recomputed} cards")
         if reschedule:
             click.echo(f"  rescheduled {info.rescheduled} cards")
 

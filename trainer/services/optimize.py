@@ -271,6 +271,24 @@ class OptimizeService:
                 )
         return load_before, load_after, len(values)
 
+    def recompute_for_parameters(
+        self,
+        session: Session,
+        deck_ids: list[int],
+        preset: Preset,
+        parameters: Sequence[float],
+        now: datetime,
+    ) -> int:
+        """After a preset's parameters change (`preset` holds the old ones): every reviewed card
+        of its decks gets the memory state the new parameters compute from its history, in
+        `session`'s transaction, as Anki does when deck options change. How many were set."""
+        if not deck_ids:
+            return 0
+        histories = self._histories(session, deck_ids)
+        return self.recompute_memory(
+            deck_ids, histories, preset, parameters, preset.desired_retention, now, session=session
+        )[2]
+
     # -- simulate ---------------------------------------------------------------------
 
     def simulate(

@@ -27,11 +27,17 @@ class PresetInfo:
     preset: Preset
     decks: tuple[str, ...]
     rescheduled: int = 0
+    recomputed: int = 0  # cards whose memory state new parameters recomputed
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
         data = {f.name: getattr(self.preset, f.name) for f in fields(Preset)}
-        return {**data, "decks": list(self.decks), "rescheduled": self.rescheduled}
+        return {
+            **data,
+            "decks": list(self.decks),
+            "rescheduled": self.rescheduled,
+            "recomputed": self.recomputed,
+        }
 
 
 def parse_setting(preset: Preset, assignment: str) -> Preset:
@@ -118,7 +124,11 @@ class PresetService:
     def change(
         self, name: str, assignments: list[str], *, reschedule: bool = False, now: datetime
     ) -> PresetInfo:
-        """Apply `KEY=VALUE` changes; with `reschedule`, move review cards' due dates."""
+        """Apply `KEY=VALUE` changes; with `reschedule`, move review cards' due dates.
+
+        New FSRS parameters recompute the memory state of every reviewed card of the preset's
+        decks from its history, as Anki does when deck options change: with the change, in
+        one transaction (before any rescheduling, which then follows the new states)."""
         info = self.get(name)
         preset = info.preset
         for assignment in assignments:
@@ -128,8 +138,16 @@ class PresetService:
             session.execute(
                 update(repo.presets_t).where(repo.presets_t.c.id == pid).values(**repo.preset_values(preset))
             )
+            recomputed = 0
+            if preset.parameters != info.preset.parameters:
+                from trainer.services.optimize import OptimizeService  # fsrs-rs's batch recompute
+
+                deck_ids = [d.id for d in repo.decks(session) if d.preset_id == pid]
+                recomputed = OptimizeService(self.db, self.zone).recompute_for_parameters(
+                    session, deck_ids, info.preset, preset.parameters, now
+                )
             moved = self._reschedule(session, pid, preset, now) if reschedule else 0
-        return PresetInfo(preset, info.decks, moved)
+        return PresetInfo(preset, info.decks, moved, recomputed)
 
     def _reschedule(self, session: Any, pid: int | None, preset: Preset, now: datetime) -> int:
         """New due dates of review cards from their stability and the preset's retention."""
