@@ -3,7 +3,8 @@
     python bench/bench_core.py --json OUT [--sizes 20000,100000] [--reviews 1000000] [--repeat 50]
 
 Writes a list of {"op", "size", "trainer_ms", "anki_ms", "ratio"} rows (ratio = trainer/anki;
-the memory rows hold megabytes, not milliseconds, and say so in "op").
+the memory rows hold megabytes, not milliseconds, and say so in "op"; rows ending "(CPU)"
+hold the thread's CPU time instead of wall time).
 """
 
 from __future__ import annotations
@@ -55,61 +56,71 @@ def row(op: str, size: int, trainer_ms: float | None, anki_ms: float | None) -> 
     return {"op": op, "size": size, "trainer_ms": trainer_ms, "anki_ms": anki_ms, "ratio": ratio}
 
 
-def study_cycle_trainer(path: Path, repeat: int) -> dict[str, list[float]]:
-    """next card (with previews) -> answer Good -> undo, `repeat` times."""
-    col = open_collection(path, install_bundled=False)
-    times: dict[str, list[float]] = {
-        "deck counts": [],
-        "next card + 4 previews": [],
-        "answer": [],
-        "undo": [],
-    }
-    try:
-        col.decks()
-        for _ in range(repeat):
-            t0 = time.perf_counter()
-            col.decks()
-            t1 = time.perf_counter()
-            study = col.next_card()
-            t2 = time.perf_counter()
-            assert study is not None
-            col.answer(study.card.id, Rating.GOOD, duration_ms=5000)
-            t3 = time.perf_counter()
-            col.undo()
-            t4 = time.perf_counter()
-            for key, value in zip(times, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
-                times[key].append(value)
-    finally:
-        col.close()
-    return times
+OPS = ("deck counts", "next card + 4 previews", "answer", "undo")
 
 
-def study_cycle_anki(path: Path, repeat: int) -> dict[str, list[float]]:
+class _TrainerSide:
+    """The study cycle's four operations on trainer."""
+
+    def __init__(self, path: Path) -> None:
+        self.col = open_collection(path, install_bundled=False)
+        self.card_id = 0
+
+    def steps(self) -> tuple[Callable[[], object], ...]:
+        return (self.col.decks, self.next_card, self.answer, self.col.undo)
+
+    def next_card(self) -> None:
+        study = self.col.next_card()
+        assert study is not None
+        self.card_id = study.card.id
+
+    def answer(self) -> None:
+        self.col.answer(self.card_id, Rating.GOOD, duration_ms=5000)
+
+    def close(self) -> None:
+        self.col.close()
+
+
+class _AnkiSide:
     """The same cycle through Anki's backend."""
-    ops = anki_side.AnkiOps(path)
-    times: dict[str, list[float]] = {
-        "deck counts": [],
-        "next card + 4 previews": [],
-        "answer": [],
-        "undo": [],
-    }
+
+    def __init__(self, path: Path) -> None:
+        self.ops = anki_side.AnkiOps(path)
+
+    def steps(self) -> tuple[Callable[[], object], ...]:
+        return (self.ops.deck_counts, self.ops.next_card, self.ops.answer, self.ops.undo)
+
+    def close(self) -> None:
+        self.ops.close()
+
+
+def study_cycles(
+    t_path: Path, a_path: Path, repeat: int
+) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """deck counts -> next card (with previews) -> answer Good -> undo, `repeat` times on each side,
+    the two sides interleaved cycle by cycle so both meet the same load on a shared machine.
+
+    Each operation is timed in wall time and in the thread's CPU time (`time.thread_time`,
+    which counts Anki's Rust backend too: it runs in the calling thread); the CPU time is
+    the steadier figure when other processes compete for the cores.
+    """
+    sides: tuple[_TrainerSide | _AnkiSide, ...] = (_TrainerSide(t_path), _AnkiSide(a_path))
+    out: tuple[dict[str, list[float]], dict[str, list[float]]] = ({}, {})
     try:
-        ops.deck_counts()
+        for first in sides:
+            first.steps()[0]()
         for _ in range(repeat):
-            t0 = time.perf_counter()
-            ops.deck_counts()
-            t1 = time.perf_counter()
-            ops.next_card()
-            t2 = time.perf_counter()
-            ops.answer()
-            t3 = time.perf_counter()
-            ops.undo()
-            t4 = time.perf_counter()
-            for key, value in zip(times, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
-                times[key].append(value)
+            for each, times in zip(sides, out, strict=True):
+                for op, step in zip(OPS, each.steps(), strict=True):
+                    c0, w0 = time.thread_time(), time.perf_counter()
+                    step()
+                    w1, c1 = time.perf_counter(), time.thread_time()
+                    times.setdefault(op, []).append(w1 - w0)
+                    times.setdefault(op + " (CPU)", []).append(c1 - c0)
     finally:
-        ops.close()
-    return times
+        for opened in sides:
+            opened.close()
+    return out
 
 
 MEMORY_SCRIPT = """
@@ -181,8 +192,7 @@ def run_size(size: int, reviews: int, folder: Path, repeat: int, log: Callable[[
     open_t = timed(lambda: open_collection(t_path, install_bundled=False).close(), max(5, repeat // 4))
     open_a = timed(lambda: anki_side.open_close(a_path), max(5, repeat // 4))
     rows.append(row("open + close", size, median_ms(open_t), median_ms(open_a)))
-    trainer_times = study_cycle_trainer(t_path, repeat)
-    anki_times = study_cycle_anki(a_path, repeat)
+    trainer_times, anki_times = study_cycles(t_path, a_path, repeat)
     for op in trainer_times:
         rows.append(row(op, size, median_ms(trainer_times[op]), median_ms(anki_times[op])))
     rows.append(row("peak memory MB (open, counts, one answer)", size, peak_mb("trainer", t_path),
