@@ -58,7 +58,7 @@ def test_reposition_moves_cards_to_the_end_and_undo_puts_them_back(col: Collecti
     assert study_order(col, "Order") == [f"Card {n}?" for n in range(1, 7)]
     top, bottom = col.new_queue_ends()
     assert bottom - top == 5
-    done = col.reposition([fronts["Card 2?"], fronts["Card 1?"]], bottom + 1)
+    done = col.reposition([fronts["Card 1?"], fronts["Card 2?"]], bottom + 1)
     assert done.moved == (fronts["Card 1?"], fronts["Card 2?"]) and done.skipped == 0
     assert study_order(col, "Order") == ["Card 3?", "Card 4?", "Card 5?", "Card 6?", "Card 1?", "Card 2?"]
     undone = col.undo()
@@ -72,11 +72,11 @@ def test_shift_makes_room_and_step_spaces_the_cards(col: Collection, tmp_path: P
     top, _ = col.new_queue_ends()
     # Anki: cards 5 and 6 at top+1 with step 2, the others from top+1 on shifted back by 4
     done = col.reposition([fronts["Card 6?"], fronts["Card 5?"]], top + 1, step=2, shift=True)
-    assert done.moved == (fronts["Card 5?"], fronts["Card 6?"])  # their present order is kept
-    assert study_order(col, "Order") == ["Card 1?", "Card 5?", "Card 6?", "Card 2?", "Card 3?", "Card 4?"]
+    assert done.moved == (fronts["Card 6?"], fronts["Card 5?"])  # in the order given, as Anki
+    assert study_order(col, "Order") == ["Card 1?", "Card 6?", "Card 5?", "Card 2?", "Card 3?", "Card 4?"]
     page = col.search_page("", limit=10)
     after = {c.content.front: page.positions[c.id] for c in page.cards}
-    assert [after[f"Card {n}?"] - top for n in range(1, 7)] == [0, 5, 6, 7, 1, 3]
+    assert [after[f"Card {n}?"] - top for n in range(1, 7)] == [0, 5, 6, 7, 3, 1]
     assert len(done.before) == 5  # the two moved and the three shifted (card 1 stays)
     assert col.undo() is not None
     assert study_order(col, "Order") == [f"Card {n}?" for n in range(1, 7)]

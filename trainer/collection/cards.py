@@ -147,7 +147,7 @@ class CardActions:
         seed: int | None = None,
     ) -> Repositioned:
         """Anki's Reposition: the new cards among `card_ids` take positions `start`, `start +
-        step`, ... in their order (`randomize`: shuffled); `shift` moves the other new cards
+        step`, ... in the order given (`randomize`: shuffled); `shift` moves the other new cards
         from `start` on back to make room. Undoable; cards that are not new are left alone."""
         from trainer.services import reposition
 

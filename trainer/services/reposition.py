@@ -1,10 +1,11 @@
 """Reposition new cards, as Anki's browser does (Cards > Reposition).
 
 New cards are studied in the order of their `position` (within each deck, then by id).
-Repositioning gives the chosen new cards the positions `start`, `start + step`, ... in
-their present order (or shuffled), siblings of one note or set sharing a position as in
-Anki; with `shift`, every other new card at `start` or after moves back by the room the
-chosen cards take. Cards that are not new are left alone, as Anki leaves them.
+Repositioning gives the chosen new cards the positions `start`, `start + step`, ... in the
+order they are given (Anki's browser gives them in its display order; or shuffled), siblings
+of one note or set sharing a position as in Anki; with `shift`, every other new card at
+`start` or after moves back by the room the chosen cards take. Cards that are not new are
+left alone, as Anki leaves them.
 """
 
 from __future__ import annotations
@@ -70,7 +71,8 @@ def reposition(
                     )
                 )
             )
-        new = sorted((r for r in rows if r.state == 0), key=lambda r: (r.position, r.id))
+        order = {card_id: index for index, card_id in reversed(list(enumerate(card_ids)))}
+        new = sorted((r for r in rows if r.state == 0), key=lambda r: order[r.id])  # as given, as Anki
         if not new:
             raise InvalidInputError("only new cards can be repositioned, and none of these is new")
         groups: list[list[int]] = []

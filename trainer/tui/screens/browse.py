@@ -306,7 +306,8 @@ class BrowseScreen(Screen[None]):
         from trainer.views import plural
 
         card = self.selected()
-        ids = sorted(self.marked) if self.marked else [card.id] if card is not None else []
+        shown = [c.id for c in self.cards if c.id in self.marked]  # in the order on screen, as Anki
+        ids = shown + sorted(self.marked - set(shown)) if self.marked else [card.id] if card else []
         if not ids:
             return
         top, bottom = self.col.new_queue_ends()
