@@ -9,16 +9,10 @@ from trainer.core.cards import CardContent, CardKind
 from trainer.core.scheduling import CardState, SchedulingState
 from trainer.store.models import PresetRow, insert_columns
 from trainer.store.rows import PRESET_COLUMNS, REVIEW_INSERT_COLUMNS, card_values, review_values
-from trainer.store.study_sql import CardRecord, ReviewRecord
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 STAMP = int(NOW.timestamp() * 1000)
 CONTENT = CardContent(kind=CardKind.BASIC, front="q", back="a")
-
-
-def test_the_rows_read_are_named_columns() -> None:
-    assert set(CardRecord._fields) <= set(columns.CARD_COLUMNS)
-    assert set(ReviewRecord._fields) <= set(columns.REVIEW_COLUMNS)
 
 
 def test_the_row_builders_fill_every_insert_column() -> None:

@@ -90,7 +90,7 @@ class BrowseService:
             rated = self._rated(session, query.root, today)
             condition = _sql(query.root, all_decks, upper=True)
             rows = session.execute(
-                select(*repo.CARD_COLUMNS, cards_t.c.created_at, cards_t.c.position)
+                select(*repo.CARD_COLUMNS)
                 .where(condition)
                 .order_by(cards_t.c.deck_id, cards_t.c.position, cards_t.c.id)
             )

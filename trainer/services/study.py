@@ -14,6 +14,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from trainer.core import days
+from trainer.core.columns import CardValues, ReviewValues
 from trainer.core.queue import QueueChange, ScopeQueue, StudyQueue, merge_limited
 from trainer.core.scheduling import (
     LEARN_AHEAD,
@@ -337,9 +338,7 @@ class StudyService:
             buried_siblings=len(buried),
         )
 
-    def _bury_siblings(
-        self, row: sql.CardRecord, preset: Preset, now: datetime
-    ) -> list[tuple[int, int, int]]:
+    def _bury_siblings(self, row: CardValues, preset: Preset, now: datetime) -> list[tuple[int, int, int]]:
         until = to_millis(days.next_day_start(now, self.zone, preset.day_start_hour))
         siblings = sql.active_siblings(self.db, row.group_id, row.id)
         if siblings:
@@ -389,7 +388,7 @@ class StudyService:
         )
 
     def _after_undo(
-        self, last: sql.ReviewRecord, card: sql.CardRecord, values: dict[str, Any], unburied: bool
+        self, last: ReviewValues, card: CardValues, values: dict[str, Any], unburied: bool
     ) -> None:
         if unburied:  # the siblings come back where the queue cannot see: build it again
             self._queues.clear()

@@ -13,6 +13,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Table, select
 from sqlalchemy.orm import Session
 
+from trainer.core import columns
 from trainer.core.scheduling import Preset
 from trainer.store import study_sql
 from trainer.store.models import (
@@ -35,7 +36,9 @@ decks_t = cast(Table, DeckRow.__table__)
 presets_t = cast(Table, PresetRow.__table__)
 reviews_t = cast(Table, ReviewRow.__table__)
 
-CARD_COLUMNS = tuple(cards_t.c[name] for name in study_sql.CardRecord._fields)  # what `card_view` reads
+CARD_COLUMNS = tuple(
+    cards_t.c[name] for name in columns.CARD_COLUMNS
+)  # a card read whole, as `card_view` takes it
 
 
 class SessionSQL:

@@ -15,52 +15,12 @@ from collections.abc import Sequence
 from dataclasses import fields
 from typing import Any, NamedTuple
 
+from trainer.core.columns import CARD_COLUMNS, REVIEW_COLUMNS, CardValues, ReviewValues
 from trainer.core.queue import Key
 from trainer.core.scheduling import Preset
 from trainer.store.rawdb import Queries, RawDB, placeholders
 from trainer.store.rows import PRESET_COLUMNS, REVIEW_INSERT_COLUMNS, DeckEntry, ReviewInsert, preset_from_row
 from trainer.store.values import QUEUE_BURIED
-
-
-class CardRecord(NamedTuple):
-    """A card row as the study path reads it (times in epoch ms); the fields are columns of
-    `trainer.core.columns` (a test checks) and make the column list of every card read."""
-
-    id: int
-    external_id: str
-    deck_id: int
-    content: str
-    tags: str
-    source: str
-    group_id: str
-    state: int
-    step: int | None
-    stability: float | None
-    difficulty: float | None
-    due: int | None
-    last_review: int | None
-    reps: int
-    lapses: int
-    queue: int
-    flag: int
-    buried_until: int | None
-    position: int
-
-
-class ReviewRecord(NamedTuple):
-    """The columns of a log row that undo needs (named as in `trainer.core.columns`; a test checks)."""
-
-    id: int
-    card_id: int
-    reviewed_at: int
-    rating: int
-    state_before: int
-    step_before: int | None
-    stability_before: float | None
-    difficulty_before: float | None
-    due_before: int | None
-    last_review_before: int | None
-    undo_data: str
 
 
 class DeckCounts(NamedTuple):
@@ -72,32 +32,32 @@ class DeckCounts(NamedTuple):
     next_due: int | None
 
 
-CARD_FIELDS = ", ".join(CardRecord._fields)  # the model's column names (a test checks)
+CARD_FIELDS = ", ".join(CARD_COLUMNS)  # cards are read whole, as `CardValues` (trainer.core.columns)
 CARD_BY_ID = f"SELECT {CARD_FIELDS} FROM cards WHERE id = ?"
 
 
-def load_card(db: Queries, card_id: int) -> CardRecord | None:
+def load_card(db: Queries, card_id: int) -> CardValues | None:
     """One card, or None (inside the caller's transaction)."""
     row = db.one(CARD_BY_ID, (card_id,))
-    return None if row is None else CardRecord(*row)
+    return None if row is None else CardValues(*row)
 
 
-def read_card(db: RawDB, card_id: int) -> CardRecord | None:
+def read_card(db: RawDB, card_id: int) -> CardValues | None:
     """One card, or None, read on its own."""
     row = db.one_alone(CARD_BY_ID, (card_id,))
-    return None if row is None else CardRecord(*row)
+    return None if row is None else CardValues(*row)
 
 
-def read_cards(db: Queries, card_ids: Sequence[int]) -> list[CardRecord]:
+def read_cards(db: Queries, card_ids: Sequence[int]) -> list[CardValues]:
     """The cards `card_ids` that exist, by id (read in chunks of 500)."""
-    found: list[CardRecord] = []
+    found: list[CardValues] = []
     for start in range(0, len(card_ids), 500):
         chunk = card_ids[start : start + 500]
         rows = db.all(
             f"SELECT {CARD_FIELDS} FROM cards WHERE id IN ({placeholders(len(chunk))}) ORDER BY id",
             tuple(chunk),
         )
-        found.extend(CardRecord(*row) for row in rows)
+        found.extend(CardValues(*row) for row in rows)
     return found
 
 
@@ -264,7 +224,7 @@ REVIEW_INSERT = (
     f" VALUES ({placeholders(len(REVIEW_INSERT_COLUMNS))})"
 )
 LAST_REVIEW = (
-    f"SELECT {', '.join(ReviewRecord._fields)} FROM reviews WHERE kind = 'review' ORDER BY id DESC LIMIT 1"
+    f"SELECT {', '.join(REVIEW_COLUMNS)} FROM reviews WHERE kind = 'review' ORDER BY id DESC LIMIT 1"
 )
 
 
@@ -273,10 +233,10 @@ def insert_review(db: RawDB, values: ReviewInsert) -> int:
     return db.insert(REVIEW_INSERT, values)
 
 
-def last_review(db: Queries) -> ReviewRecord | None:
+def last_review(db: Queries) -> ReviewValues | None:
     """The newest answer in the log (quiz answers and imports are not answers), or None."""
     row = db.one(LAST_REVIEW)
-    return None if row is None else ReviewRecord(*row)
+    return None if row is None else ReviewValues(*row)
 
 
 def delete_review(db: Queries, review_id: int) -> None:
