@@ -70,7 +70,7 @@ def store_kept(session: Session, package: Package, hashes: Mapping[str, str]) ->
                 members.setdefault(card.group, {})[card.external_id] = kept[card.external_id]
     if not members:
         return
-    type_ids = _notetype_ids(session, {package.anki_notes[g].notetype for g in members}, package)
+    type_ids = notetype_ids(session, {package.anki_notes[g].notetype for g in members}, package)
     groups = list(members)
     old: dict[str, str] = {}
     if session.execute(select(notes_t.c.group_id).limit(1)).first() is not None:
@@ -105,7 +105,18 @@ def _rows_in(
     return out
 
 
-def _notetype_ids(session: Session, digests: set[str], package: Package) -> dict[str, int]:
+def stored_notes(session: Session, groups: list[str]) -> set[str]:
+    """Which of these card groups already have a kept Anki note."""
+    found: set[str] = set()
+    for start in range(0, len(groups), CHUNK):
+        chunk = groups[start : start + CHUNK]
+        found.update(
+            g for (g,) in session.execute(select(notes_t.c.group_id).where(notes_t.c.group_id.in_(chunk)))
+        )
+    return found
+
+
+def notetype_ids(session: Session, digests: set[str], package: Package) -> dict[str, int]:
     """Stored row ids of these note types, storing the new ones."""
     wanted = sorted(digests)
     found = {

@@ -28,7 +28,7 @@ from trainer.services.io_plan import (
     review_values,
 )
 from trainer.services.io_reports import ImportReport
-from trainer.services.io_stage import insert_staged
+from trainer.services.io_stage import insert_staged, insert_staged_notes
 from trainer.store import repo
 from trainer.store.models import ReviewRow, insert_columns
 
@@ -59,8 +59,7 @@ def apply_plan(
     report.added = plan.added
     if plan.staged:
         report.reviews = insert_staged(session, [ids[name] for name in plan.decks])
-        if any(r.anki is not None for records in plan.histories.values() for r in records):
-            _store_revlog(session, plan.histories, _added_ids(session, max_id))
+        insert_staged_notes(session, package)
     else:
         rows = [(*row[:DECK_SLOT], ids[row[DECK_SLOT]], *row[DECK_SLOT + 1 :]) for row in plan.inserts]
         bulk_insert(session, cards_t, INSERT_COLUMNS, rows)

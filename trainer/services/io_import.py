@@ -69,7 +69,7 @@ def import_package(
             with db.one_connection() as pinned, unstaged(pinned.read):
                 with pinned.read() as session:
                     plan = make_plan(session, package, deck, now, progress)
-                    stage(session, plan)
+                    stage(session, plan, package)
                 with pinned.write() as session:
                     _plan_and_apply(session, db, plan, package, deck, now, report, progress)
                     staged.place()

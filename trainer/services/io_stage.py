@@ -9,12 +9,16 @@ tables are dropped when the import ends, whatever happens (`unstaged`).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from trainer.core.millis import optional_millis as millis
+from trainer.formats.model import Package
+from trainer.services.anki_keep import notetype_ids, stored_notes
 from trainer.services.io_plan import DECK_SLOT, INSERT_COLUMNS, ImportPlan, review_values
 from trainer.store.models import ReviewRow, insert_columns
 
@@ -22,7 +26,8 @@ REVIEW_COLUMNS = insert_columns(ReviewRow)
 CARDS, REVIEWS, SNAPSHOT, DECKS = (
     "trainer_import_cards", "trainer_import_reviews", "trainer_import_snapshot", "trainer_import_decks",
 )  # fmt: skip
-_TABLES = (CARDS, REVIEWS, SNAPSHOT, DECKS)
+NOTES, REVLOG = "trainer_import_notes", "trainer_import_revlog"  # Anki's own values, kept beside
+_TABLES = (CARDS, REVIEWS, SNAPSHOT, DECKS, NOTES, REVLOG)
 
 
 def _columns(n: int) -> list[str]:
@@ -38,8 +43,9 @@ def _create(session: Session, table: str, columns: list[str], rows: list[tuple[A
         connection.exec_driver_sql(f"INSERT INTO temp.{table} VALUES ({marks})", rows)
 
 
-def stage(session: Session, plan: ImportPlan) -> None:
-    """Copy the plan's new cards, their review logs and its snapshot into TEMP tables."""
+def stage(session: Session, plan: ImportPlan, package: Package) -> None:
+    """Copy the plan's new cards, their review logs, the Anki notes and revlog values kept beside
+    them (`trainer.services.anki_keep`) and the plan's snapshot into TEMP tables."""
     drop(session)
     index = {name: i for i, name in enumerate(plan.decks)}
     cards = [(*row[:DECK_SLOT], index[row[DECK_SLOT]], *row[DECK_SLOT + 1 :]) for row in plan.inserts]
@@ -47,17 +53,53 @@ def stage(session: Session, plan: ImportPlan) -> None:
     reviews = [(key, *values) for key, records in plan.histories.items() for values in review_values(records)]
     _create(session, REVIEWS, ["card_key", *_columns(len(REVIEW_COLUMNS) - 1)], reviews)
     _create(session, SNAPSHOT, ["external_id", "id", "content_hash", "tags", "deck_id"], plan.snapshot.cards)
+    revlog = [
+        (key, millis(r.reviewed_at) or 0, *r.anki)
+        for key, records in plan.histories.items()
+        for r in records
+        if r.anki is not None
+    ]
+    _create(session, REVLOG, ["card_key", "reviewed_at", "factor", "type"], revlog)
+    _create(session, NOTES, ["group_id", "digest", "fields", "cards"], _new_notes(session, plan, package))
     plan.staged = True
 
 
+def _new_notes(session: Session, plan: ImportPlan, package: Package) -> list[tuple[str, str, str, str]]:
+    """Rows of the package's kept Anki notes not stored yet (the others are merged in the write);
+    their cards' hashes leave `plan.kept_hashes`."""
+    if not package.anki_notes or not plan.kept_hashes:
+        return []
+    members: dict[str, dict[str, str]] = {}
+    for card in package.cards:
+        digest = plan.kept_hashes.get(card.external_id)
+        if digest is not None and card.group in package.anki_notes:
+            members.setdefault(card.group, {})[card.external_id] = digest
+    stored = stored_notes(session, list(members))
+    rows = []
+    for group, cards in members.items():
+        if group in stored:
+            continue
+        note = package.anki_notes[group]
+        fields = json.dumps(list(note.fields), ensure_ascii=False)
+        rows.append((group, note.notetype, fields, json.dumps(cards, sort_keys=True)))
+        for key in cards:
+            del plan.kept_hashes[key]
+    return rows
+
+
 def snapshot_changed(session: Session) -> bool:
-    """Whether any staged card differs from the collection's (added, removed, edited or moved since)."""
+    """Whether any staged card differs from the collection's (added, removed, edited or moved since),
+    or a staged Anki note has been stored meanwhile."""
     query = (
         f"SELECT 1 FROM temp.{SNAPSHOT} AS k LEFT JOIN main.cards AS c ON c.external_id = k.external_id"
         " WHERE c.id IS NOT k.id OR c.content_hash IS NOT k.content_hash OR c.tags IS NOT k.tags"
         " OR c.deck_id IS NOT k.deck_id LIMIT 1"
     )
-    return session.connection().exec_driver_sql(query).first() is not None
+    connection = session.connection()
+    if connection.exec_driver_sql(query).first() is not None:
+        return True
+    notes = f"SELECT 1 FROM temp.{NOTES} AS n JOIN main.anki_notes AS a ON a.group_id = n.group_id LIMIT 1"
+    return connection.exec_driver_sql(notes).first() is not None
 
 
 def insert_staged(session: Session, deck_ids: list[int]) -> int:
@@ -77,7 +119,27 @@ def insert_staged(session: Session, deck_ids: list[int]) -> int:
         f"INSERT INTO main.reviews ({review_names}) SELECT {review_picked} FROM temp.{REVIEWS} AS r"
         " JOIN main.cards AS c ON c.external_id = r.card_key ORDER BY r.rowid"
     )
-    return max(int(result.rowcount), 0)
+    added = max(int(result.rowcount), 0)
+    connection.exec_driver_sql(
+        "INSERT OR REPLACE INTO main.anki_revlog (card_id, reviewed_at, factor, type)"
+        f" SELECT c.id, r.reviewed_at, r.factor, r.type FROM temp.{REVLOG} AS r"
+        " JOIN main.cards AS c ON c.external_id = r.card_key ORDER BY r.rowid"
+    )
+    return added
+
+
+def insert_staged_notes(session: Session, package: Package) -> None:
+    """Store the staged Anki notes (their note types first)."""
+    connection = session.connection()
+    digests = {row[0] for row in connection.exec_driver_sql(f"SELECT DISTINCT digest FROM temp.{NOTES}")}
+    if not digests:
+        return
+    notetype_ids(session, digests, package)
+    connection.exec_driver_sql(
+        "INSERT INTO main.anki_notes (group_id, notetype_id, fields, cards)"
+        f" SELECT n.group_id, t.id, n.fields, n.cards FROM temp.{NOTES} AS n"
+        " JOIN main.anki_notetypes AS t ON t.digest = n.digest ORDER BY n.rowid"
+    )
 
 
 def drop(session: Session) -> None:

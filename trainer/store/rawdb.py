@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from trainer.store import writequeue
+from trainer.store.checkpointer import Checkpointer
 
 BUSY_TIMEOUT_S = 30.0
 PG_WRITE_LOCK = "SELECT pg_advisory_xact_lock(hashtext('trainer:' || current_schema()))"
@@ -94,6 +95,7 @@ class RawDB:
         self.path: Path | None = None  # the SQLite file, when opened here
         self.session: str | None = None  # this process's session row (trainer.store.walguard)
         self.wal_warning: str | None = None  # a lost `-wal` suspected when it was opened
+        self.checkpointer: Checkpointer | None = None  # keeps WAL checkpoints out of answers
         self._release = release or connection.close
         self._lock = threading.RLock()
         self._sql: dict[str, str] = {}
@@ -109,6 +111,7 @@ class RawDB:
         db = cls(connect_sqlite(path), sqlite=True)
         db.path = path
         db.session, db.wal_warning = walguard.open_session(db.connection, path, had_wal)
+        db.checkpointer = Checkpointer(path).start()
         return db
 
     @classmethod
@@ -232,6 +235,9 @@ class RawDB:
 
     def close(self) -> None:
         """Give the connection back (or close it)."""
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
+            self.checkpointer = None
         with self._lock:
             if self.session is not None and self.path is not None:
                 from trainer.store.walguard import close_session
