@@ -24,6 +24,11 @@ class NotFoundError(TrainerError, LookupError):
         return str(self.args[0]) if self.args else ""
 
 
+class CollectionBusyError(TrainerError):
+    """The collection stayed locked for writing by another program past the busy timeout (the
+    write did not happen; trying again later works)."""
+
+
 class InvalidInputError(TrainerError, ValueError):
     """A value, argument or setting that trainer cannot use."""
 

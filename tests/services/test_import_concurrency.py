@@ -25,7 +25,7 @@ from trainer.collection import open_collection
 
 pytestmark = pytest.mark.slow  # real processes: scripts/check -m 'not slow' skips them
 ROOT = Path(__file__).resolve().parents[2]
-BIG = 30_000
+BIG = 20_000
 MAX_WAIT_S = 1.0
 
 STUDENT = """

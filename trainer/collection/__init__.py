@@ -246,10 +246,20 @@ class Collection(CardActions):
         BrowseService(self.db, self.zone).reset(card_id, self._now(now))
 
     def write_busy(self) -> bool:
-        """Whether another trainer is writing to this SQLite collection now (an answer would wait)."""
+        """Whether another trainer or program is writing to this SQLite collection now (an answer
+        would wait)."""
+        return self.write_blocker() is not None
+
+    def write_blocker(self) -> str | None:
+        """Who holds this SQLite collection's write lock now: "trainer" (another trainer's write,
+        an import), "program" (a program other than trainer), or None (an answer goes in at once)."""
         from trainer.store import writequeue
 
-        return self._raw.path is not None and writequeue.busy(self._raw.path)
+        if self._raw.path is None:
+            return None
+        if writequeue.busy(self._raw.path):
+            return "trainer"
+        return "program" if self._raw.write_locked() else None
 
     @contextlib.contextmanager
     def write_turn(self) -> Iterator[None]:

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
+from trainer.errors import CollectionBusyError
 from trainer.store import writequeue
 from trainer.store.checkpointer import Checkpointer
 
@@ -163,7 +164,7 @@ class RawDB:
                 writequeue.acquire(self.path)
             try:
                 if self.sqlite:
-                    self.connection.execute(begin)
+                    _begin(self.connection, begin)
                 elif self._writing:
                     self.connection.execute(PG_WRITE_LOCK)
                 self._depth = 1
@@ -233,6 +234,25 @@ class RawDB:
         with self._lock:
             return int(self.connection.execute("PRAGMA data_version").fetchone()[0])
 
+    def write_locked(self) -> bool:
+        """Whether another connection (any program) holds SQLite's write lock right now: a
+        `BEGIN IMMEDIATE` that may not wait, rolled back at once (False where it cannot tell)."""
+        if not self.sqlite or self.path is None:
+            return False
+        with self._lock:
+            if self._depth:
+                return False
+            try:
+                self.connection.execute("PRAGMA busy_timeout=0")
+                try:
+                    self.connection.execute("BEGIN IMMEDIATE")
+                    self.connection.execute("ROLLBACK")
+                finally:
+                    self.connection.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+            except sqlite3.OperationalError as exc:
+                return is_busy(exc)
+            return False
+
     def close(self) -> None:
         """Give the connection back (or close it)."""
         if self.checkpointer is not None:
@@ -245,6 +265,31 @@ class RawDB:
                 close_session(self.connection, self.session, self.path)
                 self.session = None
             self._release()
+
+
+class WriteLockBusyError(CollectionBusyError, sqlite3.OperationalError):
+    """SQLite's write lock stayed taken past the busy timeout (by a program other than trainer:
+    trainer's own writers queue in `trainer.store.writequeue`)."""
+
+
+def is_busy(exc: sqlite3.OperationalError) -> bool:
+    """Whether an SQLite error means "locked by someone else" (SQLITE_BUSY / SQLITE_LOCKED)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+def _begin(connection: sqlite3.Connection, begin: str) -> None:
+    try:
+        connection.execute(begin)
+    except sqlite3.OperationalError as exc:
+        if begin != "BEGIN" and is_busy(exc):
+            raise WriteLockBusyError(
+                "the collection is locked by another program (it kept the write lock for"
+                f" {BUSY_TIMEOUT_S:.0f} s); nothing was written, try again when it has finished"
+            ) from exc
+        raise
 
 
 def placeholders(count: int) -> str:

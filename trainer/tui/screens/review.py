@@ -14,11 +14,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Static
 from textual.widgets.button import ButtonVariant
+from textual.worker import get_current_worker
 
 from trainer.core.cards import CardKind, render
 from trainer.core.quiz import check_answer
 from trainer.core.scheduling import CardState, Rating, format_interval
-from trainer.errors import TrainerError
+from trainer.errors import CollectionBusyError, TrainerError
 from trainer.tui.rich_card import answer_text, diff_text, styled
 from trainer.tui.screens.dialogs import EditDialog, InfoDialog, SessionSummary, SummaryScreen
 from trainer.tui.text import assemble, literal
@@ -285,21 +286,39 @@ class ReviewScreen(Screen[None]):
             return  # the answer given is waiting for its turn to be written
         duration = int((self._timer() - self.shown_at) * 1000)
         card_id = self.study.card.id
-        if self.col.write_busy():  # another trainer is writing (an import): wait without freezing
-            self.answering = True
-            self.notify("Waiting for another trainer to finish; your answer will be saved.", timeout=5)
-            self.run_worker(lambda: self._answer_in_turn(card_id, value, duration), thread=True)
+        blocker = self.col.write_blocker()  # another trainer (an import) or another program writes
+        if blocker is not None:
+            self._answer_later(card_id, value, duration, blocker)
             return
         self._answer(card_id, value, duration)
 
+    def _answer_later(self, card_id: int, value: int, duration: int, blocker: str) -> None:
+        """Keep the answer and write it from a worker thread once the writer has finished."""
+        self.answering = True
+        self._waiting_notice(blocker)
+        self.run_worker(lambda: self._answer_in_turn(card_id, value, duration), thread=True)
+
+    def _waiting_notice(self, blocker: str) -> None:
+        who = "trainer" if blocker == "trainer" else "program"
+        self.notify(f"Waiting for another {who} to finish; your answer will be saved.", timeout=5)
+
     def _answer_in_turn(self, card_id: int, value: int, duration: int) -> None:
-        """Worker thread: wait for the write turn, answer, then carry on on the app's thread."""
-        try:
-            with self.col.write_turn():  # waits here, holding nothing the app's thread needs
-                result = self.col.answer(card_id, Rating(value), duration_ms=duration)
-        except Exception as exc:
-            self.app.call_from_thread(self._answer_failed, card_id, value, duration, exc)
-            return
+        """Worker thread: wait for the write turn, answer (again and again while another program
+        keeps the collection locked), then carry on on the app's thread."""
+        worker = get_current_worker()
+        while True:
+            try:
+                with self.col.write_turn():  # waits here, holding nothing the app's thread needs
+                    result = self.col.answer(card_id, Rating(value), duration_ms=duration)
+            except CollectionBusyError:
+                if worker.is_cancelled:
+                    return
+                self.app.call_from_thread(self._waiting_notice, "program")
+                continue
+            except Exception as exc:
+                self.app.call_from_thread(self._answer_failed, card_id, value, duration, exc)
+                return
+            break
         self.app.call_from_thread(self._answered_in_turn, result, duration)
 
     def _answered_in_turn(self, result: AnswerResult, duration: int) -> None:
@@ -319,6 +338,9 @@ class ReviewScreen(Screen[None]):
     def _answer(self, card_id: int, value: int, duration: int) -> None:
         try:
             result = self.col.answer(card_id, Rating(value), duration_ms=duration)
+        except CollectionBusyError:  # locked by another program since the check above: wait for it
+            self._answer_later(card_id, value, duration, "program")
+            return
         except TrainerError:  # suspended or removed meanwhile by another device or window
             self.notify(
                 "That card was suspended or removed elsewhere; here is the next one.", severity="warning"
