@@ -79,3 +79,28 @@ def test_backups_when_there_are_none(tmp_path: Path) -> None:
     done = run(tmp_path, "backups")
     assert done.returncode == 0
     assert done.stdout.strip() == "No backups yet. Make one with: trainer backup"
+
+
+def test_check_summarises_many_problems_of_one_kind_and_verbose_lists_them(tmp_path: Path) -> None:
+    studied(tmp_path)
+    with sqlite3.connect(tmp_path / "cli.sqlite3") as conn:
+        conn.execute("PRAGMA foreign_keys=OFF")
+        conn.executemany(  # 230 review rows of a card that is gone (a damaged file's leftovers)
+            "INSERT INTO reviews (card_id, reviewed_at, rating, duration_ms, kind, state_before,"
+            " state_after, undo_data) VALUES (99999, ?, 3, 1000, 'review', 0, 1, '{}')",
+            [(1_700_000_000_000 + i,) for i in range(230)],
+        )
+    short = run(tmp_path, "check")
+    assert short.returncode == 1
+    lines = short.stdout.splitlines()
+    orphans = [line for line in lines if line.startswith("problem: [orphan] review ")]
+    assert len(orphans) == 3  # the first few examples ...
+    assert "problem: [orphan] ... and 227 more like these (--verbose lists all)" in lines  # ... a count
+    assert len(lines) < 10 and "230 problem(s) found, 0 repaired, 230 left." in short.stdout
+    full = run(tmp_path, "check", "--verbose")
+    assert len([line for line in full.stdout.splitlines() if "[orphan] review " in line]) == 230
+    assert len(json.loads(run(tmp_path, "check", "--json").stdout)["problems"]) == 230
+    repaired = run(tmp_path, "check", "--repair")
+    assert repaired.returncode == 0, repaired.stdout
+    assert len(repaired.stdout.splitlines()) < 10
+    assert "repaired: [orphan] ... and 227 more like these (--verbose lists all)" in repaired.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,14 +15,18 @@ from trainer.core.days import local_zone
 if TYPE_CHECKING:
     from trainer.services.maintenance import CheckReport
 
+EXAMPLES = 3  # problems of one kind shown before a count (`check --verbose` shows all)
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
 
 
 @click.command()
 @click.option("--repair", is_flag=True, help="Fix what can be fixed (review history is never removed).")
+@click.option(
+    "--verbose", "-v", is_flag=True, help=f"List every problem (else {EXAMPLES} of each kind, then a count)."
+)
 @json_option
 @pass_context
-def check(obj: Context, repair: bool, as_json: bool) -> None:
+def check(obj: Context, repair: bool, verbose: bool, as_json: bool) -> None:
     """Check the collection: integrity, foreign keys, schedules against the review log, presets.
 
     A damaged file is diagnosed without opening it; `--repair` then recovers what SQLite can
@@ -34,7 +39,7 @@ def check(obj: Context, repair: bool, as_json: bool) -> None:
     if path is not None and path.is_file():
         report = maintenance.check_file(path, clock(), repair=repair)
         if report.problems and not repair:
-            _print_report(report, as_json)
+            _print_report(report, as_json, verbose)
             raise CliError(
                 f"{path} is damaged: run 'trainer check --repair' to recover what SQLite can read"
                 " (the damaged file is kept), or 'trainer restore BACKUP' (see 'trainer backups')"
@@ -42,19 +47,29 @@ def check(obj: Context, repair: bool, as_json: bool) -> None:
     report.problems += maintenance.check(
         obj.collection.db, clock(), repair=repair, integrity=path is None, zone=obj.collection.zone
     ).problems
-    _print_report(report, as_json)
+    _print_report(report, as_json, verbose)
     if not report.ok:
         left = sum(not p.repaired for p in report.problems)
         raise CliError(f"{left} problem(s) left in {obj.collection.location}")
 
 
-def _print_report(report: CheckReport, as_json: bool) -> None:
+def _print_report(report: CheckReport, as_json: bool, verbose: bool = False) -> None:
     if as_json:
         emit_json(report.to_dict())
         return
+    kinds: dict[tuple[bool, str, str], list[str]] = {}  # (repaired, code, message shape) -> messages
     for problem in report.problems:
-        mark = "repaired" if problem.repaired else "problem"
-        click.echo(f"{mark}: [{problem.code}] {problem.message}")
+        shape = re.sub(r"\d+", "N", problem.message)  # "review 12 belongs to no card" -> one kind
+        kinds.setdefault((problem.repaired, problem.code, shape), []).append(problem.message)
+    for (repaired, code, _shape), messages in kinds.items():
+        mark = "repaired" if repaired else "problem"
+        shown = messages if verbose else messages[:EXAMPLES]
+        for message in shown:
+            click.echo(f"{mark}: [{code}] {message}")
+        if len(messages) > len(shown):
+            click.echo(
+                f"{mark}: [{code}] ... and {len(messages) - len(shown)} more like these (--verbose lists all)"
+            )
     fixed = sum(p.repaired for p in report.problems)
     left = len(report.problems) - fixed
     if not report.problems:
