@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -55,11 +57,52 @@ def _mode_for(target: Path) -> int:
 
 
 def temp_name(target: Path) -> Path:
-    """A fresh temporary path beside `target`: `.NAME.PID.RANDOM.part` (the writer's process id
-    tells a leftover of a killed writer from a file being written)."""
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=PART, dir=target.parent)
+    """A fresh temporary path beside `target`: `.NAME.trainer-PID.RANDOM.part` (the mark says
+    trainer wrote it; the writer's process id tells a leftover of a killed writer from a file
+    being written)."""
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.{MARK}{os.getpid()}.", suffix=PART, dir=target.parent)
     os.close(fd)
     return Path(name)
+
+
+MARK = "trainer-"
+STALE_PART_S = 3600  # a marked leftover of a gone process is removed from an hour old
+_MARKED_PART = re.compile(r"^\..+\." + MARK + r"(?P<pid>\d+)\.[a-z0-9_]+\.part(?:-journal|-wal|-shm)?$")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
+def clean_stale_parts(folder: Path, *, now: float | None = None) -> list[Path]:
+    """Remove trainer's own partial files that a killed writer left in `folder` (an export's
+    target folder, outside the collection's): only names trainer gives its temporary files
+    (`.NAME.trainer-PID.RANDOM.part`), of a process that is gone, an hour old or more. The
+    paths removed; anything else is never touched."""
+    moment = time.time() if now is None else now
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        found = _MARKED_PART.match(entry.name)
+        if found is None or _pid_alive(int(found["pid"])):
+            continue
+        try:
+            if not entry.is_file(follow_symlinks=False) or moment - entry.stat().st_mtime < STALE_PART_S:
+                continue
+            os.unlink(entry.path)
+        except OSError:
+            continue
+        removed.append(Path(entry.path))
+    return removed
 
 
 @contextlib.contextmanager
@@ -69,6 +112,7 @@ def atomic_path(target: Path | str) -> Iterator[Path]:
     The body may write the file however it likes (it exists, empty, when the body starts).
     """
     target = Path(target)
+    clean_stale_parts(target.parent)  # a killed export's leftover beside its target
     temp = temp_name(target)
     try:
         yield temp

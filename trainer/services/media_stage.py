@@ -1,6 +1,6 @@
 """Media of an import, inside its all-or-nothing: staged before, placed at commit, gone on rollback.
 
-Each file is written beside its final name under a temporary name (`.NAME.PID.RANDOM.part`),
+Each file is written beside its final name under a temporary name (`.NAME.trainer-PID.RANDOM.part`),
 then renamed into `media/` just before the import's transaction commits; if anything fails,
 the staged and placed files are removed. Names never collide: a file whose name is taken by
 different content is stored as `STEM-SHA1.EXT` (as Anki does) and the imported cards'

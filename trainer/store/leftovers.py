@@ -1,7 +1,7 @@
 """Leftovers of killed or failed writers, removed when a collection is opened.
 
 Every temporary file or folder trainer makes carries its process id: `backups/NAME.PID.partial`
-(a backup being written), `.NAME.PID.RANDOM.part` (an atomic write or a restore's staging
+(a backup being written), `.NAME.trainer-PID.RANDOM.part` (an atomic write or a restore's staging
 file, with SQLite's `-journal` beside it), `trainer-import-PID-*` and `trainer-export-PID-*`
 in the temporary folder. Those of a process that is gone are removed; anything else, and
 anything of a running process, is left alone. Older names without a process id (from before
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from trainer.store.walguard import pid_alive
 
-_PART = re.compile(r"^\..+\.(?P<pid>\d+)\.[^.]+\.part(?:-journal|-wal|-shm)?$")
+_PART = re.compile(r"^\..+\.(?:trainer-)?(?P<pid>\d+)\.[^.]+\.part(?:-journal|-wal|-shm)?$")
 _PARTIAL = re.compile(r"^.+\.sqlite3\.(?:(?P<pid>\d+)\.)?partial(?:-journal|-wal|-shm)?$")
 _TEMP_DIR = re.compile(r"^trainer-(?:import|export|media)-(?:(?P<pid>\d+)-)?[\w]+$")
 STALE_AFTER = 24 * 3600  # seconds: a leftover without a process id
