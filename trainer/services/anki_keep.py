@@ -61,13 +61,7 @@ def store_kept(session: Session, package: Package, hashes: Mapping[str, str]) ->
     """Keep the package's Anki notes whose cards were stored (`hashes`: external id -> content hash)."""
     if not package.anki_notes:
         return
-    members: dict[str, dict[str, str]] = {}
-    for card in package.cards:
-        note = package.anki_notes.get(card.group)
-        if note is not None and card.external_id in hashes:
-            kept = dict(note.hashes) if note.hashes else hashes  # a backup's: as at the first import
-            if card.external_id in kept:
-                members.setdefault(card.group, {})[card.external_id] = kept[card.external_id]
+    members = kept_members(package, hashes)
     if not members:
         return
     type_ids = notetype_ids(session, {package.anki_notes[g].notetype for g in members}, package)
@@ -103,6 +97,18 @@ def _rows_in(
     for start in range(0, len(keys), CHUNK):
         out += driver_rows(session, statement.where(column.in_(keys[start : start + CHUNK])))
     return out
+
+
+def kept_members(package: Package, hashes: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """Card group -> {external id: content hash} of the package's Anki notes whose cards were stored."""
+    members: dict[str, dict[str, str]] = {}
+    for card in package.cards:
+        note = package.anki_notes.get(card.group)
+        if note is not None and card.external_id in hashes:
+            kept = dict(note.hashes) if note.hashes else hashes  # a backup's: as at the first import
+            if card.external_id in kept:
+                members.setdefault(card.group, {})[card.external_id] = kept[card.external_id]
+    return members
 
 
 def stored_notes(session: Session, groups: list[str]) -> set[str]:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from trainer.core.millis import optional_millis as millis
 from trainer.formats.model import Package
-from trainer.services.anki_keep import notetype_ids, stored_notes
+from trainer.services.anki_keep import kept_members, notetype_ids, revlog_t, stored_notes
 from trainer.services.io_plan import DECK_SLOT, INSERT_COLUMNS, ImportPlan, review_values
 from trainer.store.models import ReviewRow, insert_columns
 
@@ -28,6 +28,7 @@ CARDS, REVIEWS, SNAPSHOT, DECKS = (
 )  # fmt: skip
 NOTES, REVLOG = "trainer_import_notes", "trainer_import_revlog"  # Anki's own values, kept beside
 _TABLES = (CARDS, REVIEWS, SNAPSHOT, DECKS, NOTES, REVLOG)
+REVLOG_COLUMNS = [column.name for column in revlog_t.columns]  # card_id, reviewed_at, then Anki's values
 
 
 def _columns(n: int) -> list[str]:
@@ -59,21 +60,17 @@ def stage(session: Session, plan: ImportPlan, package: Package) -> None:
         for r in records
         if r.anki is not None
     ]
-    _create(session, REVLOG, ["card_key", "reviewed_at", "factor", "type"], revlog)
+    _create(session, REVLOG, ["card_key", *REVLOG_COLUMNS[1:]], revlog)
     _create(session, NOTES, ["group_id", "digest", "fields", "cards"], _new_notes(session, plan, package))
     plan.staged = True
 
 
 def _new_notes(session: Session, plan: ImportPlan, package: Package) -> list[tuple[str, str, str, str]]:
-    """Rows of the package's kept Anki notes not stored yet (the others are merged in the write);
-    their cards' hashes leave `plan.kept_hashes`."""
+    """Rows of the package's kept Anki notes not stored yet (the others are merged in the write,
+    `trainer.services.anki_keep.store_kept`); their cards leave `plan.kept_hashes`."""
     if not package.anki_notes or not plan.kept_hashes:
         return []
-    members: dict[str, dict[str, str]] = {}
-    for card in package.cards:
-        digest = plan.kept_hashes.get(card.external_id)
-        if digest is not None and card.group in package.anki_notes:
-            members.setdefault(card.group, {})[card.external_id] = digest
+    members = kept_members(package, plan.kept_hashes)
     stored = stored_notes(session, list(members))
     rows = []
     for group, cards in members.items():
@@ -82,8 +79,12 @@ def _new_notes(session: Session, plan: ImportPlan, package: Package) -> list[tup
         note = package.anki_notes[group]
         fields = json.dumps(list(note.fields), ensure_ascii=False)
         rows.append((group, note.notetype, fields, json.dumps(cards, sort_keys=True)))
-        for key in cards:
-            del plan.kept_hashes[key]
+    staged = {row[0] for row in rows}
+    plan.kept_hashes = {
+        card.external_id: plan.kept_hashes[card.external_id]
+        for card in package.cards
+        if card.external_id in plan.kept_hashes and card.group not in staged
+    }
     return rows
 
 
@@ -120,9 +121,10 @@ def insert_staged(session: Session, deck_ids: list[int]) -> int:
         " JOIN main.cards AS c ON c.external_id = r.card_key ORDER BY r.rowid"
     )
     added = max(int(result.rowcount), 0)
+    names = ", ".join(REVLOG_COLUMNS)
+    picked = ", ".join(["c.id", *(f"r.{name}" for name in REVLOG_COLUMNS[1:])])
     connection.exec_driver_sql(
-        "INSERT OR REPLACE INTO main.anki_revlog (card_id, reviewed_at, factor, type)"
-        f" SELECT c.id, r.reviewed_at, r.factor, r.type FROM temp.{REVLOG} AS r"
+        f"INSERT OR REPLACE INTO main.anki_revlog ({names}) SELECT {picked} FROM temp.{REVLOG} AS r"
         " JOIN main.cards AS c ON c.external_id = r.card_key ORDER BY r.rowid"
     )
     return added
