@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
 from trainer.store import study_sql
-from trainer.store.rawdb import RawDB
+from trainer.store.rawdb import Queries, RawDB
 from trainer.store.values import to_millis
 
 LAST_BACKUP_KEY = "last_backup_at"
@@ -37,14 +37,15 @@ def backup_now(db: RawDB, now: datetime, zone: tzinfo) -> Path:
         raise ValueError("only an SQLite file is backed up automatically")
     path = backup_sqlite(db.path, "auto", now)
     with db.write():
-        db.run(
-            "INSERT INTO meta (key, value) VALUES (?, ?)"
-            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (LAST_BACKUP_KEY, now.isoformat()),
-        )
-        db.run("DELETE FROM meta WHERE key = ?", (BACKUP_FAILED_KEY,))
+        record_success(db, now)
     thin_backups(db.path, now, zone)
     return path
+
+
+def record_success(db: Queries, now: datetime) -> None:
+    """Remember a backup made now, forgetting an earlier failure (inside a write transaction)."""
+    study_sql.set_meta(db, LAST_BACKUP_KEY, now.isoformat())
+    study_sql.delete_meta(db, BACKUP_FAILED_KEY)
 
 
 def record_failure(db: RawDB, now: datetime, message: str) -> None:

@@ -16,7 +16,7 @@ from trainer.core.days import local_zone
 from trainer.core.scheduling import Preset
 from trainer.errors import InvalidInputError
 from trainer.services.autobackup import AUTO_BACKUP_EVERY as AUTO_BACKUP_EVERY
-from trainer.services.autobackup import BACKUP_FAILED_KEY, LAST_BACKUP_KEY
+from trainer.services.autobackup import record_success
 from trainer.services.check_memory import check_cards
 from trainer.services.repair_values import check_values
 from trainer.store import repo, study_sql
@@ -318,6 +318,4 @@ def has_history(db: Database) -> bool:
 
 def _set_last_backup(db: Database, now: datetime) -> None:
     with db.write() as session:
-        queries = repo.sql(session)
-        study_sql.set_meta(queries, LAST_BACKUP_KEY, now.isoformat())
-        study_sql.delete_meta(queries, BACKUP_FAILED_KEY)
+        record_success(repo.sql(session), now)

@@ -333,11 +333,8 @@ class OptimizeService:
             default = repo.preset_id(session, "Default")
             assert default is not None
             deck_id, _ = repo.ensure_deck(session, deck, default)
-            preset = repo.presets(session)[
-                session.execute(
-                    text("SELECT preset_id FROM decks WHERE id = :d"), {"d": deck_id}
-                ).scalar_one()
-            ]
+            preset_of = {d.id: d.preset_id for d in repo.decks(session)}
+            preset = repo.presets(session)[preset_of[deck_id]]
             prefix = f"revlog:{path.stem}:"
             existing = set(
                 session.execute(
