@@ -113,6 +113,20 @@ def test_browse(snap_compare: Snap, demo: Collection, size: tuple[int, int]) -> 
 
 
 @pytest.mark.parametrize("size", SIZES)
+def test_browse_reposition_dialog(snap_compare: Snap, demo: Collection, size: tuple[int, int]) -> None:
+    async def open_dialog(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("space", "down", "space", "R")  # two cards marked, then Reposition
+        await pilot.pause()
+        for field in pilot.app.screen.query(Input):  # the focused field's cursor, not blinking
+            field.cursor_blink = False
+        await pilot.pause()
+
+    app = TrainerApp(demo, start=Start(screen="browse", query="deck:Demo"))
+    assert snap_compare(app, terminal_size=size, run_before=open_dialog)
+
+
+@pytest.mark.parametrize("size", SIZES)
 def test_stats(snap_compare: Snap, demo: Collection, size: tuple[int, int]) -> None:
     async def charts_drawn(pilot: Pilot[Any]) -> None:  # the report comes from a thread worker
         await settle(pilot)

@@ -45,12 +45,14 @@ class RepositionDialog(ModalScreen[RepositionRequest | None]):
         with VerticalScroll(classes="dialog", id="reposition"):
             yield Static(literal(f"Reposition {plural(self.count, 'new card')}", "bold"))
             yield Static(literal(f"Queue top: {self.top}   Queue bottom: {self.bottom}"), classes="add-where")
-            yield Label("Start position")
-            yield Input(str(self.top), id="start", type="integer")
-            yield Label("Step")
-            yield Input("1", id="step", type="integer")
-            yield Checkbox("Randomize order", id="randomize")
-            yield Checkbox("Shift position of existing cards", id="shift")
+            with Horizontal(classes="reposition-row"):  # compact rows: the dialog fits 80x24
+                yield Label("Start position")
+                yield Input(str(self.top), id="start", type="integer", compact=True)
+            with Horizontal(classes="reposition-row"):
+                yield Label("Step")
+                yield Input("1", id="step", type="integer", compact=True)
+            yield Checkbox("Randomize order", id="randomize", compact=True)
+            yield Checkbox("Shift position of existing cards", id="shift", compact=True)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Reposition (Enter)", id="save", variant="primary")
