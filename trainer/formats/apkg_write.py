@@ -23,7 +23,7 @@ from typing import Any
 from trainer.atomicfile import atomic_path
 from trainer.core.days import day_start, study_date
 from trainer.core.millis import to_millis
-from trainer.core.scheduling import CardState
+from trainer.core.scheduling import CardState, SchedulingState
 from trainer.formats.anki_kept import KeptNote, KeptNotetype
 from trainer.formats.anki_notes import MULTI, REVERSED, NoteShape, anki_ordinal, shape_notes
 from trainer.formats.anki_schema import (
@@ -49,6 +49,7 @@ NOTETYPE_IDS = {
 MULTI_BASE = 1700000000100  # generic group note types: one id per template layout
 HINTED_BASE = 1700000000500  # the note types above with hint fields
 FSRS5_DECAY = 0.5
+DEFAULT_STEPS = (2, 1)  # learning and relearning step counts of the default preset (1m 10m; 10m)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,9 @@ class Timing:
     zone: tzinfo = UTC
     day_start_hour: int = 4
     decay: dict[str, float] = field(default_factory=dict)  # deck -> FSRS decay of its preset
+    steps: dict[str, tuple[int, int]] = field(
+        default_factory=dict
+    )  # deck -> (learning, relearning) step counts
 
 
 def write_package(
@@ -196,8 +200,9 @@ def _write_db(
         for ordinal, record in shape.cards:
             cid = card_ids.take(to_millis(record.created_at) if record.created_at else nid)
             decay = timing.decay.get(record.deck, FSRS5_DECAY)
+            steps = timing.steps.get(record.deck, DEFAULT_STEPS)
             cards.append(
-                _card(cid, nid, deck_ids[record.deck], ordinal, record, day, stamp, scheduling, decay)
+                _card(cid, nid, deck_ids[record.deck], ordinal, record, day, stamp, scheduling, decay, steps)
             )
             if scheduling and record.reviews:
                 revlog.extend(_revlog(cid, record, used_revlog, day))
@@ -306,6 +311,7 @@ def _card(
     stamp: int,
     scheduling: bool,
     decay: float,
+    steps: tuple[int, int] = DEFAULT_STEPS,
 ) -> tuple[object, ...]:
     s = record.scheduling
     if not scheduling or s is None or s.state is CardState.NEW:
@@ -325,8 +331,22 @@ def _card(
         queue = -3
     return (
         cid, nid, did, ordinal, stamp, -1, ctype, queue, due_value, ivl, 2500 if ctype == 2 else 0,
-        s.reps, s.lapses, 1 if ctype in (1, 3) else 0, 0, 0, record.flag & 7, data,
+        s.reps, s.lapses, remaining_steps(s, steps), 0, 0, record.flag & 7, data,
     )  # fmt: skip
+
+
+def remaining_steps(state: SchedulingState, steps: tuple[int, int]) -> int:
+    """Anki's `left` of a (re)learning card: the steps still to go, counting the current one (what
+    Anki 2.1.50+ writes; the old `today * 1000 + remaining` form is read as `left % 1000`); 0 else."""
+    if state.state is CardState.LEARNING:
+        count = steps[0]
+    elif state.state is CardState.RELEARNING:
+        count = steps[1]
+    else:
+        return 0
+    if count <= 0:
+        return 0
+    return max(1, count - min(max(state.step or 0, 0), count - 1))
 
 
 _REVLOG_TYPE = {CardState.NEW: 0, CardState.LEARNING: 0, CardState.REVIEW: 1, CardState.RELEARNING: 2}

@@ -124,7 +124,8 @@ def _export(
             attach_revlog(db, records)
         descriptions, parameters, hour = io_export.deck_settings(db, deck)
         decay = {name: p[20] if len(p) > 20 else FSRS5_DECAY for name, p in parameters.items()}
-        timing = Timing(zone=zone or local_zone(), day_start_hour=hour, decay=decay)
+        steps = io_export.deck_steps(db, deck)
+        timing = Timing(zone=zone or local_zone(), day_start_hour=hour, decay=decay, steps=steps)
         write_package(
             path, records, media, now, scheduling=scheduling, timing=timing, descriptions=descriptions,
             kept=kept,

@@ -198,6 +198,24 @@ def deck_settings(db: Database, deck: str | None) -> tuple[dict[str, str], dict[
     return descriptions, parameters, max(hours, key=hours.__getitem__) if hours else 4
 
 
+def deck_steps(db: Database, deck: str | None) -> dict[str, tuple[int, int]]:
+    """Per exported deck: how many learning and relearning steps its preset has."""
+    with db.read() as session:
+        names = _chosen_decks(session, deck)
+        rows = session.execute(
+            select(decks_t.c.name, presets_t.c.learning_steps, presets_t.c.relearning_steps)
+            .join(presets_t, presets_t.c.id == decks_t.c.preset_id)
+            .where(decks_t.c.id.in_(list(names)))
+        ).all()
+    counts: dict[str, tuple[int, int]] = {}
+    for name, learn, relearn in rows:
+        try:
+            counts[name] = (len(json.loads(learn)), len(json.loads(relearn)))
+        except (ValueError, TypeError):
+            continue
+    return counts
+
+
 def export_json(db: Database, path: Path, now: datetime, deck: str | None) -> tuple[int, int, int]:
     """Write the lossless JSON export; (cards, notes, reviews) written."""
     from trainer.formats.jsonfmt import write_json
