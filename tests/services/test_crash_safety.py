@@ -578,3 +578,30 @@ def test_an_import_whose_media_or_commit_fails_leaves_nothing(
         assert folder is None or not folder.exists() or list(folder.iterdir()) == []  # no media, no temp
     finally:
         col.close()
+
+
+def test_a_crashed_collection_closed_last_by_another_program_raises_no_false_alarm(tmp_path: Path) -> None:
+    path = _crashed_collection(tmp_path, "kill")
+    assert Path(f"{path}-wal").stat().st_size > 0  # the 43 answers are in the -wal
+    other = sqlite3.connect(path)  # sqlite3, a backup tool, a sync program: not trainer
+    assert other.execute("SELECT count(*) FROM reviews").fetchone() == (43,)
+    other.close()  # the last connection: the -wal goes into the file and is removed
+    assert not Path(f"{path}-wal").exists()
+    with open_collection(path, clock=lambda: FIXED_NOW, zone=TEST_ZONE, install_bundled=False) as col:
+        assert col.maintenance.startup_warnings() == []  # the file is whole: nothing to say
+        assert _reviews(path) == 43
+        assert col.maintenance.check().problems == []
+
+
+def test_a_wal_lost_after_another_program_read_the_file_is_still_reported(tmp_path: Path) -> None:
+    path = _crashed_collection(tmp_path, "kill")
+    wal = Path(f"{path}-wal").read_bytes()
+    copy = tmp_path / "elsewhere"
+    copy.mkdir()
+    target = copy / path.name
+    target.write_bytes(path.read_bytes())  # the file without its -wal, beside its lock file's note
+    Path(f"{target}.trainer-lock").write_bytes(Path(f"{path}.trainer-lock").read_bytes())
+    assert wal
+    with open_collection(target, clock=lambda: FIXED_NOW, zone=TEST_ZONE, install_bundled=False) as col:
+        warnings = col.maintenance.startup_warnings()
+        assert len(warnings) == 1 and "may be lost" in warnings[0]

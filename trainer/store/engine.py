@@ -69,7 +69,7 @@ def make_engine(url: URL) -> Engine:
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
     event.listen(engine, "connect", _sqlite_on_connect)
     event.listen(engine, "begin", _sqlite_on_begin)
-    event.listen(engine, "commit", _sqlite_on_end)
+    event.listen(engine, "commit", _sqlite_on_commit)
     event.listen(engine, "rollback", _sqlite_on_end)
     return engine
 
@@ -99,6 +99,16 @@ _QUEUED = "trainer_write_turn"
 def _file_of(connection: Any) -> Path | None:
     database = connection.engine.url.database
     return Path(database) if database and database != ":memory:" else None
+
+
+def _sqlite_on_commit(connection: Any) -> None:
+    """Count the write transaction (its last statement) and note the count beside the file (see
+    trainer.store.walguard), then end the turn; SQLAlchemy calls this just before COMMIT."""
+    path = connection.info.get(_QUEUED)
+    if path is not None:
+        driver = connection.connection.driver_connection
+        writequeue.record_commit(path, writequeue.count_commit(driver) if driver is not None else None)
+    _sqlite_on_end(connection)
 
 
 def _sqlite_on_end(connection: Any) -> None:

@@ -175,7 +175,11 @@ class RawDB:
                     self._end("ROLLBACK")
                     raise
                 self._depth = 0
+                count = writequeue.count_commit(self.connection) if queued else None
                 self._end("COMMIT")
+                if queued:
+                    assert self.path is not None
+                    writequeue.record_commit(self.path, count)
             finally:
                 if queued:
                     assert self.path is not None

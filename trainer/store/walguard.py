@@ -6,7 +6,11 @@ are gone without a trace. So every process that opens the collection records a s
 row in `meta` (process, host, path) and checkpoints it into the main file, and removes
 it when it closes. A later open that finds a session row of a process that is gone (or of
 another path: a copy) while no `-wal` lies beside the file reports that answers may have
-been lost; `check` keeps saying so until `check --repair` acknowledges it.
+been lost; `check` keeps saying so until `check --repair` acknowledges it. Not when the file
+is whole: every trainer write transaction adds one to a counter in `meta` and notes the count
+in the lock file beside the collection (`trainer.store.writequeue.record_commit`); a file whose
+counter has reached the noted count holds every commit (a program other than trainer opened
+the crashed collection with its `-wal` and closed it last), so nothing is said.
 """
 
 from __future__ import annotations
@@ -65,7 +69,7 @@ def open_session(conn: sqlite3.Connection, path: Path, had_wal: bool) -> tuple[s
         return None, None
     gone = [(key, value) for key, value in rows if not _live(value, here)]
     warning = None
-    if gone and not had_wal:
+    if gone and not had_wal and not _whole(conn, path):
         warning = _warning(path, gone, here)
     key = f"{SESSION_PREFIX}{uuid.uuid4().hex}"
     value = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "path": here})
@@ -93,6 +97,24 @@ def open_session(conn: sqlite3.Connection, path: Path, had_wal: bool) -> tuple[s
 
         conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
     return key, warning
+
+
+def _whole(conn: sqlite3.Connection, path: Path) -> bool:
+    """Whether the file holds every trainer commit: its commit counter has reached the count the
+    last trainer writer noted beside it (a program other than trainer that opened the crashed
+    collection with its -wal and closed it last moved everything into the file). A copy, or a
+    folder without the note, cannot tell: False."""
+    from trainer.store.writequeue import COMMITS_KEY, recorded_commits
+
+    recorded = recorded_commits(path)
+    if recorded is None:
+        return False
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (COMMITS_KEY,)).fetchone()
+        stored = int(row[0]) if row is not None else 0
+    except (sqlite3.Error, ValueError):
+        return False
+    return stored >= recorded
 
 
 def _warning(path: Path, gone: list[tuple[str, str]], here: str) -> str:

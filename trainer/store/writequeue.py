@@ -17,6 +17,7 @@ import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 try:
     import fcntl
@@ -122,3 +123,40 @@ def busy(collection: Path) -> bool:
         return False
     finally:
         turn.thread_lock.release()
+
+
+# -- the commit counter (trainer.store.walguard) -----------------------------------------------
+
+COMMITS_KEY = "commits"  # meta: how many trainer write transactions the collection holds
+_COUNT = "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = ? RETURNING value"
+_FIRST = "INSERT INTO meta (key, value) VALUES (?, '1') ON CONFLICT (key) DO NOTHING RETURNING value"
+
+
+def count_commit(cursor: Any) -> int | None:
+    """Add one to the collection's commit counter inside the write transaction `cursor` (a
+    DB-API connection) runs; the new count (None where the collection has no meta table yet)."""
+    try:
+        rows = cursor.execute(_COUNT, (COMMITS_KEY,)).fetchall()  # all: the statement ends here
+        if not rows:
+            rows = cursor.execute(_FIRST, (COMMITS_KEY,)).fetchall()
+    except Exception:  # a collection being created or migrated: nothing to count
+        return None
+    return int(rows[0][0]) if rows else None
+
+
+def record_commit(collection: Path, count: int | None) -> None:
+    """Write the commit count beside the collection, in its lock file, while holding the turn."""
+    turn = _turn(collection)
+    if count is None or turn.fd is None or turn.depth == 0:
+        return
+    with contextlib.suppress(OSError):
+        os.pwrite(turn.fd, f"{count}\n".encode().ljust(24), 0)
+
+
+def recorded_commits(collection: Path) -> int | None:
+    """The commit count the last trainer writer recorded beside `collection` (None: none kept)."""
+    try:
+        with open(f"{collection}{SUFFIX}", "rb") as handle:
+            return int(handle.read(24).strip() or b"x")
+    except (OSError, ValueError):
+        return None
