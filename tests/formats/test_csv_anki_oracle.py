@@ -11,7 +11,7 @@ from anki.errors import BackendError
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from tests.formats.anki_text_oracle import anki_import_text
+from tests.formats.anki_text_oracle import anki_import_text, anki_import_texts_by_name
 from trainer.collection import Collection
 from trainer.core.cards import CardKind
 from trainer.formats.csv_text import read_text
@@ -192,3 +192,23 @@ def test_repeated_first_fields_are_notes_of_their_own_as_in_anki(col: Collection
     assert again.added == [] and again.unchanged == 4
     shown = sorted((c.content.front, c.content.back) for c in col.search(""))
     assert shown == sorted((n.fields[0], n.fields[1]) for n in anki)
+
+
+@pytest.mark.parametrize(
+    "second",
+    ["a,b\nx,y\n", "a,changed\nx,y\n", "#deck column:3\na,b,elsewhere\nx,y,elsewhere\n"],
+    ids=["same row", "changed back", "deck column"],
+)
+def test_reimport_keeps_a_card_in_its_deck_as_anki_does(col: Collection, tmp_path: Path, second: str) -> None:
+    """A card already in the collection stays in its deck when another file has it: Anki's
+    import_csv updates the note's fields and leaves its cards where they are."""
+    first_path, second_path = tmp_path / "q.csv", tmp_path / "q3.csv"
+    first_path.write_text("a,b\n", encoding="utf-8")
+    second_path.write_text(second, encoding="utf-8")
+    anki = anki_import_texts_by_name([first_path, second_path], tmp_path / "anki")
+    col.import_file(first_path)
+    report = col.import_file(second_path)
+    ours = {c.content.front: (c.content.back, c.deck_name) for c in col.search("")}
+    assert ours == anki
+    assert anki["a"][1] == "q"
+    assert len(report.updated) == (1 if "changed" in second else 0)

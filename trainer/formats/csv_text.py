@@ -110,7 +110,7 @@ def read_text(path: Path, *, deck: str | None = None) -> Package:
         raise ImportFormatError(path, "--deck", f"'{deck}' names no deck")
     default_deck = deck_name(deck or "") or deck_name(headers.get("deck", "")) or path.stem
     notetype = headers.get("notetype", "").strip()
-    package = Package()
+    package = Package(keep_decks=True)
     try:
         rows = [
             (row, first, warning)

@@ -72,6 +72,7 @@ class Package:
     )  # brought over, but not all of it: (where, what)
     has_scheduling: bool = False
     replace_presets: bool = False  # a backup: its presets overwrite same-named ones
+    keep_decks: bool = False  # a text file: cards already in the collection stay in their deck (as Anki's)
     scratch: Path | None = None  # a temporary folder the reader filled (media); removed by `discard`
     anki_notes: dict[str, KeptNote] = field(default_factory=dict)  # card group -> the Anki note
     anki_notetypes: dict[str, KeptNotetype] = field(default_factory=dict)  # digest -> note type

@@ -116,12 +116,14 @@ def make_plan(
             plan.skipped.append((card.where or key, "duplicate of an earlier card in the file"))
             continue
         seen.add(key)
-        if card.deck not in deck_ids:
+        row = existing.get(key) if existing else None
+        keeps_deck = row is not None and package.keep_decks  # as Anki's text import: no move
+        if card.deck not in deck_ids and not keeps_deck:
             found = deck_ids[card.deck] = known.get(deck_path(prefix, card.deck))
             if found is not None:
                 snapshot.decks[deck_path(prefix, card.deck)] = found
             plan.decks.append(card.deck)
-        deck_id = deck_ids[card.deck]
+        deck_id = row.deck_id if row is not None and keeps_deck else deck_ids[card.deck]
         raw_json = card.content.to_json()
         digest = hash_json(raw_json)
         if kept and card.group in kept:
@@ -129,7 +131,6 @@ def make_plan(
         tags = joined.get(card.tags)
         if tags is None:
             tags = joined[card.tags] = repo.join_tags(card.tags)
-        row = existing.get(key) if existing else None
         if row is None:
             snapshot.cards.append((key, None, None, None, None))
             position += 1
