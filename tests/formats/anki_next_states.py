@@ -47,5 +47,47 @@ def _main(package: str, folder: str, fsrs: bool) -> None:
     print(json.dumps(out))
 
 
+def made_with_sm2_values(package: Path, when: str) -> None:
+    """An Anki package (made at `when`, UTC) whose cards carry their own SM-2 values: a review card
+    with ease 1300, a relearning card (interval 7 days, ease 2100, last step), a learning card."""
+    env = dict(os.environ, TZ="UTC", PYTHONPATH=str(ROOT))
+    command = ["faketime", "-f", f"@{when}", sys.executable, "-m", "tests.formats.anki_next_states"]
+    subprocess.run([*command, "make", str(package)], env=env, check=True, timeout=300)
+
+
+def _make(package: str) -> None:
+    import tempfile
+    import time
+
+    from anki.collection import Collection, ExportAnkiPackageOptions
+
+    with tempfile.TemporaryDirectory() as folder:
+        col = Collection(str(Path(folder) / "made.anki2"))
+        did = col.decks.id("Sched")
+        ids = []
+        for i in range(3):
+            note = col.new_note(col.models.by_name("Basic"))
+            note["Front"], note["Back"] = f"q{i}", f"a{i}"
+            col.add_note(note, did)
+            ids.append(note.card_ids()[0])
+        today, now = col.sched.today, int(time.time())
+        update = (
+            "update cards set type=?, queue=?, ivl=?, due=?, factor=?, reps=?, lapses=?, left=? where id=?"
+        )
+        col.db.execute(update, 2, 2, 10, today + 5, 1300, 5, 2, 0, ids[0])
+        col.db.execute(update, 3, 1, 7, now + 300, 2100, 6, 3, 1, ids[1])
+        col.db.execute(update, 1, 1, 0, now + 60, 0, 1, 0, 2, ids[2])
+        for i, cid in enumerate(ids):
+            col.db.execute(
+                "insert into revlog values (?,?,-1,3,10,5,1300,1000,1)", (now - 86400 * (i + 2)) * 1000, cid
+            )
+        options = ExportAnkiPackageOptions(with_scheduling=True, with_media=False, with_deck_configs=True)
+        col.export_anki_package(out_path=package, options=options, limit=None)
+        col.close()
+
+
 if __name__ == "__main__":
-    _main(sys.argv[1], sys.argv[2], sys.argv[3] == "1")
+    if sys.argv[1] == "make":
+        _make(sys.argv[2])
+    else:
+        _main(sys.argv[1], sys.argv[2], sys.argv[3] == "1")

@@ -14,7 +14,7 @@ import pytest
 
 from tests.anki_clock import faketime_missing, run_anki
 from tests.conftest import Clock
-from tests.formats.anki_next_states import next_states
+from tests.formats.anki_next_states import made_with_sm2_values, next_states
 from tests.formats.test_apkg_export_judged import exported
 from trainer.collection import Collection, open_collection
 from trainer.core.scheduling import DEFAULT_PARAMETERS, CardState, Rating, preview
@@ -111,7 +111,7 @@ def anki_made(folder: Path) -> Path:
     return package
 
 
-@pytest.mark.parametrize("fsrs", [True])
+@pytest.mark.parametrize("fsrs", [True, False])
 def test_anki_cards_come_back_at_their_step(fsrs: bool, tmp_path: Path) -> None:
     """An Anki package through trainer and back: Anki shows the same four next intervals."""
     package = anki_made(tmp_path)
@@ -131,3 +131,48 @@ def test_anki_cards_come_back_at_their_step(fsrs: bool, tmp_path: Path) -> None:
         if after.get(key) is None or card["next"] != after[key]["next"]
     }
     assert wrong == {}
+
+
+def _trip(package: Path, folder: Path) -> Path:
+    """`package` imported into a new trainer collection and exported again."""
+    col = open_collection(folder / "c.sqlite3", clock=Clock(NOW), zone=UTC, install_bundled=False)
+    try:
+        col.import_file(package)
+        out = folder / "back.apkg"
+        col.export_file(out, now=NOW)
+    finally:
+        col.close()
+    return out
+
+
+def test_anki_ease_and_relearning_interval_come_back(tmp_path: Path) -> None:
+    """With FSRS off (Anki's default) Anki schedules with the card's ease and, for a relearning
+    card, its interval: both leave as they came, so Anki shows the same next intervals."""
+    package = tmp_path / "sm2.apkg"
+    made_with_sm2_values(package, WHEN)
+    out = _trip(package, tmp_path)
+    before = next_states(package, tmp_path / "before", WHEN, fsrs=False)
+    after = next_states(out, tmp_path / "after", WHEN, fsrs=False)
+    assert sorted((c["type"], c["ivl"], c["factor"]) for c in before.values()) == [
+        (1, 0, 0), (2, 10, 1300), (3, 7, 2100)
+    ]  # fmt: skip
+    for key, card in before.items():
+        assert (after[key]["ivl"], after[key]["factor"], after[key]["left"]) == (
+            card["ivl"], card["factor"], card["left"]
+        ), key  # fmt: skip
+        assert after[key]["next"] == card["next"], key
+
+
+def test_trainer_cards_leave_with_anki_default_ease(tmp_path: Path) -> None:
+    """A trainer card has no SM-2 ease: review and relearning cards leave with Anki's starting
+    ease (2500) and a relearning card with Anki's default lapse interval (1 day)."""
+    col = studied(tmp_path / "c.sqlite3")
+    try:
+        out = tmp_path / "steps.apkg"
+        col.export_file(out, now=NOW)
+    finally:
+        col.close()
+    anki = next_states(out, tmp_path / "anki", WHEN, fsrs=False)
+    values = sorted((c["type"], c["ivl"], c["factor"]) for c in anki.values())
+    assert values[:2] == [(1, 0, 0), (1, 0, 0)]
+    assert (values[2][0], values[2][2]) == (2, 2500) and values[3] == (3, 1, 2500)

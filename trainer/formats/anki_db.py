@@ -146,6 +146,7 @@ class Reader:
                     config = options.get(home) or options.get(did)
                     steps = (config.learn_steps, config.relearn_steps) if config else (2, 1)
                     record.scheduling, has_memory = card_state(anki, crt, record.reviews, steps)
+                    record.anki_card = (int(ivl), int(factor), int(reps))
                     if not has_memory:
                         pending.append(len(cards))
                         anki_cards.append(anki)

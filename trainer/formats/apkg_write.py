@@ -49,6 +49,12 @@ NOTETYPE_IDS = {
 MULTI_BASE = 1700000000100  # generic group note types: one id per template layout
 HINTED_BASE = 1700000000500  # the note types above with hint fields
 FSRS5_DECAY = 0.5
+# SM-2 values Anki schedules with while FSRS is off (its default): a trainer card has no ease of
+# its own, so it leaves with Anki's starting ease; a relearning card with Anki's default lapse
+# interval (new interval 0% of the old, at least 1 day) unless it came from Anki unchanged.
+DEFAULT_EASE = 2500
+MINIMUM_EASE = 1300
+LAPSE_INTERVAL = 1
 DEFAULT_STEPS = (2, 1)  # learning and relearning step counts of the default preset (1m 10m; 10m)
 
 
@@ -320,17 +326,24 @@ def _card(
     due_at = s.due or datetime.fromtimestamp(stamp, UTC)
     last_at = s.last_review or due_at - timedelta(days=1)
     data = _card_data(s.stability, s.difficulty, int(last_at.timestamp()), decay)
+    kept = record.anki_card  # (ivl, factor, reps) of a card imported from Anki
+    unchanged = kept is not None and kept[2] == s.reps and kept[0] > 0  # not answered since
     if s.state is CardState.REVIEW:
         ctype, queue, due_value = 2, 2, day.number(due_at)
-        ivl = max(1, day.between(last_at, due_at))
+        ivl = kept[0] if kept and unchanged else max(1, day.between(last_at, due_at))
     else:
         ctype, queue, due_value, ivl = int(s.state), 1, int(due_at.timestamp()), 0
+        if s.state is CardState.RELEARNING:  # the interval it returns to review with (SM-2)
+            ivl = kept[0] if kept and unchanged else LAPSE_INTERVAL
+    factor = 0
+    if ctype in (2, 3):  # SM-2's ease: Anki's own where the card came from there
+        factor = kept[1] if kept and kept[1] >= MINIMUM_EASE else DEFAULT_EASE
     if record.suspended:
         queue = -1
     elif record.buried:
         queue = -3
     return (
-        cid, nid, did, ordinal, stamp, -1, ctype, queue, due_value, ivl, 2500 if ctype == 2 else 0,
+        cid, nid, did, ordinal, stamp, -1, ctype, queue, due_value, ivl, factor,
         s.reps, s.lapses, remaining_steps(s, steps), 0, 0, record.flag & 7, data,
     )  # fmt: skip
 

@@ -55,6 +55,7 @@ class CardRecord:
     where: str = ""  # "note 12" / "row 4": for messages
     created_at: datetime | None = None  # when the card was made (Anki: its note's id, in ms)
     columns: dict[str, Any] = field(default_factory=dict)  # exact stored values (JSON restore)
+    anki_card: tuple[int, int, int] | None = None  # from Anki: its (ivl, factor, reps) (`anki_cards`)
 
 
 @dataclass

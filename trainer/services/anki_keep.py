@@ -22,11 +22,12 @@ from trainer.formats.model import CardRecord, Package
 from trainer.services.io_bulk import bulk_insert, driver_rows
 from trainer.store import repo
 from trainer.store.engine import Database
-from trainer.store.models import AnkiNoteRow, AnkiNotetypeRow, AnkiRevlogRow
+from trainer.store.models import AnkiCardRow, AnkiNoteRow, AnkiNotetypeRow, AnkiRevlogRow
 
 notes_t = cast(Table, AnkiNoteRow.__table__)
 notetypes_t = cast(Table, AnkiNotetypeRow.__table__)
 revlog_t = cast(Table, AnkiRevlogRow.__table__)
+anki_cards_t = cast(Table, AnkiCardRow.__table__)
 cards_t = repo.cards_t
 CHUNK = 500
 _FIELD, _PAIR = "\x1f", "\x1e"  # never in field text or ids (control characters are cleaned out)
@@ -219,6 +220,41 @@ def attach_revlog(db: Database, records: Iterable[CardRecord]) -> None:
                 replace(r, anki=found[key]) if (key := to_millis(r.reviewed_at)) in found else r
                 for r in record.reviews
             ]
+
+
+def store_card_values(session: Session, package: Package, keys: Iterable[str]) -> None:
+    """Keep the Anki ease, interval and answer count of the package's cards stored (`keys`)."""
+    wanted = set(keys)
+    rows = [
+        (card.external_id, *card.anki_card)
+        for card in package.cards
+        if card.anki_card is not None and card.external_id in wanted
+    ]
+    if not rows:
+        return
+    names = sorted(row[0] for row in rows)
+    for start in range(0, len(names), CHUNK):
+        session.execute(
+            anki_cards_t.delete().where(anki_cards_t.c.external_id.in_(names[start : start + CHUNK]))
+        )
+    bulk_insert(session, anki_cards_t, ("external_id", "ivl", "factor", "reps"), rows)
+
+
+def attach_card_values(db: Database, records: Iterable[CardRecord]) -> None:
+    """Give exported cards that came from Anki their kept (ivl, factor, reps at import), in place."""
+    with db.read() as session:
+        if session.execute(select(anki_cards_t.c.external_id).limit(1)).first() is None:
+            return
+        query = select(
+            anki_cards_t.c.external_id, anki_cards_t.c.ivl, anki_cards_t.c.factor, anki_cards_t.c.reps
+        )
+        kept = {
+            key: (int(ivl), int(factor), int(reps)) for key, ivl, factor, reps in driver_rows(session, query)
+        }
+    for record in records:
+        found = kept.get(record.external_id)
+        if found is not None:
+            record.anki_card = found
 
 
 def json_section(db: Database, external_ids: Sequence[str]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from pathlib import Path
 from trainer.core.files import regular_file
 from trainer.formats.anki_kept import template_media
 from trainer.formats.safety import reading
-from trainer.services.anki_keep import attach_revlog, kept_notes
+from trainer.services.anki_keep import attach_card_values, attach_revlog, kept_notes
 from trainer.services.gc_pause import paused_gc
 from trainer.services.io_import import LARGE_IMPORT, import_package, media_dir
 from trainer.services.io_plan import Progress
@@ -122,6 +122,7 @@ def _export(
         media = io_export.read_media(folder, names)
         if scheduling:
             attach_revlog(db, records)
+            attach_card_values(db, records)
         descriptions, parameters, hour = io_export.deck_settings(db, deck)
         decay = {name: p[20] if len(p) > 20 else FSRS5_DECAY for name, p in parameters.items()}
         steps = io_export.deck_steps(db, deck)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from trainer.core.columns import SCHEDULE_COLUMNS
 from trainer.core.millis import optional_millis as millis
 from trainer.formats.model import CardRecord, Package, ReviewRecord
-from trainer.services.anki_keep import store_kept, store_revlog
+from trainer.services.anki_keep import store_card_values, store_kept, store_revlog
 from trainer.services.io_bulk import bulk_insert
 from trainer.services.io_plan import (
     CHUNK,
@@ -68,6 +68,7 @@ def apply_plan(
     if plan.progress_of:
         _restore_progress(session, plan.progress_of, report)
     store_kept(session, package, plan.kept_hashes)
+    store_card_values(session, package, [*plan.added, *report.restored])
 
 
 class _Decks:

@@ -235,6 +235,18 @@ class AnkiRevlogRow(Base):
     last_ivl: Mapped[int | None] = mapped_column(Integer)  # and the one before it
 
 
+class AnkiCardRow(Base):
+    """What an imported Anki card said beyond trainer's columns (revision 0008): its SM-2 ease
+    (`factor`, permille) and interval in days, with its answer count at import (the interval is
+    given back only while the card has not been answered since). Keyed by the card's external id."""
+
+    __tablename__ = "anki_cards"
+    external_id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    ivl: Mapped[int] = mapped_column(Integer)
+    factor: Mapped[int] = mapped_column(Integer)
+    reps: Mapped[int] = mapped_column(Integer)
+
+
 class QuizAnswerRow(Base):
     """A quiz answer: kept for statistics; changes no schedule by itself."""
 

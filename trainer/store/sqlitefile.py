@@ -31,6 +31,7 @@ TRAINER_TABLES = frozenset(
         "anki_notetypes",
         "anki_notes",
         "anki_revlog",
+        "anki_cards",
     }
 )
 SQLITE_TABLES = frozenset({"sqlite_sequence", "sqlite_stat1", "sqlite_stat4"})

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from trainer.core.millis import from_millis, to_millis
 
-HEAD_REVISION = "0007"  # the schema this code writes: the newest revision in db/versions (a test checks)
+HEAD_REVISION = "0008"  # the schema this code writes: the newest revision in db/versions (a test checks)
 QUEUE_SUSPENDED = -1
 QUEUE_BURIED = -2
 
