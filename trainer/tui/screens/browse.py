@@ -54,7 +54,7 @@ class BrowseScreen(Screen[None]):
         Binding("down", "focus_results", "Results", show=False),  # from the search box
         Binding("e", "edit", "Edit"),
         Binding("s", "toggle_suspend", "Suspend", tooltip="Suspend or unsuspend"),
-        Binding("r", "reset", "Reset"),
+        Binding("r", "reset", "Reset", show=False),  # in ? and ctrl+p: the footer fits 80 columns
         Binding("space", "mark", "Mark", show=False),
         Binding("R", "reposition", "Reposition", show=False),
         Binding("u", "undo", "Undo", show=False),

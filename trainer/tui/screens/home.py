@@ -22,10 +22,16 @@ EMPTY_MESSAGE = (
 )
 
 
-class DeckTable(DataTable[Any]):
+class DeckTable(DataTable[Any], inherit_bindings=False):
     """The deck table: Enter studies the highlighted deck (shown in the footer)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select_cursor", "Study")]
+    # The focused table's keys lead the footer, the base table's Enter first: own list, so that
+    # ? Help comes first as on every screen (the table's moving keys are kept, after it).
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "app.help", "Help"),
+        Binding("enter", "select_cursor", "Study"),
+        *(b for b in DataTable.BINDINGS if not (isinstance(b, Binding) and b.key == "enter")),
+    ]
 
 
 class HomeScreen(Screen[None]):
@@ -39,11 +45,11 @@ class HomeScreen(Screen[None]):
         Binding("enter", "study", "Study"),
         Binding("z", "quiz", "Quiz"),
         Binding("a", "add", "Add", tooltip="Add a card"),
-        Binding("o", "options", "Options"),
+        Binding("o", "options", "Options", show=False),  # in ? and ctrl+p: the footer fits 80 columns
         Binding("b", "browse", "Browse"),
         Binding("t", "stats", "Stats"),
         Binding("i", "import", "Import"),
-        Binding("r", "refresh", "Refresh"),
+        Binding("r", "refresh", "Refresh", show=False),
         Binding("q", "app.quit", "Quit"),
     ]
 
