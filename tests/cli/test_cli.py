@@ -200,3 +200,27 @@ def test_reposition_puts_the_second_card_first_and_undo_takes_it_back(tmp_path: 
         not_new.stderr.strip()
         == "trainer: error: only new cards can be repositioned, and none of these is new"
     )
+
+
+def test_reposition_of_no_card_says_so_and_undo_of_many_cards_is_summed_up(
+    tmp_path: Path, deck: Path
+) -> None:
+    run(tmp_path, "load", str(deck))
+    missing = run(tmp_path, "reposition", "99999", "--start", "1")
+    assert missing.returncode == 1
+    assert missing.stderr.strip() == "trainer: error: no card with id 99999"
+    nothing = run(tmp_path, "reposition", "--search", "deck:Cli nosuchword", "--start", "1")
+    assert nothing.returncode == 1
+    assert nothing.stderr.strip() == (
+        "trainer: error: no card matches the search 'deck:Cli nosuchword': nothing repositioned"
+    )
+    first = json.loads(run(tmp_path, "next", "Cli", "--json").stdout)["card"]["id"]
+    shifted = run(tmp_path, "reposition", str(first), "--start", "0", "--shift")
+    assert shifted.returncode == 0, shifted.stderr
+    undone = run(tmp_path, "undo")
+    # the bundled decks' new cards shifted too: hundreds of cards, five ids named
+    match = re.fullmatch(
+        r"Undid Reposition on (\d+) cards ((?:\d+, ){5})\.\.\. \((\d+) more\)\.\n", undone.stdout
+    )
+    assert match, undone.stdout
+    assert int(match[1]) == 5 + int(match[3]) > 10

@@ -9,6 +9,7 @@ import click
 from trainer.cli.common import clock, emit_json, local, relative, safe
 from trainer.cli.context import Context, pass_context
 from trainer.core.scheduling import Rating, format_interval
+from trainer.errors import InvalidInputError
 from trainer.views import SyncReport, UndoResult, plural
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
@@ -32,6 +33,9 @@ def print_decks(obj: Context, *, as_json: bool) -> None:
         name = safe("  " * d.depth + d.short_name)
         counts = f"{d.new:>5} {d.learning:>5} {d.due:>5} {d.total:>6}"
         click.echo(f"{name:<{width}}  {counts}  {relative(d.next_due, now)}")
+
+
+UNDO_IDS_SHOWN = 5  # an undo of many cards names the first few and counts the rest
 
 
 @click.command()
@@ -120,8 +124,11 @@ def undo(obj: Context, as_json: bool) -> None:
     elif isinstance(result, UndoResult):
         click.echo(f"Undid {result.rating.label} on card {result.card_id}.")
     else:
-        cards = ", ".join(str(i) for i in result.card_ids)
-        click.echo(f"Undid {result.label} on {plural(len(result.card_ids), 'card')} {cards}.")
+        ids = result.card_ids
+        cards = ", ".join(str(i) for i in ids[:UNDO_IDS_SHOWN])
+        if len(ids) > UNDO_IDS_SHOWN:
+            cards += f", ... ({len(ids) - UNDO_IDS_SHOWN} more)"
+        click.echo(f"Undid {result.label} on {plural(len(ids), 'card')} {cards}.")
 
 
 @click.command()
@@ -187,9 +194,11 @@ def reposition(
     col = obj.collection
     if query is not None and card_ids:
         raise click.UsageError("give card ids or --search, not both")
+    if query is None and not card_ids:
+        raise click.UsageError("no card to reposition: give CARD_ID... or a --search that matches")
     ids = list(card_ids) if query is None else [c.id for c in col.search(query, limit=1_000_000)]
     if not ids:
-        raise click.UsageError("no card to reposition: give CARD_ID... or a --search that matches")
+        raise InvalidInputError(f"no card matches the search '{safe(query or '')}': nothing repositioned")
     done = col.reposition(ids, start, step=step, randomize=randomize, shift=shift)
     if as_json:
         emit_json({"repositioned": list(done.moved), "not_new": done.skipped, "changed": len(done.before)})

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, select, update
 
-from trainer.errors import InvalidInputError
+from trainer.errors import InvalidInputError, NotFoundError
 from trainer.store import repo
 from trainer.store.engine import Database
 
@@ -70,6 +70,12 @@ def reposition(
                         cards_t.c.id.in_(chunk)
                     )
                 )
+            )
+        missing = sorted(set(card_ids) - {r.id for r in rows})
+        if missing:
+            shown = ", ".join(str(i) for i in missing[:5]) + (", ..." if len(missing) > 5 else "")
+            raise NotFoundError(
+                f"no card with id {shown}" if len(missing) == 1 else f"no cards with ids {shown}"
             )
         order = {card_id: index for index, card_id in reversed(list(enumerate(card_ids)))}
         new = sorted((r for r in rows if r.state == 0), key=lambda r: order[r.id])  # as given, as Anki
