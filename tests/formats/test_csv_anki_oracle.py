@@ -116,6 +116,22 @@ def test_unterminated_quote_warns_and_keeps_the_rest(tmp_path: Path) -> None:
     assert package.notices == [("line 1", "a quote is never closed; read as a plain character")]
 
 
+@pytest.mark.parametrize("end", ["\n", ""], ids=["newline", "no newline"])
+def test_unterminated_quote_on_the_last_line_warns_too(tmp_path: Path, end: str) -> None:
+    """The last line's open quote is kept with the same notice as anywhere else."""
+    path = tmp_path / "q.csv"
+    path.write_text(f'a,b\n"unterminated,c{end}', encoding="utf-8")
+    package = read_text(path)
+    assert [(c.content.front, c.content.back) for c in package.cards] == [("a", "b"), ('"unterminated', "c")]
+    assert package.notices == [("line 2", "a quote is never closed; read as a plain character")]
+
+
+def test_a_stray_quote_on_the_last_line_is_no_open_quote(tmp_path: Path) -> None:
+    path = tmp_path / "q.csv"
+    path.write_text('a,b\n"x"y,z\n', encoding="utf-8")
+    assert read_text(path).notices == []
+
+
 def test_deck_made_of_separators_is_refused_or_ignored(tmp_path: Path) -> None:
     path = tmp_path / "d.txt"
     path.write_text("#deck column:1\n::,q,a\nA:: ::B,q2,a2\n", encoding="utf-8")

@@ -112,8 +112,8 @@ def records(lines: list[str], delimiter: str) -> Iterator[tuple[list[str], int, 
     while True:
         literal_line = None
         for row, first, last in _parse(lines, start, delimiter):
-            ends_open = last == len(lines) and last > first and row and row[-1].endswith("\n")
-            if ends_open and _unterminated(lines[first - 1 : last], delimiter):
+            # the last record, one line or many, may be a quote left open to the end of the file
+            if last == len(lines) and row and _unterminated(lines[first - 1 : last], delimiter):
                 literal_line = first
                 break
             yield row, first, ""
@@ -162,9 +162,10 @@ def _parse(lines: list[str], start: int, delimiter: str) -> Iterator[tuple[list[
 
 
 def _unterminated(chunk: list[str], delimiter: str) -> bool:
+    """Whether `chunk` ends inside a quoted field (other strict-mode complaints are not that)."""
     try:
         for _ in csv.reader(chunk, delimiter=delimiter, quotechar='"', strict=True):
             pass
-    except csv.Error:
-        return True
+    except csv.Error as exc:
+        return "end of data" in str(exc)
     return False
