@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -50,7 +51,8 @@ def test_preset_set_takes_anki_steps_and_shows_them(tmp_path: Path) -> None:
         ("learning_steps=60 600", "needs a unit"),
         ("learning_steps=99999999999999999999m", "longer than 10 years"),
         ("maximum_interval=99999999999999999999", "maximum_interval: 1e+20 is out of range"),
-        ("parameters=nan", "needs 21 FSRS parameters"),
+        ("parameters=nan", "parameters: nan is not a finite number"),
+        ("parameters=1 2", "parameters: 2 FSRS parameters cannot be used (17, 19 or 21 are)"),
     ]:
         assert fragment in one_line(run(tmp_path, "preset", "Default", "--set", bad))
     assert "steps 1m 10m 1h" in run(tmp_path, "preset", "Default").stdout  # nothing changed by the refusals
@@ -103,3 +105,33 @@ def test_toml_nested_past_the_parser_is_one_line(tmp_path: Path) -> None:
         result = run(tmp_path, *args)
         assert result.returncode == 1 and "nested too deeply" in result.stderr + result.stdout
         assert "Traceback" not in result.stderr
+
+
+FSRS_4_5 = [0.4872, 1.4003, 3.7145, 13.8206, 5.1618, 1.2298, 0.8975, 0.031, 1.6474, 0.1367, 1.0461]
+FSRS_4_5 += [2.1072, 0.0793, 0.3246, 1.587, 0.2272, 2.8755]
+
+
+@pytest.mark.parametrize("count", [17, 19])
+def test_preset_parameters_of_older_fsrs_are_filled_as_anki_fills_them(tmp_path: Path, count: int) -> None:
+    """17 or 19 weights are filled to 21 by fsrs-rs's check_and_fill_parameters (what Anki runs);
+    the text output shows them; an empty value resets to the defaults and says so."""
+    import fsrs_rs_python
+
+    from trainer.core.scheduling import DEFAULT_PARAMETERS
+
+    given = FSRS_4_5 + ([0.5, 0.5] if count == 19 else [])
+    done = run(tmp_path, "preset", "Default", "--set", "parameters=" + " ".join(map(str, given)), "--json")
+    assert done.returncode == 0, done.stderr
+    anki = [round(v, 6) for v in fsrs_rs_python.check_and_fill_parameters(given)]
+    assert [round(v, 6) for v in json.loads(done.stdout)[0]["parameters"]] == anki
+    shown = run(tmp_path, "preset", "Default")
+    assert f"  parameters: {' '.join(f'{v:.4f}' for v in anki)}\n" in shown.stdout
+    reset = run(tmp_path, "preset", "Default", "--set", "parameters=")
+    assert reset.returncode == 0, reset.stderr
+    assert "  parameters reset to the FSRS defaults\n" in reset.stdout
+    assert (
+        f"parameters (the FSRS defaults): {' '.join(f'{v:.4f}' for v in DEFAULT_PARAMETERS)}" in reset.stdout
+    )
+    wrong = run(tmp_path, "preset", "Default", "--set", "parameters=1 2 3")
+    assert wrong.returncode == 1
+    assert "parameters: 3 FSRS parameters cannot be used (17, 19 or 21 are)" in wrong.stderr

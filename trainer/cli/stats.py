@@ -178,6 +178,7 @@ def preset(
     """Show presets, or show and change one (retention, limits, steps, day start).
 
     Steps are written as in Anki: `--set "learning_steps=1m 10m"` (units s, m, h, d)."""
+    from trainer.core.scheduling import DEFAULT_PARAMETERS
     from trainer.core.validate import format_steps
 
     service = obj.collection.presets
@@ -199,6 +200,16 @@ def preset(
                    f" · relearn {format_steps(p.relearning_steps)} · max {p.maximum_interval} d"
                    f" · day starts {p.day_start_hour}:00")  # fmt: skip
         click.echo(f"  decks: {', '.join(safe(d) for d in info.decks) or '-'}")
+        defaults = " (the FSRS defaults)" if p.parameters == DEFAULT_PARAMETERS else ""
+        click.echo(f"  parameters{defaults}: {' '.join(f'{v:.4f}' for v in p.parameters)}")
+        for assignment in assignments:
+            key, _, value = assignment.partition("=")
+            if key.strip().replace("-", "_") == "parameters":
+                given = len(value.replace(",", " ").split())
+                if not given:
+                    click.echo("  parameters reset to the FSRS defaults")
+                elif given != len(p.parameters):
+                    click.echo(f"  {given} parameters filled to {len(p.parameters)} as Anki fills them")
         if info.recomputed:
             click.echo(f"  memory states recomputed for the new parameters: {info.recomputed} cards")
         if reschedule:

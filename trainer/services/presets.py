@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, tzinfo
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from sqlalchemy import bindparam, text, update
 
 from trainer.core.days import local_zone, start_of_day_after
-from trainer.core.scheduling import Preset
+from trainer.core.scheduling import DEFAULT_PARAMETERS, Preset, fill_parameters
 from trainer.core.stats import interval_for
 from trainer.core.validate import parse_steps
 from trainer.errors import InvalidInputError, NotFoundError
@@ -40,6 +41,23 @@ class PresetInfo:
         }
 
 
+def parse_parameters(raw: str) -> tuple[float, ...]:
+    """FSRS parameters from a list (spaces or commas): none are the defaults; 17 (FSRS-4.5/5)
+    or 19 (FSRS-5) are filled to FSRS-6's 21 as Anki fills them on import."""
+    values = tuple(float(x) for x in raw.replace(",", " ").split())
+    if not values:
+        return DEFAULT_PARAMETERS
+    bad = next((v for v in values if not math.isfinite(v)), None)
+    if bad is not None:
+        raise InvalidInputError(f"parameters: {bad} is not a finite number")
+    if len(values) == len(DEFAULT_PARAMETERS):
+        return values
+    try:
+        return fill_parameters(values)
+    except InvalidInputError as exc:
+        raise InvalidInputError(f"parameters: {exc}") from None
+
+
 def parse_setting(preset: Preset, assignment: str) -> Preset:
     """Apply `KEY=VALUE` to a preset, validated (steps as `1m 10m 1h`, parameters as a list).
 
@@ -60,7 +78,7 @@ def parse_setting(preset: Preset, assignment: str) -> Preset:
                 raise InvalidInputError(raw)
             value = raw.strip().lower() in {"true", "1", "yes"}
         elif key == "parameters":
-            value = tuple(float(x) for x in raw.replace(",", " ").split())
+            value = parse_parameters(raw)
         elif isinstance(current, tuple):
             value = parse_steps(raw, key)
         elif isinstance(current, float):
