@@ -17,7 +17,8 @@ from typing import Any
 from anki.collection import Collection as AnkiCollection
 from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
-from trainer.core.cards import CLOZE_RE, CardContent, render
+from trainer.core.cards import CLOZE_RE, CardContent, CardKind, render
+from trainer.formats.anki_notes import choice_question
 from trainer.formats.html_text import html_to_text
 
 _STYLE_RE = re.compile(r"<style\b.*?</style\s*>", re.DOTALL | re.IGNORECASE)
@@ -97,10 +98,12 @@ def _typed_answers(note: Any, ordinal: int) -> dict[str, str]:
 
 
 def trainer_sides(content: CardContent) -> tuple[str, str]:
-    """What trainer shows: the question, and the answer followed by the note."""
+    """What trainer shows: the question (a choice card's with its options listed, as it leaves for
+    Anki), and the answer followed by the note."""
     shown = render(content)
+    question = choice_question(content) if content.kind is CardKind.CHOICE else shown.question
     answer = shown.answer if not content.note else f"{shown.answer}\n\n{content.note}"
-    return _SPACE_RE.sub(" ", shown.question).strip(), _SPACE_RE.sub(" ", answer).strip()
+    return _SPACE_RE.sub(" ", question).strip(), _SPACE_RE.sub(" ", answer).strip()
 
 
 def judge(anki: AnkiCollection) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from trainer.core.cards import CardContent, CardKind, render_cloze
+from trainer.formats.anki_notes import as_choice
 from trainer.formats.anki_template import (
     CardContext,
     TemplateError,
@@ -117,7 +118,12 @@ class CardBuilder:
         return self._texts[index] if index < len(self._texts) else ("", [])
 
     def content(self, notetype: NoteType, mid: int, card: Card) -> tuple[CardContent | None, str]:
-        """The card's content and a problem to report ("" if none); None when it shows nothing."""
+        """The card's content and a problem to report ("" if none); None when it shows nothing. A
+        choice card trainer exported (its options listed in the question) is a choice card again."""
+        content, problem = self._content(notetype, mid, card)
+        return (as_choice(content) if content is not None else None), problem
+
+    def _content(self, notetype: NoteType, mid: int, card: Card) -> tuple[CardContent | None, str]:
         plain = self._plain_layout(notetype, mid, card.ordinal)
         if plain is not None:
             question, q_media = self._field_text(card.fields, plain[0])

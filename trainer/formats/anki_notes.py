@@ -11,8 +11,9 @@ and siblings stay siblings.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from trainer.core.cards import CLOZE_RE, CardContent, CardKind, render
 from trainer.formats.model import CardRecord
@@ -45,11 +46,51 @@ def anki_ordinal(record: CardRecord) -> int | None:
     return None
 
 
+def choice_question(c: CardContent) -> str:
+    """A choice card's question as it leaves for Anki, which has no choice cards: the question, then
+    every option on its own line ("A. ...", in alphabetical order: the right one is not always
+    first); the answer side names the right option."""
+    options = sorted({c.back, *c.distractors}, key=lambda o: (o.casefold(), o))
+    listed = "\n".join(f"{chr(65 + i) if i < 26 else i + 1}. {o}" for i, o in enumerate(options))
+    return f"{c.front}\n\n{listed}" if options else c.front
+
+
+_OPTION_RE = re.compile(r"([A-Z])\. (.+)")
+
+
+def as_choice(c: CardContent) -> CardContent:
+    """A basic card from Anki that is a choice card as `choice_question` writes it (options
+    lettered from A in that order, the answer exactly one of them, then the note) back as a
+    choice card; any other card unchanged."""
+    if c.kind is not CardKind.BASIC or "\n\n" not in c.front:
+        return c
+    question, _, listed = c.front.rpartition("\n\n")
+    lines = listed.split("\n")
+    matches = [_OPTION_RE.fullmatch(line) for line in lines]
+    if len(lines) < 2 or len(lines) > 26 or not question.strip():
+        return c
+    options = []
+    for i, match in enumerate(matches):
+        if match is None or match.group(1) != chr(65 + i):
+            return c
+        options.append(match.group(2))
+    if options != sorted(set(options), key=lambda o: (o.casefold(), o)):
+        return c
+    answer, _, note = c.back.partition("\n\n")
+    if answer not in options:
+        return c
+    distractors = tuple(o for o in options if o != answer)
+    return replace(c, kind=CardKind.CHOICE, front=question, back=answer, distractors=distractors, note=note)
+
+
 def _shown(c: CardContent) -> tuple[str, str]:
-    """The card's question and answer as trainer shows them (`render`, without its cost for plain cards)."""
+    """The card's question and answer as trainer shows them (`render`, without its cost for plain cards);
+    a choice card's question lists its options."""
     if c.kind is CardKind.CLOZE:
         shown = render(c)
         return shown.question, shown.answer
+    if c.kind is CardKind.CHOICE:
+        return choice_question(c), c.correct_answer
     return c.front, c.correct_answer
 
 
@@ -70,7 +111,7 @@ def _single(key: str, record: CardRecord) -> NoteShape:
         shown = render(c)
         note = f"\n\n{c.note}" if c.note else ""
         return NoteShape(BASIC, [shown.question, shown.answer + note], [(0, record)], key)
-    return NoteShape(BASIC, [c.front, _answer(record)], [(0, record)], key)
+    return NoteShape(BASIC, [_shown(c)[0], _answer(record)], [(0, record)], key)
 
 
 def _has_cloze(text: str, number: int) -> bool:
