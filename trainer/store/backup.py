@@ -151,7 +151,11 @@ def list_backups(collection: Path) -> list[BackupInfo]:
         if not marked and not _is_sqlite(path):
             continue
         created = datetime.strptime(match["stamp"], STAMP).replace(tzinfo=UTC)
-        found.append(BackupInfo(path, created, match["reason"], path.stat().st_size, marked))
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:  # thinned by another trainer at this moment
+            continue
+        found.append(BackupInfo(path, created, match["reason"], size, marked))
     return sorted(found, key=lambda b: (b.created, b.path.name), reverse=True)
 
 
