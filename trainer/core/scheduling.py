@@ -181,8 +181,10 @@ def preview(
     """All four outcomes of answering now, as Anki's FSRS scheduler computes them.
 
     `zone` and the preset's day start define the study day: elapsed time for the memory
-    state is the number of study days crossed, and a review due in N days is due from the
-    start of study day (today + N). `draw` is the fuzz draw (None: no fuzz).
+    state is Anki's count of 86,400-second spans to the next day start (the study days
+    crossed, but next to a DST change; `days.StudyDay.days_since`), and a review due in N
+    days is due from the start of study day (today + N). `draw` is the fuzz draw (None: no
+    fuzz; else it also delays learning steps as Anki does).
     """
     return Preview(now=now.astimezone(UTC), outcomes=_outcomes(state, preset, now, zone, draw))
 
