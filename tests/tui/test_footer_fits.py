@@ -13,7 +13,14 @@ from tests.tui.conftest import drive, only_kind, screen_text
 from trainer.collection import Collection
 from trainer.tui.app import Start, TrainerApp
 
-LEAVE = {"home": "q Quit", "study": "esc End", "browse": "esc Back", "stats": "esc Back", "quiz": "esc End"}
+LEAVE = {
+    "summary": "esc Back to decks",
+    "home": "q Quit",
+    "study": "esc End",
+    "browse": "esc Back",
+    "stats": "esc Back",
+    "quiz": "esc End",
+}
 
 
 @pytest.mark.parametrize("screen", list(LEAVE))
@@ -27,6 +34,11 @@ def test_every_footer_key_fits_80_columns(demo: Collection, screen: str) -> None
     async def script(pilot: Pilot[None]) -> None:
         await pilot.pause()
         await pilot.pause()
+        if screen == "summary":  # the one card answered: the end of the session
+            await pilot.press("enter", "space", "space", "escape")
+            await pilot.pause()
+            await pilot.pause()
+            assert type(app.screen).__name__ == "SummaryScreen"
         footer = screen_text(app).splitlines()[-1]
         keys = [key for key in app.screen.query(FooterKey) if key.display]
         assert keys, footer

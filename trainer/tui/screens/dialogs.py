@@ -276,12 +276,15 @@ class SummaryScreen(Screen[None]):
     """The end of a study session."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # ? Help first and the footer fits 80 columns: the study-more keys are listed on the
+        # screen itself (and in ? and ctrl+p)
+        Binding("question_mark", "app.help", "Help"),
         Binding("escape,enter,q,space", "close", "Back to decks"),
         Binding("u", "undo", "Undo"),
-        Binding("a", "custom('a')", "Study ahead"),
-        Binding("n", "custom('n')", "More new"),
-        Binding("f", "custom('f')", "Forgotten"),
-        Binding("b", "unbury", "Unbury"),
+        Binding("a", "custom('a')", "Study ahead", show=False),
+        Binding("n", "custom('n')", "More new", show=False),
+        Binding("f", "custom('f')", "Forgotten", show=False),
+        Binding("b", "unbury", "Unbury", show=False),
     ]
 
     def __init__(self, summary: SessionSummary, deck: str | None = None) -> None:
