@@ -51,7 +51,7 @@ def test_preset_set_takes_anki_steps_and_shows_them(tmp_path: Path) -> None:
         ("learning_steps=60 600", "needs a unit"),
         ("learning_steps=99999999999999999999m", "longer than 10 years"),
         ("maximum_interval=99999999999999999999", "maximum_interval: 1e+20 is out of range"),
-        ("parameters=nan", "parameters: nan is not a finite number"),
+        ("parameters=nan", "parameters[0]: nan is not a finite number"),
         ("parameters=1 2", "parameters: 2 FSRS parameters cannot be used (17, 19 or 21 are)"),
     ]:
         assert fragment in one_line(run(tmp_path, "preset", "Default", "--set", bad))

@@ -47,9 +47,9 @@ def parse_parameters(raw: str) -> tuple[float, ...]:
     values = tuple(float(x) for x in raw.replace(",", " ").split())
     if not values:
         return DEFAULT_PARAMETERS
-    bad = next((v for v in values if not math.isfinite(v)), None)
+    bad = next((i for i, v in enumerate(values) if not math.isfinite(v)), None)
     if bad is not None:
-        raise InvalidInputError(f"parameters: {bad} is not a finite number")
+        raise InvalidInputError(f"parameters[{bad}]: {values[bad]} is not a finite number")
     if len(values) == len(DEFAULT_PARAMETERS):
         return values
     try:
@@ -86,7 +86,7 @@ def parse_setting(preset: Preset, assignment: str) -> Preset:
         else:
             value = int(raw.strip())
     except ValueError as exc:
-        if str(exc).startswith(f"{key}:"):
+        if str(exc).startswith((f"{key}:", f"{key}[")):
             raise
         raise InvalidInputError(f"{key}: '{shown}' is not a valid value") from None
     changed = replace(preset, **{key: value})
