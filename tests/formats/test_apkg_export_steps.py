@@ -176,3 +176,29 @@ def test_trainer_cards_leave_with_anki_default_ease(tmp_path: Path) -> None:
     values = sorted((c["type"], c["ivl"], c["factor"]) for c in anki.values())
     assert values[:2] == [(1, 0, 0), (1, 0, 0)]
     assert (values[2][0], values[2][2]) == (2, 2500) and values[3] == (3, 1, 2500)
+
+
+def test_the_json_backup_keeps_anki_ease_and_interval(tmp_path: Path) -> None:
+    """A JSON backup of an imported Anki package, restored into a new collection, exports the
+    same SM-2 ease and relearning interval as the collection it came from (JSON stays lossless)."""
+    package = tmp_path / "sm2.apkg"
+    made_with_sm2_values(package, WHEN)
+    col = open_collection(tmp_path / "c.sqlite3", clock=Clock(NOW), zone=UTC, install_bundled=False)
+    try:
+        col.import_file(package)
+        col.export_file(tmp_path / "backup.json", now=NOW)
+    finally:
+        col.close()
+    restored = open_collection(tmp_path / "r.sqlite3", clock=Clock(NOW), zone=UTC, install_bundled=False)
+    try:
+        restored.import_file(tmp_path / "backup.json")
+        out = tmp_path / "restored.apkg"
+        restored.export_file(out, now=NOW)
+    finally:
+        restored.close()
+    before = next_states(package, tmp_path / "before", WHEN, fsrs=False)
+    after = next_states(out, tmp_path / "after", WHEN, fsrs=False)
+    for key, card in before.items():
+        assert (after[key]["ivl"], after[key]["factor"], after[key]["next"]) == (
+            card["ivl"], card["factor"], card["next"]
+        ), key  # fmt: skip

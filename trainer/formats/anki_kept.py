@@ -169,7 +169,7 @@ def _texts(value: object) -> tuple[str, ...]:
 
 
 def read_anki_section(section: dict[str, Any], package: Package) -> None:
-    """The `anki` part of a JSON backup (kept notes, note types, revlog values) into `package`:
+    """The `anki` part of a JSON backup (kept notes, note types, revlog and card values) into `package`:
     a note keeps the content hashes of its cards at their first import, so an edit made before
     the backup still makes its note leave as trainer shows it."""
     for digest, kept in section.get("notetypes", {}).items():
@@ -189,6 +189,13 @@ def read_anki_section(section: dict[str, Any], package: Package) -> None:
         package.anki_notes[str(group)] = KeptNote(
             note["notetype"], _texts(note["fields"]), tuple(sorted((str(k), v) for k, v in cards.items()))
         )
+    kept_cards = section.get("cards", {})
+    if kept_cards:
+        for card in package.cards:
+            values = kept_cards.get(card.external_id)
+            if values is not None:
+                ivl, factor, reps = values
+                card.anki_card = (_int(ivl), _int(factor), _int(reps))
     revlog = section.get("revlog", {})
     if not revlog:
         return

@@ -258,9 +258,9 @@ def attach_card_values(db: Database, records: Iterable[CardRecord]) -> None:
 
 
 def json_section(db: Database, external_ids: Sequence[str]) -> dict[str, Any]:
-    """The kept Anki notes, note types and revlog values of these cards, for the JSON backup."""
+    """The kept Anki notes, note types, revlog and card values of these cards, for the JSON backup."""
     wanted = set(external_ids)
-    out: dict[str, Any] = {"notetypes": {}, "notes": {}, "revlog": {}}
+    out: dict[str, Any] = {"notetypes": {}, "notes": {}, "revlog": {}, "cards": {}}
     with db.read() as session:
         if session.execute(select(notes_t.c.group_id).limit(1)).first() is not None:
             rows = session.execute(
@@ -282,4 +282,10 @@ def json_section(db: Database, external_ids: Sequence[str]) -> dict[str, Any]:
             for external_id, *values in session.execute(query):
                 if external_id in wanted:
                     out["revlog"].setdefault(external_id, []).append(values)
+        kept_cards = select(
+            anki_cards_t.c.external_id, anki_cards_t.c.ivl, anki_cards_t.c.factor, anki_cards_t.c.reps
+        )
+        for external_id, ivl, factor, reps in session.execute(kept_cards):
+            if external_id in wanted:
+                out["cards"][external_id] = [int(ivl), int(factor), int(reps)]
     return out if any(out.values()) else {}
