@@ -23,6 +23,7 @@ from trainer.services.io_plan import (
     CHUNK,
     DECK_SLOT,
     INSERT_COLUMNS,
+    REVIEW_COLUMNS,
     ImportPlan,
     deck_path,
     review_values,
@@ -30,9 +31,7 @@ from trainer.services.io_plan import (
 from trainer.services.io_reports import ImportReport
 from trainer.services.io_stage import insert_staged, insert_staged_notes
 from trainer.store import repo
-from trainer.store.models import ReviewRow, insert_columns
 
-REVIEW_COLUMNS = insert_columns(ReviewRow)
 cards_t = repo.cards_t
 decks_t = repo.decks_t
 reviews_t = repo.reviews_t

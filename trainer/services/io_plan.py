@@ -26,13 +26,14 @@ from trainer.core.millis import to_millis
 from trainer.core.scheduling import SchedulingState
 from trainer.formats.model import CardRecord, Package, ReviewRecord
 from trainer.store import repo
-from trainer.store.models import QUEUE_BURIED, QUEUE_SUSPENDED, CardRow, insert_columns
+from trainer.store.models import QUEUE_BURIED, QUEUE_SUSPENDED, CardRow, ReviewRow, insert_columns
 
 Progress = Callable[[int, int], None]
 CHUNK = 500
 NEW = SchedulingState()  # shared by every card that starts new (frozen)
 INSERT_COLUMNS = insert_columns(CardRow)  # every card column but the id, in the model's order
 DECK_SLOT = INSERT_COLUMNS.index("deck_id")  # holds the file's deck name until the apply knows its id
+REVIEW_COLUMNS = insert_columns(ReviewRow)  # every review column but the id, in the model's order
 cards_t = repo.cards_t
 
 

@@ -19,10 +19,8 @@ from sqlalchemy.orm import Session
 from trainer.core.millis import optional_millis as millis
 from trainer.formats.model import Package
 from trainer.services.anki_keep import kept_members, notetype_ids, revlog_t, stored_notes
-from trainer.services.io_plan import DECK_SLOT, INSERT_COLUMNS, ImportPlan, review_values
-from trainer.store.models import ReviewRow, insert_columns
+from trainer.services.io_plan import DECK_SLOT, INSERT_COLUMNS, REVIEW_COLUMNS, ImportPlan, review_values
 
-REVIEW_COLUMNS = insert_columns(ReviewRow)
 CARDS, REVIEWS, SNAPSHOT, DECKS = (
     "trainer_import_cards", "trainer_import_reviews", "trainer_import_snapshot", "trainer_import_decks",
 )  # fmt: skip
