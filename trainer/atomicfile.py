@@ -20,6 +20,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from trainer.processes import pid_alive
+
 PART = ".part"  # every temporary file ends with this, so leftovers are recognisable
 
 
@@ -70,16 +72,6 @@ STALE_PART_S = 3600  # a marked leftover of a gone process is removed from an ho
 _MARKED_PART = re.compile(r"^\..+\." + MARK + r"(?P<pid>\d+)\.[a-z0-9_]+\.part(?:-journal|-wal|-shm)?$")
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # exists, owned by someone else
-    return True
-
-
 def clean_stale_parts(folder: Path, *, now: float | None = None) -> list[Path]:
     """Remove trainer's own partial files that a killed writer left in `folder` (an export's
     target folder, outside the collection's): only names trainer gives its temporary files
@@ -93,7 +85,7 @@ def clean_stale_parts(folder: Path, *, now: float | None = None) -> list[Path]:
         return removed
     for entry in entries:
         found = _MARKED_PART.match(entry.name)
-        if found is None or _pid_alive(int(found["pid"])):
+        if found is None or pid_alive(int(found["pid"])):
             continue
         try:
             if not entry.is_file(follow_symlinks=False) or moment - entry.stat().st_mtime < STALE_PART_S:

@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from trainer.store.walguard import pid_alive
+from trainer.processes import pid_alive
 
 _PART = re.compile(r"^\..+\.(?:trainer-)?(?P<pid>\d+)\.[^.]+\.part(?:-journal|-wal|-shm)?$")
 _PARTIAL = re.compile(r"^.+\.sqlite3\.(?:(?P<pid>\d+)\.)?partial(?:-journal|-wal|-shm)?$")

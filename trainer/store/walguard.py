@@ -22,6 +22,8 @@ import sqlite3
 import uuid
 from pathlib import Path
 
+from trainer.processes import pid_alive
+
 SESSION_PREFIX = "session:"
 WAL_LOST_KEY = "wal_lost"
 
@@ -33,17 +35,6 @@ def wal_present(path: Path) -> bool:
         return wal.stat().st_size > 0
     except OSError:
         return False
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether a process with this id runs on this machine."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # exists, owned by someone else
-    return True
 
 
 def _live(value: str, here: str) -> bool:
