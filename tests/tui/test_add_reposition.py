@@ -95,3 +95,23 @@ def test_browse_marks_new_cards_and_repositions_them_undoably(col: Collection, t
     drive(app, script, size=(100, 30))
     study = col.next_card("Order")
     assert study is not None and study.card.content.front == "Card 1?"
+
+
+def test_the_add_dialog_shows_its_title_and_takes_typing_at_80x24(col: Collection, tmp_path: Path) -> None:
+    """The dialog is taller than 24 rows: focusing its first field must not scroll the title
+    (which names the deck) out of view."""
+    col.load([write_deck(tmp_path / "order.toml", DECK)])
+    app = TrainerApp(col, start=Start(screen="study", deck="Order"))
+
+    async def script(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, AddDialog)
+        assert "Add a card to Order" in screen_text(app)
+        await pilot.press(*"Typed")
+        await pilot.pause()
+        assert "Typed" in screen_text(app)
+
+    drive(app, script, size=(80, 24))

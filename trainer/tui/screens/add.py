@@ -55,7 +55,10 @@ class AddDialog(ModalScreen[AddResult | None]):
         return widgets
 
     def on_mount(self) -> None:
-        self.query_one("#field-" + _fields(self.kind)[0][0], TextArea).focus()
+        self.query_one("#field-" + _fields(self.kind)[0][0], TextArea).focus(scroll_visible=False)
+        # Focusing may scroll a dialog taller than the terminal (80x24): keep its title, which
+        # names the deck, in view; the first field is near the top either way.
+        self.call_after_refresh(self.query_one("#add", VerticalScroll).scroll_home, animate=False)
 
     async def on_select_changed(self, event: Select.Changed) -> None:
         if not isinstance(event.value, CardKind) or event.value is self.kind:
