@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import random
 import time
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -20,8 +18,10 @@ from trainer.core.cards import CardKind, render
 from trainer.core.quiz import check_answer
 from trainer.core.scheduling import CardState, Rating, format_interval
 from trainer.errors import CollectionBusyError, TrainerError
+from trainer.tui.answer_turn import answer_in_turn
 from trainer.tui.rich_card import answer_text, diff_text, styled
 from trainer.tui.screens.dialogs import EditDialog, InfoDialog, SessionSummary, SummaryScreen
+from trainer.tui.screens.study_session import Session, choice_options
 from trainer.tui.text import assemble, literal
 from trainer.tui.widgets.line import Line
 
@@ -36,21 +36,6 @@ RATING_STYLES: dict[Rating, ButtonVariant] = {
     Rating.EASY: "primary",
 }
 FLAG_COLOURS = ("none", "red", "orange", "green", "blue", "pink", "turquoise", "purple")
-
-
-@dataclass
-class Session:
-    """What this study session did (for the summary and undo)."""
-
-    answers: list[AnswerResult] = field(default_factory=list)
-    durations: list[int] = field(default_factory=list)
-
-
-def choice_options(card_id: int, options: tuple[str, ...]) -> list[str]:
-    """The options of a choice card, shuffled the same way every time the card shows."""
-    shuffled = list(options)
-    random.Random(card_id).shuffle(shuffled)
-    return shuffled
 
 
 class ReviewScreen(Screen[None]):
@@ -303,23 +288,19 @@ class ReviewScreen(Screen[None]):
         self.notify(f"Waiting for another {who} to finish; your answer will be saved.", timeout=5)
 
     def _answer_in_turn(self, card_id: int, value: int, duration: int) -> None:
-        """Worker thread: wait for the write turn, answer (again and again while another program
-        keeps the collection locked), then carry on on the app's thread."""
+        """Worker thread: answer once the writer has finished, then carry on on the app's thread."""
         worker = get_current_worker()
-        while True:
-            try:
-                with self.col.write_turn():  # waits here, holding nothing the app's thread needs
-                    result = self.col.answer(card_id, Rating(value), duration_ms=duration)
-            except CollectionBusyError:
-                if worker.is_cancelled:
-                    return
-                self.app.call_from_thread(self._waiting_notice, "program")
-                continue
-            except Exception as exc:
-                self.app.call_from_thread(self._answer_failed, card_id, value, duration, exc)
-                return
-            break
-        self.app.call_from_thread(self._answered_in_turn, result, duration)
+        try:
+            result = answer_in_turn(
+                self.col, card_id, Rating(value), duration,
+                cancelled=lambda: worker.is_cancelled,
+                still_busy=lambda: self.app.call_from_thread(self._waiting_notice, "program"),
+            )  # fmt: skip
+        except Exception as exc:
+            self.app.call_from_thread(self._answer_failed, card_id, value, duration, exc)
+            return
+        if result is not None:
+            self.app.call_from_thread(self._answered_in_turn, result, duration)
 
     def _answered_in_turn(self, result: AnswerResult, duration: int) -> None:
         self.answering = False
@@ -328,10 +309,7 @@ class ReviewScreen(Screen[None]):
     def _answer_failed(self, card_id: int, value: int, duration: int, exc: Exception) -> None:
         self.answering = False
         if isinstance(exc, TrainerError):
-            self.notify(
-                "That card was suspended or removed elsewhere; here is the next one.", severity="warning"
-            )
-            self.load_next()
+            self._card_gone()
         else:  # e.g. a program other than trainer held the collection past the busy timeout
             self.notify(f"The answer could not be saved ({exc}); rate the card again.", severity="error")
 
@@ -342,12 +320,13 @@ class ReviewScreen(Screen[None]):
             self._answer_later(card_id, value, duration, "program")
             return
         except TrainerError:  # suspended or removed meanwhile by another device or window
-            self.notify(
-                "That card was suspended or removed elsewhere; here is the next one.", severity="warning"
-            )
-            self.load_next()
+            self._card_gone()
             return
         self._answered(result, duration)
+
+    def _card_gone(self) -> None:
+        self.notify("That card was suspended or removed elsewhere; here is the next one.", severity="warning")
+        self.load_next()
 
     def _answered(self, result: AnswerResult, duration: int) -> None:
         self.session.answers.append(result)
