@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
 
 from trainer.core.cards import CardContent, CardKind
-from trainer.tui.screens.dialogs import _fields, _problem
+from trainer.tui.screens.dialogs import SaveOrCancel, _fields, _problem
 from trainer.tui.text import literal
 
 AddResult = tuple[CardContent, list[str]]
@@ -19,7 +19,7 @@ KINDS = [("Basic (front / back)", CardKind.BASIC), ("Basic and reversed", CardKi
          ("Cloze ({{c1::gap}})", CardKind.CLOZE), ("Typed answer", CardKind.TYPED)]  # fmt: skip
 
 
-class AddDialog(ModalScreen[AddResult | None]):
+class AddDialog(SaveOrCancel, ModalScreen[AddResult | None]):
     """A new card for `deck`; returns its content and tags, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -67,12 +67,6 @@ class AddDialog(ModalScreen[AddResult | None]):
         fields = self.query_one("#fields", Vertical)
         await fields.remove_children()
         await fields.mount(*self._field_widgets())
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
 
     def action_save(self) -> None:
         """Check and return the new card."""

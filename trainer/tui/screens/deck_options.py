@@ -14,6 +14,7 @@ from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from trainer.core.validate import format_steps
 from trainer.errors import TrainerError
+from trainer.tui.screens.dialogs import SaveOrCancel
 from trainer.tui.text import literal
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ FIELDS = (
 )
 
 
-class DeckOptionsDialog(ModalScreen[bool]):
+class DeckOptionsDialog(SaveOrCancel, ModalScreen[bool]):
     """The options of `deck`; returns whether anything changed."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -64,12 +65,6 @@ class DeckOptionsDialog(ModalScreen[bool]):
                 yield Button("Cancel", id="cancel")
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
         yield Footer(compact=True)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
 
     def action_save(self) -> None:
         """Check every value as `trainer preset --set` does, then store them."""

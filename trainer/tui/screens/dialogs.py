@@ -37,7 +37,23 @@ def _fields(kind: CardKind) -> list[tuple[str, str]]:
     return [("front", "Front"), ("back", "Back"), ("note", "Note")]
 
 
-class EditDialog(ModalScreen[EditResult | None]):
+class SaveOrCancel:
+    """A dialog whose buttons are Save (id `save`) and Cancel: each runs its action."""
+
+    def action_save(self) -> None:  # each dialog defines its own
+        raise NotImplementedError
+
+    def action_cancel(self) -> None:
+        raise NotImplementedError
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+
+class EditDialog(SaveOrCancel, ModalScreen[EditResult | None]):
     """Edit a card's text and tags; returns the new content or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -72,12 +88,6 @@ class EditDialog(ModalScreen[EditResult | None]):
         first = self.query(TextArea).first()
         first.focus()
         first.move_cursor(first.document.end)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
 
     def action_save(self) -> None:
         """Validate and return the edited content."""

@@ -11,6 +11,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 
+from trainer.tui.screens.dialogs import SaveOrCancel
 from trainer.tui.text import literal
 
 
@@ -24,7 +25,7 @@ class RepositionRequest:
     shift: bool
 
 
-class RepositionDialog(ModalScreen[RepositionRequest | None]):
+class RepositionDialog(SaveOrCancel, ModalScreen[RepositionRequest | None]):
     """Ask where the chosen new cards go; returns the request, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -57,12 +58,6 @@ class RepositionDialog(ModalScreen[RepositionRequest | None]):
                 yield Button("Cancel", id="cancel")
                 yield Button("Reposition (Enter)", id="save", variant="primary")
         yield Footer(compact=True)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
 
     def on_input_submitted(self) -> None:
         self.action_save()
